@@ -1,0 +1,20 @@
+//! Checks over the [`Model`]: each one a small function that pushes diagnostics.
+//! Lint levels are applied afterwards by [`levels`].
+
+pub mod codes;
+pub mod levels;
+mod lints;
+mod structure;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+
+/// Runs every check on a resolved model. Lints come out at their default
+/// severity; [`levels::Levels::apply`] sets the configured one.
+#[must_use]
+pub fn run(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    structure::check(model, &mut out);
+    lints::check(model, &mut out);
+    out
+}

@@ -1,0 +1,222 @@
+//! procflow: a compiler for the Flow language, plain-text `.flow` files that
+//! describe how a business works, keeping the *process* (what must happen)
+//! apart from the *workflow* (who does each step, with which tool, when).
+//!
+//! The library never prints and never exits: the `procflow` binary is a thin
+//! shell over [`check`] and the renderers in [`render`].
+//!
+//! ```
+//! let report = procflow::check_source("demo.flow", "role ops \"Operations\"\n");
+//! assert!(report.diagnostics.is_empty());
+//! ```
+#![doc = concat!("\n\n# Architecture\n\n", include_str!("../ARCHITECTURE.md"))]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod ast;
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod source;
+mod suggest;
+pub mod syntax;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+
+pub use check::codes::{CODES, Code, CodeInfo, Kind, Level};
+pub use check::levels::{LevelSetting, Levels};
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use error::Error;
+pub use workspace::{Compilation, FsLoader, Loader, Workspace};
+
+/// Something to check: a file or folder on disk, or text (standard input, an
+/// editor buffer).
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file (checked whatever its extension) or a folder (every `*.flow`
+    /// below it, skipping what `.gitignore` ignores).
+    Path(PathBuf),
+    /// Text with a name for messages; `path`, when given, locates its `use`s
+    /// and its `procflow.toml` (otherwise the current folder does).
+    Text {
+        /// The name shown in messages.
+        name: String,
+        /// Where the text would live on disk.
+        path: Option<PathBuf>,
+        /// The text.
+        text: Vec<u8>,
+    },
+}
+
+/// Options of a check run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Level settings from the command line, applied after `procflow.toml`, in
+    /// order.
+    pub settings: Vec<LevelSetting>,
+    /// Ignore `procflow.toml` files.
+    pub no_config: bool,
+}
+
+/// The result of checking some inputs.
+pub struct Report {
+    /// Every file loaded (for rendering positions).
+    pub workspace: Workspace,
+    /// Every diagnostic, sorted by file and position, without duplicates.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were checked (not counting those only `use`d).
+    pub files: usize,
+}
+
+impl Report {
+    /// The number of errors.
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// The number of warnings.
+    #[must_use]
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Checks one text with the default lint levels; its `use`s are read relative
+/// to the current folder.
+#[must_use]
+pub fn check_source(name: &str, text: &str) -> Report {
+    let mut workspace = Workspace::default();
+    let root = workspace.add_text(name, None, text.to_owned());
+    let compilation = workspace.compile(root, &Levels::default());
+    Report {
+        workspace,
+        diagnostics: compilation.diagnostics,
+        files: 1,
+    }
+}
+
+/// Checks files, folders and texts, each file with the lint levels of its
+/// nearest `procflow.toml` and then `options.settings`.
+///
+/// # Errors
+/// When a path cannot be read, a `procflow.toml` is invalid, or a setting names
+/// an unknown lint: the check could not run.
+pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> {
+    let mut workspace = Workspace::default();
+    let mut configs = config::ConfigFinder::default();
+    let mut roots = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Path(path) => {
+                for file in collect_files(path)? {
+                    let name = display_name(&file);
+                    let id = workspace
+                        .add_path(&name, &file)
+                        .map_err(|source| Error::Io {
+                            path: file.clone(),
+                            source,
+                        })?;
+                    roots.push((id, file.parent().map(Path::to_path_buf)));
+                }
+            }
+            Input::Text { name, path, text } => {
+                let id = workspace.add_bytes(name, path.as_deref(), text.clone());
+                roots.push((
+                    id,
+                    path.as_deref()
+                        .and_then(Path::parent)
+                        .map(Path::to_path_buf),
+                ));
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (root, dir) in &roots {
+        if !seen.insert(*root) {
+            continue;
+        }
+        let mut levels = Levels::default();
+        if !options.no_config {
+            let dir = dir
+                .clone()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from("."));
+            if let Some(config) = configs.find(&dir)? {
+                for s in &config.lints {
+                    levels.set(s).map_err(|e| Error::Usage {
+                        message: e.message,
+                        help: e.help,
+                    })?;
+                }
+            }
+        }
+        for s in &options.settings {
+            levels.set(s).map_err(|e| Error::Usage {
+                message: e.message,
+                help: e.help,
+            })?;
+        }
+        diagnostics.extend(workspace.compile(*root, &levels).diagnostics);
+    }
+    workspace::sort_diagnostics(&workspace.sources, &mut diagnostics);
+    Ok(Report {
+        workspace,
+        diagnostics,
+        files: seen.len(),
+    })
+}
+
+/// The files a path stands for: itself, or every `*.flow` below a folder
+/// (honouring `.gitignore`, `.ignore` and hidden files), sorted by path.
+fn collect_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(path)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let p = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && p.extension().is_some_and(|e| e == "flow")
+        {
+            files.push(p.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// A path as shown in messages: as given, without a leading `./`.
+fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./")
+        .map_or_else(|| s.clone().into_owned(), str::to_owned)
+}
+
+/// The candidate nearest to `word`, if near enough to be a likely typo (for
+/// "did you mean" in front ends).
+#[must_use]
+pub fn suggest_name<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    suggest::did_you_mean(word, candidates.iter().copied())
+}

@@ -1,0 +1,260 @@
+//! The semantic model: every name resolved to a typed index, the order of each
+//! workflow made explicit. Checks and backends work on this, never on raw names.
+
+mod graph;
+mod resolve;
+
+pub use graph::Order;
+pub use resolve::resolve;
+
+use crate::ast::{Duration, Ident, StrLit};
+use crate::check::codes::Code;
+use crate::source::{FileId, Span};
+
+/// Index of a role in [`Model::roles`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoleId(pub usize);
+/// Index of a tool in [`Model::tools`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ToolId(pub usize);
+/// Index of a process in [`Model::processes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProcessId(pub usize);
+/// Index of a workflow in [`Model::workflows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WorkflowId(pub usize);
+
+/// One compilation: a root file and every file it `use`s.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// The file being checked or built.
+    pub root: Option<FileId>,
+    /// Roles, in definition order (used files first).
+    pub roles: Vec<Role>,
+    /// Tools, in definition order.
+    pub tools: Vec<Tool>,
+    /// Processes, in definition order.
+    pub processes: Vec<Process>,
+    /// Workflows, in definition order.
+    pub workflows: Vec<Workflow>,
+    /// Every `allow` written in a block: the lints it silences inside that block.
+    pub allows: Vec<Allow>,
+    /// Whether any `use` failed to load (references may live in the missing file).
+    pub import_failed: bool,
+}
+
+/// `allow CODE` in a block.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    /// The block (whole declaration).
+    pub scope: Span,
+    /// The lint silenced.
+    pub code: Code,
+}
+
+impl Model {
+    /// Whether a lint is silenced by an `allow` around `span`.
+    #[must_use]
+    pub fn is_allowed(&self, code: Code, span: Span) -> bool {
+        self.allows
+            .iter()
+            .any(|a| a.code == code && a.scope.contains(span))
+    }
+
+    /// Whether a declaration lives in the root file.
+    #[must_use]
+    pub fn in_root(&self, span: Span) -> bool {
+        self.root == Some(span.file)
+    }
+
+    /// Whether the root file is a library (declares no process and no workflow).
+    #[must_use]
+    pub fn root_is_library(&self) -> bool {
+        !self.processes.iter().any(|p| self.in_root(p.name.span))
+            && !self.workflows.iter().any(|w| self.in_root(w.name.span))
+    }
+
+    /// Looks a role up by name.
+    #[must_use]
+    pub fn role(&self, name: &str) -> Option<RoleId> {
+        self.roles
+            .iter()
+            .position(|r| r.name.text == name)
+            .map(RoleId)
+    }
+
+    /// Looks a workflow up by name.
+    #[must_use]
+    pub fn workflow(&self, name: &str) -> Option<WorkflowId> {
+        self.workflows
+            .iter()
+            .position(|w| w.name.text == name)
+            .map(WorkflowId)
+    }
+}
+
+/// The title to show for a name: the written title, or the name with `_`/`-`
+/// turned into spaces and the first letter capitalised.
+#[must_use]
+pub fn display_title(name: &Ident, title: Option<&StrLit>) -> String {
+    if let Some(t) = title {
+        return t.value.clone();
+    }
+    let spaced: String = name
+        .text
+        .chars()
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Its name.
+    pub name: Ident,
+    /// Whether an earlier declaration has the same name (reported as
+    /// `duplicate-definition`; references go to the first).
+    pub duplicate: bool,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// `who`.
+    pub who: Option<StrLit>,
+    /// `description`.
+    pub description: Option<StrLit>,
+    /// `external`.
+    pub external: bool,
+}
+
+/// A tool.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    /// Its name.
+    pub name: Ident,
+    /// Whether an earlier declaration has the same name (reported as
+    /// `duplicate-definition`; references go to the first).
+    pub duplicate: bool,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// `url`.
+    pub url: Option<StrLit>,
+    /// `description`.
+    pub description: Option<StrLit>,
+}
+
+/// A process: what must happen.
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// Its name.
+    pub name: Ident,
+    /// Whether an earlier declaration has the same name (reported as
+    /// `duplicate-definition`; references go to the first).
+    pub duplicate: bool,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// `outcome`.
+    pub outcome: Option<StrLit>,
+    /// `owner`, when it resolved.
+    pub owner: Option<RoleId>,
+    /// `description`.
+    pub description: Option<StrLit>,
+    /// Its steps, in the required order.
+    pub steps: Vec<ProcessStep>,
+}
+
+/// A step of a process.
+#[derive(Debug, Clone)]
+pub struct ProcessStep {
+    /// Its name.
+    pub name: Ident,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// `description`.
+    pub description: Option<StrLit>,
+    /// `optional`.
+    pub optional: bool,
+}
+
+/// A workflow: how a process is carried out.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    /// Its name.
+    pub name: Ident,
+    /// Whether an earlier declaration has the same name (reported as
+    /// `duplicate-definition`; references go to the first).
+    pub duplicate: bool,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// The process it implements, when that resolved.
+    pub process: Option<ProcessId>,
+    /// `owner`, when it resolved.
+    pub owner: Option<RoleId>,
+    /// `trigger`.
+    pub trigger: Option<StrLit>,
+    /// `version`.
+    pub version: Option<StrLit>,
+    /// `description`.
+    pub description: Option<StrLit>,
+    /// Its steps, in the order written.
+    pub steps: Vec<Step>,
+    /// The order graph of its steps.
+    pub order: Order,
+}
+
+/// A workflow step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Its name.
+    pub name: Ident,
+    /// The whole declaration.
+    pub span: Span,
+    /// Its title.
+    pub title: Option<StrLit>,
+    /// Indices into the process's steps, of those that resolved.
+    pub implements: Vec<usize>,
+    /// Whether an `implements` attribute was written.
+    pub has_implements: bool,
+    /// `owner`, when it resolved.
+    pub owner: Option<RoleId>,
+    /// Whether an `owner` attribute was written.
+    pub has_owner: bool,
+    /// `tool`, those that resolved.
+    pub tools: Vec<ToolId>,
+    /// Whether a `tool` attribute was written.
+    pub has_tool: bool,
+    /// `automated`.
+    pub automated: bool,
+    /// The steps this one waits for (indices into the workflow's steps): the
+    /// resolved `after`, or the step written just before it.
+    pub after: Vec<usize>,
+    /// Whether `after` was written (otherwise `after` is the sequential default).
+    pub explicit_after: bool,
+    /// `when`.
+    pub when: Option<StrLit>,
+    /// `wait`.
+    pub wait: Option<Duration>,
+    /// `within`.
+    pub within: Option<Duration>,
+    /// `needs`.
+    pub needs: Vec<Ident>,
+    /// `produces`.
+    pub produces: Vec<Ident>,
+    /// `run`.
+    pub run: Option<StrLit>,
+    /// `description`.
+    pub description: Option<StrLit>,
+}

@@ -1,0 +1,722 @@
+//! Syntax trees to [`Model`]: names looked up, references turned into typed
+//! indices, the sequential default of `after` made explicit.
+//!
+//! Reports `duplicate-definition`, `duplicate-attribute`, `unknown-reference`,
+//! `wrong-kind` and `invalid-value`. Nothing is reported twice: a duplicate
+//! declaration is reported and then left out of the model, and references into
+//! something that did not resolve are not checked.
+
+use std::collections::HashMap;
+
+use super::{
+    Allow, Model, Order, Process, ProcessId, ProcessStep, Role, RoleId, Step, Tool, ToolId,
+    Workflow,
+};
+use crate::ast::{Attr, AttrKind, Decl, DeclKind, File, Ident, Item, StrLit, Value};
+use crate::check::codes::{Code, Kind};
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
+use crate::suggest::{did_you_mean, list};
+
+/// The kinds of thing in the shared namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sym {
+    Role(usize),
+    Tool(usize),
+    Process(usize),
+    Workflow(usize),
+}
+
+impl Sym {
+    fn kind(self) -> &'static str {
+        match self {
+            Sym::Role(_) => "role",
+            Sym::Tool(_) => "tool",
+            Sym::Process(_) => "process",
+            Sym::Workflow(_) => "workflow",
+        }
+    }
+}
+
+/// Resolves the files of one compilation (each file after the files it uses;
+/// the root file last) into a model.
+#[must_use]
+pub fn resolve(
+    files: &[(FileId, &File)],
+    root: FileId,
+    import_failed: bool,
+) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        model: Model {
+            root: Some(root),
+            import_failed,
+            ..Model::default()
+        },
+        names: HashMap::new(),
+        diags: Vec::new(),
+    };
+    let decls: Vec<&Decl> = files
+        .iter()
+        .flat_map(|(_, f)| f.items.iter())
+        .filter_map(|item| match item {
+            Item::Decl(d) => Some(d),
+            Item::Use(_) => None,
+        })
+        .collect();
+    // Declarations first, so references may point forwards. A duplicate is
+    // reported, kept out of the namespace, and still resolved, so what it uses
+    // counts as used.
+    let mut kept = Vec::with_capacity(decls.len());
+    for decl in decls {
+        let duplicate = !r.declare(decl);
+        kept.push((decl, duplicate));
+    }
+    for &(decl, dup) in &kept {
+        match decl.kind {
+            DeclKind::Role => r.role(decl, dup),
+            DeclKind::Tool => r.tool(decl, dup),
+            _ => {}
+        }
+    }
+    for &(decl, dup) in &kept {
+        if decl.kind == DeclKind::Process {
+            r.process(decl, dup);
+        }
+    }
+    for &(decl, dup) in &kept {
+        if decl.kind == DeclKind::Workflow {
+            r.workflow(decl, dup);
+        }
+    }
+    (r.model, r.diags)
+}
+
+struct Resolver {
+    model: Model,
+    names: HashMap<String, (Sym, Ident)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// The attributes of one block, first occurrence of each.
+#[derive(Default)]
+struct Attrs<'a> {
+    by_kind: Vec<(AttrKind, &'a Attr)>,
+}
+
+impl<'a> Attrs<'a> {
+    fn get(&self, kind: AttrKind) -> Option<&'a Attr> {
+        self.by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, a)| *a)
+    }
+
+    fn flag(&self, kind: AttrKind) -> bool {
+        self.get(kind).is_some()
+    }
+
+    fn string(&self, kind: AttrKind) -> Option<StrLit> {
+        match self.get(kind).map(|a| &a.value) {
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn ident(&self, kind: AttrKind) -> Option<&'a Ident> {
+        match self.get(kind).map(|a| &a.value) {
+            Some(Value::Ident(i)) => Some(i),
+            _ => None,
+        }
+    }
+
+    fn idents(&self, kind: AttrKind) -> &'a [Ident] {
+        match self.get(kind).map(|a| &a.value) {
+            Some(Value::Idents(v)) => v,
+            _ => &[],
+        }
+    }
+
+    fn duration(&self, kind: AttrKind) -> Option<crate::ast::Duration> {
+        match self.get(kind).map(|a| &a.value) {
+            Some(Value::Duration(d)) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+impl Resolver {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Enters a top-level declaration into the namespace; `false` for a duplicate.
+    fn declare(&mut self, decl: &Decl) -> bool {
+        let sym = match decl.kind {
+            DeclKind::Role => Sym::Role(0),
+            DeclKind::Tool => Sym::Tool(0),
+            DeclKind::Process => Sym::Process(0),
+            _ => Sym::Workflow(0),
+        };
+        if let Some((first, first_name)) = self.names.get(&decl.name.text) {
+            let d = Diagnostic::new(
+                Code::DuplicateDefinition,
+                decl.name.span,
+                format!("`{}` is defined twice", decl.name.text),
+                format!("this {} reuses the name", decl.kind.describe()),
+            )
+            .with_label(
+                first_name.span,
+                format!(
+                    "`{}` is first defined here as a {}",
+                    decl.name.text,
+                    first.kind()
+                ),
+            )
+            .with_help(
+                "roles, tools, processes and workflows share one namespace: rename one of them",
+            );
+            self.push(d);
+            return false;
+        }
+        self.names
+            .insert(decl.name.text.clone(), (sym, decl.name.clone()));
+        true
+    }
+
+    /// Checks a block's attributes: duplicates, empty strings, zero durations,
+    /// `allow` codes. Records the block's `allow`s.
+    fn attrs<'a>(&mut self, decl: &'a Decl) -> Attrs<'a> {
+        let mut attrs = Attrs::default();
+        if let Some(title) = &decl.title {
+            self.non_empty(title, "a title");
+        }
+        for attr in decl.attrs() {
+            if let Some(first) = attrs.get(attr.kind) {
+                let d = Diagnostic::new(
+                    Code::DuplicateAttribute,
+                    attr.keyword,
+                    format!(
+                        "`{}` is given twice in {} `{}`",
+                        attr.kind.keyword(),
+                        decl.kind.describe(),
+                        decl.name.text
+                    ),
+                    "given again here",
+                )
+                .with_label(first.keyword, "first given here")
+                .with_help(match attr.kind {
+                    AttrKind::Implements
+                    | AttrKind::Tool
+                    | AttrKind::After
+                    | AttrKind::Needs
+                    | AttrKind::Produces
+                    | AttrKind::Allow => {
+                        format!(
+                            "list every value in one attribute: `{} a, b`",
+                            attr.kind.keyword()
+                        )
+                    }
+                    _ => format!("keep one `{}`", attr.kind.keyword()),
+                });
+                self.push(d);
+                continue;
+            }
+            match &attr.value {
+                Value::Str(s) => self.non_empty(s, &format!("`{}`", attr.kind.keyword())),
+                Value::Duration(d) if d.amount == 0 => {
+                    let diag = Diagnostic::new(
+                        Code::InvalidValue,
+                        d.span,
+                        format!("`{}` must be longer than zero", attr.kind.keyword()),
+                        "a zero duration",
+                    )
+                    .with_help(match attr.kind {
+                        AttrKind::Wait => "remove `wait` if the step starts as soon as it is ready",
+                        _ => "give a positive duration such as `30m` or `2d`",
+                    });
+                    self.push(diag);
+                    continue;
+                }
+                Value::Idents(codes) if attr.kind == AttrKind::Allow => self.allow(decl, codes),
+                _ => {}
+            }
+            attrs.by_kind.push((attr.kind, attr));
+        }
+        attrs
+    }
+
+    fn non_empty(&mut self, s: &StrLit, what: &str) {
+        if s.value.trim().is_empty() {
+            let d = Diagnostic::new(
+                Code::InvalidValue,
+                s.span,
+                format!("{what} cannot be empty"),
+                "an empty string",
+            )
+            .with_help("write the text, or leave the attribute out");
+            self.push(d);
+        } else if s.value.contains('\u{FFFD}') && !s.block {
+            let d = Diagnostic::new(
+                Code::InvalidValue,
+                s.span,
+                "a `\\u{…}` escape is not a valid character",
+                "contains an escape outside the Unicode range or a surrogate",
+            )
+            .with_help("use a code point from 0 to 10FFFF that is not a surrogate (D800–DFFF)");
+            self.push(d);
+        }
+    }
+
+    fn allow(&mut self, decl: &Decl, codes: &[Ident]) {
+        for ident in codes {
+            match crate::check::codes::Code::from_name(&ident.text) {
+                Some(code) if matches!(code.info().kind, Kind::Lint(_)) => {
+                    self.model.allows.push(Allow {
+                        scope: decl.span,
+                        code,
+                    });
+                }
+                Some(code) => {
+                    let d = Diagnostic::new(
+                        Code::InvalidValue,
+                        ident.span,
+                        format!("`{code}` is an error and cannot be allowed"),
+                        "errors cannot be silenced",
+                    )
+                    .with_help(format!(
+                        "fix the `{code}` error instead; `procflow explain {code}` shows how"
+                    ));
+                    self.push(d);
+                }
+                None => {
+                    let help = did_you_mean(&ident.text, Code::lint_names()).map_or_else(
+                        || "`procflow explain --list` lists every lint code".to_owned(),
+                        |c| format!("did you mean `{c}`?"),
+                    );
+                    let d = Diagnostic::new(
+                        Code::InvalidValue,
+                        ident.span,
+                        format!("unknown lint code `{}`", ident.text),
+                        "not a lint code",
+                    )
+                    .with_help(help);
+                    self.push(d);
+                }
+            }
+        }
+    }
+
+    /// Looks up a global name that must be of one kind; reports `unknown-reference`
+    /// or `wrong-kind`.
+    fn lookup(&mut self, ident: &Ident, want: &'static str, attr: &str) -> Option<usize> {
+        match self.names.get(&ident.text) {
+            Some((sym, _)) if sym.kind() == want => Some(match sym {
+                Sym::Role(i) | Sym::Tool(i) | Sym::Process(i) | Sym::Workflow(i) => *i,
+            }),
+            Some((sym, def)) => {
+                let (kind, def_span) = (sym.kind(), def.span);
+                let d = Diagnostic::new(
+                    Code::WrongKind,
+                    ident.span,
+                    format!("`{}` is a {kind}, not a {want}", ident.text),
+                    format!("`{attr}` takes a {want}"),
+                )
+                .with_label(
+                    def_span,
+                    format!("`{}` is defined here as a {kind}", ident.text),
+                )
+                .with_help(self.choices(want, attr));
+                self.push(d);
+                None
+            }
+            None => {
+                if !self.model.import_failed {
+                    let candidates = self.names_of(want);
+                    let help = did_you_mean(&ident.text, candidates.iter().map(String::as_str))
+                        .map_or_else(
+                            || self.choices(want, attr),
+                            |c| format!("did you mean `{c}`?"),
+                        );
+                    let d = Diagnostic::new(
+                        Code::UnknownReference,
+                        ident.span,
+                        format!("unknown {want} `{}`", ident.text),
+                        format!("no {want} has this name"),
+                    )
+                    .with_help(help);
+                    self.push(d);
+                }
+                None
+            }
+        }
+    }
+
+    fn names_of(&self, want: &str) -> Vec<String> {
+        let mut names: Vec<(&Ident, &String)> = self
+            .names
+            .iter()
+            .filter(|(_, (sym, _))| sym.kind() == want)
+            .map(|(name, (_, ident))| (ident, name))
+            .collect();
+        names.sort_by_key(|(ident, _)| ident.span);
+        names.into_iter().map(|(_, n)| n.clone()).collect()
+    }
+
+    /// "`owner` takes one of: a, b, c".
+    fn choices(&self, want: &str, attr: &str) -> String {
+        let names = self.names_of(want);
+        if names.is_empty() {
+            return format!("declare the {want} first: `{want} NAME \"Title\"`");
+        }
+        format!("`{attr}` takes a {want}: {}", list(&names))
+    }
+
+    fn role(&mut self, decl: &Decl, duplicate: bool) {
+        let a = self.attrs(decl);
+        let role = Role {
+            name: decl.name.clone(),
+            duplicate,
+            span: decl.span,
+            title: decl.title.clone(),
+            who: a.string(AttrKind::Who),
+            description: a.string(AttrKind::Description),
+            external: a.flag(AttrKind::External),
+        };
+        if !duplicate {
+            self.set(&decl.name.text, Sym::Role(self.model.roles.len()));
+        }
+        self.model.roles.push(role);
+    }
+
+    fn tool(&mut self, decl: &Decl, duplicate: bool) {
+        let a = self.attrs(decl);
+        let tool = Tool {
+            name: decl.name.clone(),
+            duplicate,
+            span: decl.span,
+            title: decl.title.clone(),
+            url: a.string(AttrKind::Url),
+            description: a.string(AttrKind::Description),
+        };
+        if !duplicate {
+            self.set(&decl.name.text, Sym::Tool(self.model.tools.len()));
+        }
+        self.model.tools.push(tool);
+    }
+
+    fn set(&mut self, name: &str, sym: Sym) {
+        if let Some(entry) = self.names.get_mut(name) {
+            entry.0 = sym;
+        }
+    }
+
+    /// Step declarations of a block; duplicate names are reported (and kept, so
+    /// what they use counts; references by name go to the first).
+    fn unique_steps<'a>(&mut self, decl: &'a Decl) -> Vec<&'a Decl> {
+        let mut seen: HashMap<&str, &Ident> = HashMap::new();
+        let mut steps = Vec::new();
+        for step in decl.steps() {
+            if let Some(first) = seen.get(step.name.text.as_str()) {
+                let d = Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    step.name.span,
+                    format!(
+                        "step `{}` is defined twice in {} `{}`",
+                        step.name.text,
+                        decl.kind.describe(),
+                        decl.name.text
+                    ),
+                    "this step reuses the name",
+                )
+                .with_label(first.span, "first defined here")
+                .with_help(
+                    "step names must be unique within their process or workflow: rename one",
+                );
+                self.push(d);
+            } else {
+                seen.insert(&step.name.text, &step.name);
+            }
+            steps.push(step);
+        }
+        steps
+    }
+
+    fn process(&mut self, decl: &Decl, duplicate: bool) {
+        let a = self.attrs(decl);
+        let owner = a
+            .ident(AttrKind::Owner)
+            .and_then(|o| self.lookup(o, "role", "owner"))
+            .map(RoleId);
+        let steps = self
+            .unique_steps(decl)
+            .into_iter()
+            .map(|s| {
+                let sa = self.attrs(s);
+                ProcessStep {
+                    name: s.name.clone(),
+                    span: s.span,
+                    title: s.title.clone(),
+                    description: sa.string(AttrKind::Description),
+                    optional: sa.flag(AttrKind::Optional),
+                }
+            })
+            .collect();
+        let process = Process {
+            name: decl.name.clone(),
+            duplicate,
+            span: decl.span,
+            title: decl.title.clone(),
+            outcome: a.string(AttrKind::Outcome),
+            owner,
+            description: a.string(AttrKind::Description),
+            steps,
+        };
+        if !duplicate {
+            self.set(&decl.name.text, Sym::Process(self.model.processes.len()));
+        }
+        self.model.processes.push(process);
+    }
+
+    fn workflow(&mut self, decl: &Decl, duplicate: bool) {
+        let a = self.attrs(decl);
+        let process = decl
+            .implements
+            .as_ref()
+            .and_then(|p| self.lookup(p, "process", "implements"))
+            .map(ProcessId);
+        let owner = a
+            .ident(AttrKind::Owner)
+            .and_then(|o| self.lookup(o, "role", "owner"))
+            .map(RoleId);
+        let step_decls = self.unique_steps(decl);
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(step_decls.len());
+        for (i, s) in step_decls.iter().enumerate() {
+            index.entry(s.name.text.as_str()).or_insert(i);
+        }
+        let produced: Vec<&str> = {
+            let mut p: Vec<&str> = Vec::new();
+            for s in &step_decls {
+                for attr in s.attrs().filter(|a| a.kind == AttrKind::Produces) {
+                    if let Value::Idents(v) = &attr.value {
+                        p.extend(v.iter().map(|i| i.text.as_str()));
+                    }
+                }
+            }
+            p.sort_unstable();
+            p.dedup();
+            p
+        };
+        let mut steps = Vec::with_capacity(step_decls.len());
+        for (i, s) in step_decls.iter().enumerate() {
+            let sa = self.attrs(s);
+            let implements = match process {
+                Some(p) => {
+                    let ids = sa.idents(AttrKind::Implements);
+                    let mut found = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        if let Some(k) = self.process_step(p, id, decl) {
+                            if !found.contains(&k) {
+                                found.push(k);
+                            }
+                        }
+                    }
+                    found
+                }
+                None => Vec::new(),
+            };
+            let owner = sa
+                .ident(AttrKind::Owner)
+                .and_then(|o| self.lookup(o, "role", "owner"))
+                .map(RoleId);
+            let mut tools = Vec::new();
+            for t in sa.idents(AttrKind::Tool) {
+                if let Some(t) = self.lookup(t, "tool", "tool").map(ToolId) {
+                    if !tools.contains(&t) {
+                        tools.push(t);
+                    }
+                }
+            }
+            let explicit_after = sa.get(AttrKind::After).is_some();
+            let after = if explicit_after {
+                let mut after = Vec::new();
+                for id in sa.idents(AttrKind::After) {
+                    if let Some(k) = self.workflow_step(&index, id, decl, process) {
+                        if !after.contains(&k) {
+                            after.push(k);
+                        }
+                    }
+                }
+                after
+            } else if i > 0 {
+                vec![i - 1]
+            } else {
+                Vec::new()
+            };
+            let needs: Vec<Ident> = sa.idents(AttrKind::Needs).to_vec();
+            for n in &needs {
+                if produced.binary_search(&n.text.as_str()).is_err() {
+                    let help = did_you_mean(&n.text, produced.iter().copied()).map_or_else(
+                        || format!("add `produces {}` to the step that creates it", n.text),
+                        |c| format!("did you mean `{c}`?"),
+                    );
+                    let d = Diagnostic::new(
+                        Code::UnknownReference,
+                        n.span,
+                        format!(
+                            "unknown artifact `{}`: no step of workflow `{}` produces it",
+                            n.text, decl.name.text
+                        ),
+                        "needed here",
+                    )
+                    .with_help(help);
+                    self.push(d);
+                }
+            }
+            steps.push(Step {
+                name: s.name.clone(),
+                span: s.span,
+                title: s.title.clone(),
+                implements,
+                has_implements: sa.get(AttrKind::Implements).is_some(),
+                owner,
+                has_owner: sa.get(AttrKind::Owner).is_some(),
+                tools,
+                has_tool: sa.get(AttrKind::Tool).is_some(),
+                automated: sa.flag(AttrKind::Automated),
+                after,
+                explicit_after,
+                when: sa.string(AttrKind::When),
+                wait: sa.duration(AttrKind::Wait),
+                within: sa.duration(AttrKind::Within),
+                needs: needs.clone(),
+                produces: sa.idents(AttrKind::Produces).to_vec(),
+                run: sa.string(AttrKind::Run),
+                description: sa.string(AttrKind::Description),
+            });
+        }
+        let afters: Vec<&[usize]> = steps.iter().map(|s| s.after.as_slice()).collect();
+        let order = Order::compute(&afters);
+        let workflow = Workflow {
+            name: decl.name.clone(),
+            duplicate,
+            span: decl.span,
+            title: decl.title.clone(),
+            process,
+            owner,
+            trigger: a.string(AttrKind::Trigger),
+            version: a.string(AttrKind::Version),
+            description: a.string(AttrKind::Description),
+            steps,
+            order,
+        };
+        if !duplicate {
+            self.set(&decl.name.text, Sym::Workflow(self.model.workflows.len()));
+        }
+        self.model.workflows.push(workflow);
+    }
+
+    /// Resolves a step's `implements` name among the steps of process `p`.
+    fn process_step(&mut self, p: ProcessId, id: &Ident, workflow: &Decl) -> Option<usize> {
+        let process = &self.model.processes[p.0];
+        if let Some(k) = process.steps.iter().position(|s| s.name.text == id.text) {
+            return Some(k);
+        }
+        let names: Vec<&str> = process.steps.iter().map(|s| s.name.text.as_str()).collect();
+        let help = did_you_mean(&id.text, names.iter().copied()).map_or_else(
+            || {
+                format!(
+                    "the steps of process `{}` are: {}",
+                    process.name.text,
+                    list(&names)
+                )
+            },
+            |c| format!("did you mean `{c}`?"),
+        );
+        let label = format!(
+            "workflow `{}` implements process `{}`",
+            workflow.name.text, process.name.text
+        );
+        let d = if let Some((sym, _)) = self.names.get(&id.text) {
+            Diagnostic::new(
+                Code::WrongKind,
+                id.span,
+                format!(
+                    "`{}` is a {}, not a step of process `{}`",
+                    id.text,
+                    sym.kind(),
+                    process.name.text
+                ),
+                "`implements` takes steps of the workflow's process",
+            )
+        } else {
+            Diagnostic::new(
+                Code::UnknownReference,
+                id.span,
+                format!("process `{}` has no step `{}`", process.name.text, id.text),
+                label,
+            )
+        };
+        self.push(d.with_help(help));
+        None
+    }
+
+    /// Resolves an `after` name among the steps of the same workflow.
+    fn workflow_step(
+        &mut self,
+        index: &HashMap<&str, usize>,
+        id: &Ident,
+        workflow: &Decl,
+        process: Option<ProcessId>,
+    ) -> Option<usize> {
+        if let Some(&k) = index.get(id.text.as_str()) {
+            return Some(k);
+        }
+        let is_process_step = process.is_some_and(|p| {
+            self.model.processes[p.0]
+                .steps
+                .iter()
+                .any(|s| s.name.text == id.text)
+        });
+        let mut names: Vec<(&str, usize)> = index.iter().map(|(n, i)| (*n, *i)).collect();
+        names.sort_by_key(|(_, i)| *i);
+        let names: Vec<&str> = names.into_iter().map(|(n, _)| n).collect();
+        let d = if is_process_step {
+            Diagnostic::new(
+                Code::WrongKind,
+                id.span,
+                format!(
+                    "`{}` is a process step, not a step of workflow `{}`",
+                    id.text, workflow.name.text
+                ),
+                "`after` takes steps of the same workflow",
+            )
+            .with_help(format!(
+                "name the workflow step that must finish first: {}",
+                list(&names)
+            ))
+        } else {
+            let help = did_you_mean(&id.text, names.iter().copied()).map_or_else(
+                || {
+                    format!(
+                        "the steps of workflow `{}` are: {}",
+                        workflow.name.text,
+                        list(&names)
+                    )
+                },
+                |c| format!("did you mean `{c}`?"),
+            );
+            Diagnostic::new(
+                Code::UnknownReference,
+                id.span,
+                format!(
+                    "workflow `{}` has no step `{}`",
+                    workflow.name.text, id.text
+                ),
+                "`after` takes steps of the same workflow",
+            )
+            .with_help(help)
+        };
+        self.push(d);
+        None
+    }
+}

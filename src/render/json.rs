@@ -1,0 +1,100 @@
+//! `check --format json`: the contract of `cli.md`.
+
+use serde::Serialize;
+
+use super::range;
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceMap, Span};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    at: Place<'a>,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    at: Place<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Place<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+fn place(sources: &SourceMap, span: Span) -> Place<'_> {
+    let r = range(sources, span);
+    Place {
+        file: &sources.get(span.file).name,
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+    }
+}
+
+/// The JSON document of a check run (`files`: how many files were checked).
+#[must_use]
+pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic], files: usize) -> String {
+    let output = Output {
+        version: 1,
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code.name(),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                at: place(sources, d.span),
+                labels: d
+                    .labels
+                    .iter()
+                    .map(|l| JsonLabel {
+                        at: place(sources, l.span),
+                        message: &l.message,
+                    })
+                    .collect(),
+                help: d.help.as_deref(),
+            })
+            .collect(),
+        summary: Summary {
+            files,
+            errors: diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Error)
+                .count(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Warning)
+                .count(),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output)
+        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
+    text.push('\n');
+    text
+}

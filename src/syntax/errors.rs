@@ -1,0 +1,448 @@
+//! pest errors to messages a person understands: what was expected, in words,
+//! at the first character that does not fit, with a suggestion where one fits.
+//! Rule names never reach the user.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::parse::Rule;
+use super::strings::is_keyword;
+use crate::check::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::suggest::did_you_mean;
+
+/// A block kind whose attributes were expected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Role,
+    Tool,
+    Process,
+    ProcessStep,
+    Workflow,
+    WorkflowStep,
+}
+
+impl Block {
+    fn name(self) -> &'static str {
+        match self {
+            Block::Role => "a role",
+            Block::Tool => "a tool",
+            Block::Process => "a process",
+            Block::ProcessStep => "a process step",
+            Block::Workflow => "a workflow",
+            Block::WorkflowStep => "a workflow step",
+        }
+    }
+
+    /// The keywords that may start an entry of this block.
+    fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Block::Role => &["who", "description", "external", "allow"],
+            Block::Tool => &["url", "description", "allow"],
+            Block::Process => &["step", "outcome", "owner", "description", "allow"],
+            Block::ProcessStep => &["description", "optional", "allow"],
+            Block::Workflow => &[
+                "step",
+                "owner",
+                "trigger",
+                "version",
+                "description",
+                "allow",
+            ],
+            Block::WorkflowStep => &[
+                "implements",
+                "owner",
+                "tool",
+                "after",
+                "when",
+                "wait",
+                "within",
+                "automated",
+                "needs",
+                "produces",
+                "run",
+                "description",
+                "allow",
+            ],
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Block::Role => "an attribute such as who, description or external",
+            Block::Tool => "an attribute such as url or description",
+            Block::Process => "a step or an attribute such as outcome or owner",
+            Block::ProcessStep => "an attribute such as description or optional",
+            Block::Workflow => "a step or an attribute such as owner or trigger",
+            Block::WorkflowStep => "an attribute such as owner, tool or implements",
+        }
+    }
+}
+
+/// What the parser expected at the error position, gathered from pest's rules.
+#[derive(Default)]
+struct Expected {
+    block: Option<Block>,
+    close: bool,
+    open: bool,
+    name: bool,
+    string: bool,
+    duration: bool,
+    code: bool,
+    item: bool,
+    comma: bool,
+    implements: bool,
+}
+
+impl Expected {
+    fn from_rules(rules: &[Rule]) -> Expected {
+        let mut e = Expected::default();
+        for &rule in rules {
+            match rule {
+                Rule::role_attr
+                | Rule::who_attr
+                | Rule::external_attr
+                | Rule::kw_who
+                | Rule::kw_external => {
+                    e.block = Some(Block::Role);
+                }
+                Rule::tool_attr | Rule::url_attr | Rule::kw_url => e.block = Some(Block::Tool),
+                Rule::process_attr | Rule::outcome_attr | Rule::kw_outcome => {
+                    e.block = Some(Block::Process);
+                }
+                Rule::pstep_attr | Rule::optional_attr | Rule::kw_optional => {
+                    e.block = Some(Block::ProcessStep);
+                }
+                Rule::workflow_attr
+                | Rule::trigger_attr
+                | Rule::version_attr
+                | Rule::kw_trigger
+                | Rule::kw_version => {
+                    e.block = Some(Block::Workflow);
+                }
+                Rule::wstep_attr
+                | Rule::implements_attr
+                | Rule::tools_attr
+                | Rule::automated_attr
+                | Rule::after_attr
+                | Rule::when_attr
+                | Rule::wait_attr
+                | Rule::within_attr
+                | Rule::needs_attr
+                | Rule::produces_attr
+                | Rule::run_attr
+                | Rule::kw_automated
+                | Rule::kw_after
+                | Rule::kw_when
+                | Rule::kw_wait
+                | Rule::kw_within
+                | Rule::kw_needs
+                | Rule::kw_produces
+                | Rule::kw_run => e.block = Some(Block::WorkflowStep),
+                Rule::rbrace => e.close = true,
+                Rule::lbrace
+                | Rule::role_body
+                | Rule::tool_body
+                | Rule::process_body
+                | Rule::pstep_body
+                | Rule::workflow_body
+                | Rule::wstep_body => e.open = true,
+                Rule::ident | Rule::idents => e.name = true,
+                Rule::string | Rule::line_string | Rule::block_string => e.string = true,
+                Rule::duration => e.duration = true,
+                Rule::code | Rule::codes => e.code = true,
+                Rule::kw_implements => e.implements = true,
+                Rule::EOI
+                | Rule::top_keyword
+                | Rule::use_decl
+                | Rule::role_decl
+                | Rule::tool_decl
+                | Rule::process_decl
+                | Rule::workflow_decl
+                | Rule::kw_use
+                | Rule::kw_role
+                | Rule::kw_tool
+                | Rule::kw_process
+                | Rule::kw_workflow => e.item = true,
+                _ => {}
+            }
+        }
+        e
+    }
+
+    /// "`}`, a name or a string", in words.
+    fn words(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(block) = self.block {
+            parts.push(block.example().to_owned());
+        }
+        if self.name {
+            parts.push("a name".to_owned());
+        }
+        if self.string {
+            parts.push("a string in double quotes".to_owned());
+        }
+        if self.duration {
+            parts.push("a duration such as 30m, 4h, 2d or 1w".to_owned());
+        }
+        if self.code {
+            parts.push("a lint code".to_owned());
+        }
+        if self.implements {
+            parts.push("`implements` and the process this workflow carries out".to_owned());
+        }
+        if self.open {
+            parts.push("`{`".to_owned());
+        }
+        if self.close {
+            parts.push("`}`".to_owned());
+        }
+        if self.comma {
+            parts.push("`,`".to_owned());
+        }
+        if self.item || parts.is_empty() {
+            parts.push(
+                "a top-level item (`use`, `role`, `tool`, `process` or `workflow`)".to_owned(),
+            );
+        }
+        join_or(&parts)
+    }
+}
+
+fn join_or(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] if !a.contains(" or ") => format!("{a} or {b}"),
+        // "owner, tool or implements, or `}`": the parts may hold "or" themselves.
+        [init @ .., last] => format!("{}, or {}", init.join(", "), last),
+    }
+}
+
+/// The `syntax` diagnostic for a pest error in the slice of `text` starting at
+/// `base`.
+pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule>) -> Diagnostic {
+    let (pos, rules) = match (&error.location, &error.variant) {
+        (
+            InputLocation::Pos(p) | InputLocation::Span((p, _)),
+            ErrorVariant::ParsingError { positives, .. },
+        ) => (base + p, positives.as_slice()),
+        (InputLocation::Pos(p) | InputLocation::Span((p, _)), ErrorVariant::CustomError { .. }) => {
+            (base + p, &[][..])
+        }
+    };
+    let pos = pos.min(text.len());
+    let expected = Expected::from_rules(rules);
+    let rest = &text[pos..];
+    let token = token_at(rest);
+    let span = Span::new(
+        file,
+        pos,
+        pos + token
+            .len()
+            .max(usize::from(!rest.is_empty()))
+            .min(rest.len()),
+    );
+    let wanted = expected.words();
+    let diag = |message: String, label: &str| Diagnostic::new(Code::Syntax, span, message, label);
+
+    if rest.is_empty() {
+        let mut d = Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, pos, pos),
+            format!("unexpected end of file; expected {wanted}"),
+            "the file ends here",
+        );
+        if expected.close {
+            d = d.with_help("a block is not closed: add the missing `}`");
+        }
+        return d;
+    }
+    if rest.starts_with('"') {
+        if let Some(d) = string_problem(file, text, pos) {
+            return d;
+        }
+    }
+    let first = rest.chars().next().unwrap_or(' ');
+    if expected.duration && first.is_ascii_digit() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let unit_span = Span::new(file, pos, pos + token.len().max(digits));
+        return Diagnostic::new(
+            Code::Syntax,
+            unit_span,
+            format!(
+                "`{}` is not a duration; durations end in m, h, d or w",
+                &rest[..token.len().max(digits)]
+            ),
+            "expected a number followed by m, h, d or w",
+        )
+        .with_help(format!(
+            "write it as `{}d` (days), `{0}h` (hours), `{0}m` (minutes) or `{0}w` (weeks)",
+            &rest[..digits]
+        ));
+    }
+    if expected.string
+        && !expected.name
+        && !expected.duration
+        && expected.block.is_none()
+        && !token.is_empty()
+    {
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let text = rest[..line_end].trim_end();
+        return diag(
+            format!("unexpected `{token}`; expected {wanted}"),
+            "text must be in double quotes",
+        )
+        .with_help(format!(
+            "write it as a string: `\"{}\"`",
+            text.replace('"', "\\\"")
+        ));
+    }
+    if token.is_empty() {
+        let shown = first.escape_debug().to_string();
+        return diag(
+            format!("unexpected `{shown}`; expected {wanted}"),
+            &format!("expected {wanted}"),
+        );
+    }
+    if is_keyword(token) && (expected.name || expected.code) && expected.block.is_none() {
+        return diag(
+            format!("`{token}` is a keyword and cannot be used as a name"),
+            "a name was expected here",
+        )
+        .with_help(format!("choose another name, such as `{token}_step`"));
+    }
+    if let Some(block) = expected.block {
+        let allowed = block.keywords();
+        if is_keyword(token) && !allowed.contains(&token) {
+            return diag(
+                format!("`{token}` is not an attribute of {}", block.name()),
+                &format!("expected {wanted}"),
+            )
+            .with_help(format!(
+                "{} takes: {}",
+                capitalize(block.name()),
+                allowed.join(", ")
+            ));
+        }
+        if !is_keyword(token)
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            let help = did_you_mean(token, allowed.iter().copied()).map_or_else(
+                || format!("{} takes: {}", capitalize(block.name()), allowed.join(", ")),
+                |k| format!("did you mean `{k}`?"),
+            );
+            return diag(
+                format!("unknown attribute `{token}` in {}", block.name()),
+                &format!("expected {wanted}"),
+            )
+            .with_help(help);
+        }
+    }
+    if expected.item && !expected.name && !expected.string && expected.block.is_none() {
+        let tops = ["use", "role", "tool", "process", "workflow"];
+        let help =
+            did_you_mean(token, tops.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+        return diag(
+            format!("unexpected `{token}`; expected {wanted}"),
+            "expected a top-level item here",
+        )
+        .with_help_opt(help);
+    }
+    diag(
+        format!("unexpected `{token}`; expected {wanted}"),
+        &format!("expected {wanted}"),
+    )
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The word at the start of `rest` (letters, digits, `_`, `-`), or "".
+fn token_at(rest: &str) -> &str {
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count();
+    &rest[..len]
+}
+
+/// Explains why the string starting at `pos` did not parse: it is not closed
+/// on its line, or it has an unknown escape.
+fn string_problem(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = &text[pos..];
+    if let Some(after) = rest.strip_prefix("\"\"\"") {
+        if after.contains("\"\"\"") {
+            return None;
+        }
+        return Some(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, pos, pos + 3),
+                "unterminated string",
+                "this `\"\"\"` is never closed",
+            )
+            .with_help("close the block string with `\"\"\"`"),
+        );
+    }
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\n' | '\r' => break,
+            '\\' => {
+                let esc_start = pos + i;
+                let next = chars.next().map(|(_, c)| c);
+                let ok = match next {
+                    Some('"' | '\\' | 'n' | 't') => true,
+                    Some('u') => {
+                        let after = &text[esc_start + 2..];
+                        let hex: usize = after.strip_prefix('{').map_or(0, |h| {
+                            let n = h.bytes().take_while(u8::is_ascii_hexdigit).count();
+                            if (1..=6).contains(&n) && h[n..].starts_with('}') {
+                                n
+                            } else {
+                                0
+                            }
+                        });
+                        if hex > 0 {
+                            for _ in 0..hex + 2 {
+                                chars.next();
+                            }
+                        }
+                        hex > 0
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    let len = next.map_or(1, |c| 1 + c.len_utf8());
+                    return Some(
+                        Diagnostic::new(
+                            Code::Syntax,
+                            Span::new(file, esc_start, esc_start + len),
+                            "unknown escape in string",
+                            "not a valid escape",
+                        )
+                        .with_help("the escapes are \\\", \\\\, \\n, \\t and \\u{1F600}; for several lines use a \"\"\" string"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, pos, pos + 1),
+            "unterminated string",
+            "this string is not closed on its line",
+        )
+        .with_help("add the closing `\"`; for text over several lines use a \"\"\" string"),
+    )
+}

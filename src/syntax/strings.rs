@@ -1,0 +1,138 @@
+//! String literal values, keywords and identifiers.
+
+/// Every keyword of the language; none of them can be a name.
+pub const KEYWORDS: &[&str] = &[
+    "use",
+    "role",
+    "tool",
+    "process",
+    "workflow",
+    "step",
+    "implements",
+    "owner",
+    "after",
+    "when",
+    "wait",
+    "within",
+    "automated",
+    "needs",
+    "produces",
+    "run",
+    "description",
+    "outcome",
+    "trigger",
+    "who",
+    "url",
+    "external",
+    "optional",
+    "version",
+    "allow",
+];
+
+/// Whether `word` is a keyword.
+#[must_use]
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Whether `word` is a valid name: an ASCII letter, then ASCII letters, digits,
+/// `_` or `-`, and not a keyword.
+#[must_use]
+pub fn is_identifier(word: &str) -> bool {
+    let mut bytes = word.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !is_keyword(word)
+}
+
+/// The value of a `"…"` literal's contents (between the quotes), escapes
+/// applied. The grammar has already checked every escape.
+pub(super) fn cook_line(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                // Out-of-range code points (surrogates, > 10FFFF) become U+FFFD;
+                // the checker reports them as `invalid-value`.
+                let ch = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                out.push(ch);
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The value of a `"""…"""` literal's contents: the newline right after the
+/// opening quotes is dropped, the common leading indentation of the non-blank
+/// lines is removed, trailing whitespace before the closing quotes is dropped,
+/// and `\r\n` becomes `\n`. Escapes are not processed in block strings.
+pub(super) fn cook_block(raw: &str) -> String {
+    let raw = raw.replace("\r\n", "\n");
+    let body = raw.strip_prefix('\n').unwrap_or(&raw);
+    let body = body.trim_end();
+    let indent = body
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(body.len());
+    for (i, line) in body.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        // Blank lines may be shorter than the indentation.
+        let cut = indent.min(line.len() - line.trim_start_matches([' ', '\t']).len());
+        out.push_str(&line[cut..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            cook_line(r#"a\"b\\c\nd\te\u{1F600}"#),
+            "a\"b\\c\nd\te\u{1F600}"
+        );
+        assert_eq!(cook_line(r"\u{D800}"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn block_dedent() {
+        let raw = "\n      Call within two days.\n        Indented.\n\n      Last.\n      ";
+        assert_eq!(
+            cook_block(raw),
+            "Call within two days.\n  Indented.\n\nLast."
+        );
+        assert_eq!(cook_block("one line"), "one line");
+        assert_eq!(cook_block("\r\n  a\r\n  b\r\n  "), "a\nb");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("follow-up_2"));
+        assert!(!is_identifier("2go"));
+        assert!(!is_identifier("run"));
+        assert!(!is_identifier("é"));
+    }
+}

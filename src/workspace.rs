@@ -1,0 +1,316 @@
+//! Loading files and their `use`s into compilations.
+//!
+//! A [`Workspace`] reads each file once and parses it once, however many
+//! compilations use it. It reads through a [`Loader`], so the language server
+//! can serve open documents and tests can serve files from memory.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::ast::{File, Item};
+use crate::check;
+use crate::check::codes::Code;
+use crate::check::levels::Levels;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{self, Model};
+use crate::source::{FileId, MAX_FILE_BYTES, SourceMap, Span};
+use crate::syntax;
+
+/// Where files come from.
+pub trait Loader {
+    /// The canonical form of a path (its identity: a file is loaded once).
+    ///
+    /// # Errors
+    /// When the file does not exist.
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+
+    /// The bytes of a file.
+    ///
+    /// # Errors
+    /// When the file cannot be read.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+}
+
+/// Reads files from disk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let meta = std::fs::metadata(path)?;
+        if meta.is_dir() {
+            return Err(io::Error::other("it is a folder, not a file"));
+        }
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            return Err(io::Error::other(format!(
+                "it is larger than the limit of {} MiB",
+                MAX_FILE_BYTES / 1024 / 1024
+            )));
+        }
+        std::fs::read(path)
+    }
+}
+
+struct Parsed {
+    tree: File,
+    /// Syntax errors, and an invalid-UTF-8 error.
+    errors: Vec<Diagnostic>,
+}
+
+/// The result of compiling one root file.
+#[derive(Debug)]
+pub struct Compilation {
+    /// The root file.
+    pub root: FileId,
+    /// The files of the compilation, each after the files it uses.
+    pub files: Vec<FileId>,
+    /// The resolved model (partial when there are errors).
+    pub model: Model,
+    /// Every diagnostic, lint levels applied, in report order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    /// Whether any diagnostic is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Every file loaded in one run, and their syntax trees.
+pub struct Workspace<L: Loader = FsLoader> {
+    /// The loaded files.
+    pub sources: SourceMap,
+    loader: L,
+    by_path: HashMap<PathBuf, FileId>,
+    parsed: Vec<Option<Parsed>>,
+}
+
+impl Default for Workspace<FsLoader> {
+    fn default() -> Self {
+        Workspace::new(FsLoader)
+    }
+}
+
+impl<L: Loader> Workspace<L> {
+    /// An empty workspace reading through `loader`.
+    pub fn new(loader: L) -> Self {
+        Workspace {
+            sources: SourceMap::new(),
+            loader,
+            by_path: HashMap::new(),
+            parsed: Vec::new(),
+        }
+    }
+
+    /// Loads a file from the loader, named `name` in messages. A file already
+    /// loaded (by the same canonical path) is not read again.
+    ///
+    /// # Errors
+    /// When the file does not exist or cannot be read.
+    pub fn add_path(&mut self, name: &str, path: &Path) -> io::Result<FileId> {
+        let canonical = self.loader.canonicalize(path)?;
+        if let Some(&id) = self.by_path.get(&canonical) {
+            return Ok(id);
+        }
+        let bytes = self.loader.read(&canonical)?;
+        let id = self.add_bytes(name, Some(path), bytes);
+        self.by_path.insert(canonical, id);
+        Ok(id)
+    }
+
+    /// Adds text that did not come from the loader (standard input, an editor
+    /// buffer). `path`, when given, locates the file for its `use`s.
+    pub fn add_text(&mut self, name: &str, path: Option<&Path>, text: String) -> FileId {
+        let id = self.sources.add(name, path, text);
+        self.parsed.push(None);
+        id
+    }
+
+    /// Adds bytes, reporting invalid UTF-8 as a syntax error at its offset.
+    pub fn add_bytes(&mut self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> FileId {
+        match String::from_utf8(bytes) {
+            Ok(text) => self.add_text(name, path, text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[offset];
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let id = self.add_text(name, path, text);
+                let span = Span::new(id, offset, offset + char::REPLACEMENT_CHARACTER.len_utf8());
+                let error = Diagnostic::new(
+                    Code::Syntax,
+                    span,
+                    format!(
+                        "`{name}` is not valid UTF-8: byte 0x{byte:02X} at byte offset {offset}"
+                    ),
+                    "not UTF-8",
+                )
+                .with_help("save the file as UTF-8 (most editors have an \"encoding\" setting)");
+                self.parsed[id.0 as usize] = Some(Parsed {
+                    tree: File::default(),
+                    errors: vec![error],
+                });
+                id
+            }
+        }
+    }
+
+    /// The syntax tree of a file (parsing it on first use), with its errors.
+    pub fn parse(&mut self, id: FileId) -> (&File, &[Diagnostic]) {
+        let slot = id.0 as usize;
+        if self.parsed[slot].is_none() {
+            let (tree, errors) = syntax::parse(id, &self.sources.get(id).text);
+            self.parsed[slot] = Some(Parsed { tree, errors });
+        }
+        let parsed = self.parsed[slot]
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("parsed above"));
+        (&parsed.tree, &parsed.errors)
+    }
+
+    /// Compiles `root` and what it uses: resolves, checks, applies `levels`.
+    pub fn compile(&mut self, root: FileId, levels: &Levels) -> Compilation {
+        let mut loading = Loading::default();
+        self.visit(root, &mut loading);
+        let files = loading.order;
+        let mut syntax_errors = Vec::new();
+        for &f in &files {
+            syntax_errors.extend(self.parse(f).1.iter().cloned());
+        }
+        let trees: Vec<(FileId, &File)> = files
+            .iter()
+            .map(|&f| {
+                (
+                    f,
+                    &self.parsed[f.0 as usize]
+                        .as_ref()
+                        .unwrap_or_else(|| unreachable!("parsed in visit"))
+                        .tree,
+                )
+            })
+            .collect();
+        let (model, resolve_diags) =
+            model::resolve(&trees, root, !loading.import_errors.is_empty());
+        let mut diagnostics = loading.import_errors;
+        if syntax_errors.is_empty() {
+            diagnostics.extend(resolve_diags);
+            diagnostics.extend(check::run(&model));
+        } else {
+            diagnostics.extend(syntax_errors);
+        }
+        let mut diagnostics = levels.apply(&model, diagnostics);
+        sort_diagnostics(&self.sources, &mut diagnostics);
+        Compilation {
+            root,
+            files,
+            model,
+            diagnostics,
+        }
+    }
+
+    /// Loads the `use`s of `file` depth first; records the file after them.
+    fn visit(&mut self, file: FileId, loading: &mut Loading) {
+        loading.active.push(file);
+        let uses: Vec<(Span, String, Span)> = self
+            .parse(file)
+            .0
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Use(u) => Some((u.span, u.path.value.clone(), u.path.span)),
+                Item::Decl(_) => None,
+            })
+            .collect();
+        for (use_span, path, _) in uses {
+            match self.load_use(file, &path) {
+                Err(message) => loading
+                    .import_errors
+                    .push(import_error(use_span, &path, &message)),
+                Ok(target) if loading.active.contains(&target) => {
+                    let chain: Vec<String> = loading
+                        .active
+                        .iter()
+                        .skip_while(|&&f| f != target)
+                        .chain(std::iter::once(&target))
+                        .map(|&f| format!("`{}`", self.sources.get(f).name))
+                        .collect();
+                    loading.import_errors.push(
+                        Diagnostic::new(Code::Import, use_span, format!("import cycle: {}", chain.join(" uses ")), "this `use` closes the cycle")
+                            .with_help("move the shared declarations into a file that both use, such as team.flow"),
+                    );
+                }
+                Ok(target) if loading.done.contains(&target) => {}
+                Ok(target) => self.visit(target, loading),
+            }
+        }
+        loading.active.pop();
+        loading.done.push(file);
+        loading.order.push(file);
+    }
+
+    fn load_use(&mut self, from: FileId, path: &str) -> Result<FileId, String> {
+        let written = Path::new(path);
+        if written.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
+            return Err("absolute paths are refused, so the files can move together".to_owned());
+        }
+        let source = self.sources.get(from);
+        let dir = source
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
+        let on_disk = dir.join(written);
+        let name = Path::new(&source.name)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(written);
+        let name = name.to_string_lossy().into_owned();
+        self.add_path(&name, &on_disk).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => format!("there is no file `{}`", on_disk.display()),
+            _ => format!("`{}` cannot be read: {e}", on_disk.display()),
+        })
+    }
+}
+
+fn import_error(span: Span, path: &str, message: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Import,
+        span,
+        format!("cannot use `{path}`: {message}"),
+        "used here",
+    )
+    .with_help("the path is relative to the file that says `use`")
+}
+
+#[derive(Default)]
+struct Loading {
+    active: Vec<FileId>,
+    done: Vec<FileId>,
+    order: Vec<FileId>,
+    import_errors: Vec<Diagnostic>,
+}
+
+/// Sorts diagnostics by file name, then position, then code and message, and
+/// removes duplicates (a used file's errors seen from several roots).
+pub fn sort_diagnostics(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        let fa = &sources.get(a.span.file).name;
+        let fb = &sources.get(b.span.file).name;
+        (fa, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            fb,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
+    });
+    diags.dedup();
+}
