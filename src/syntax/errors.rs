@@ -99,29 +99,12 @@ impl Expected {
         let mut e = Expected::default();
         for &rule in rules {
             match rule {
-                Rule::role_attr
-                | Rule::who_attr
-                | Rule::external_attr
-                | Rule::kw_who
-                | Rule::kw_external => {
-                    e.block = Some(Block::Role);
-                }
-                Rule::tool_attr | Rule::url_attr | Rule::kw_url => e.block = Some(Block::Tool),
-                Rule::process_attr | Rule::outcome_attr | Rule::kw_outcome => {
-                    e.block = Some(Block::Process);
-                }
-                Rule::pstep_attr | Rule::optional_attr | Rule::kw_optional => {
-                    e.block = Some(Block::ProcessStep);
-                }
-                Rule::workflow_attr
-                | Rule::trigger_attr
-                | Rule::version_attr
-                | Rule::kw_trigger
-                | Rule::kw_version => {
-                    e.block = Some(Block::Workflow);
-                }
-                Rule::wstep_attr
-                | Rule::implements_attr
+                Rule::who_attr | Rule::external_attr => e.block = Some(Block::Role),
+                Rule::url_attr => e.block = Some(Block::Tool),
+                Rule::outcome_attr => e.block = Some(Block::Process),
+                Rule::optional_attr => e.block = Some(Block::ProcessStep),
+                Rule::trigger_attr | Rule::version_attr => e.block = Some(Block::Workflow),
+                Rule::implements_attr
                 | Rule::tools_attr
                 | Rule::automated_attr
                 | Rule::after_attr
@@ -130,15 +113,7 @@ impl Expected {
                 | Rule::within_attr
                 | Rule::needs_attr
                 | Rule::produces_attr
-                | Rule::run_attr
-                | Rule::kw_automated
-                | Rule::kw_after
-                | Rule::kw_when
-                | Rule::kw_wait
-                | Rule::kw_within
-                | Rule::kw_needs
-                | Rule::kw_produces
-                | Rule::kw_run => e.block = Some(Block::WorkflowStep),
+                | Rule::run_attr => e.block = Some(Block::WorkflowStep),
                 Rule::rbrace => e.close = true,
                 Rule::lbrace
                 | Rule::role_body
@@ -148,7 +123,7 @@ impl Expected {
                 | Rule::workflow_body
                 | Rule::wstep_body => e.open = true,
                 Rule::ident | Rule::idents => e.name = true,
-                Rule::string | Rule::line_string | Rule::block_string => e.string = true,
+                Rule::line_string | Rule::block_string => e.string = true,
                 Rule::duration => e.duration = true,
                 Rule::code | Rule::codes => e.code = true,
                 Rule::kw_implements => e.implements = true,
@@ -304,13 +279,6 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
             format!("unexpected `{shown}`; expected {wanted}"),
             &format!("expected {wanted}"),
         );
-    }
-    if is_keyword(token) && (expected.name || expected.code) && expected.block.is_none() {
-        return diag(
-            format!("`{token}` is a keyword and cannot be used as a name"),
-            "a name was expected here",
-        )
-        .with_help(format!("choose another name, such as `{token}_step`"));
     }
     if let Some(block) = expected.block {
         let allowed = block.keywords();

@@ -2,16 +2,20 @@
 //!
 //! The grammar guarantees the shapes matched here; a shape it cannot produce is
 //! an `unreachable!` naming the rule, so a grammar change that breaks lowering
-//! fails loudly in tests.
+//! fails loudly in tests. Comments can sit between any two tokens, so every
+//! loop over children records `COMMENT` pairs as it meets them (in source
+//! order, since children come in order).
 
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 use super::parse::Rule;
-use super::strings::{cook_block, cook_line};
+use super::strings::{cook_block, cook_line, is_keyword};
 use crate::ast::{
     Attr, AttrKind, Body, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident, Item, StrLit,
     Use, Value,
 };
+use crate::check::codes::Code;
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
 struct Lower<'a> {
@@ -19,23 +23,50 @@ struct Lower<'a> {
     /// Offset of the parsed slice in the file's text.
     base: usize,
     comments: &'a mut Vec<Span>,
+    errors: &'a mut Vec<Diagnostic>,
 }
 
 /// Lowers the items (and comments) under a `file` or `item_then_next` pair.
-pub(super) fn lower_items(file: FileId, base: usize, pair: Pair<'_, Rule>, tree: &mut File) {
-    let mut items = Vec::new();
+/// Names that are keywords are reported into `errors` (the grammar accepts
+/// them so it stays fast; see `ident` in the grammar).
+pub(super) fn lower_items(
+    file: FileId,
+    base: usize,
+    pair: Pair<'_, Rule>,
+    tree: &mut File,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut lower = Lower {
         file,
         base,
         comments: &mut tree.comments,
+        errors,
     };
-    for child in lower.children(pair) {
+    for child in pair.into_inner() {
         match child.as_rule() {
+            Rule::COMMENT => lower.comment(&child),
             Rule::EOI => {}
-            _ => items.push(lower.item(child)),
+            Rule::use_decl => {
+                let item = Item::Use(lower.use_decl(child));
+                tree.items.push(item);
+            }
+            Rule::role_decl => tree
+                .items
+                .push(Item::Decl(lower.decl(child, DeclKind::Role))),
+            Rule::tool_decl => tree
+                .items
+                .push(Item::Decl(lower.decl(child, DeclKind::Tool))),
+            Rule::process_decl => {
+                tree.items
+                    .push(Item::Decl(lower.decl(child, DeclKind::Process)));
+            }
+            Rule::workflow_decl => {
+                tree.items
+                    .push(Item::Decl(lower.decl(child, DeclKind::Workflow)));
+            }
+            r => unreachable!("unexpected {r:?} (lower_items)"),
         }
     }
-    tree.items.extend(items);
 }
 
 /// Skips whitespace and comments from `pos`, recording the comments.
@@ -69,49 +100,24 @@ impl Lower<'_> {
         Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
-    /// The children of a pair with comments taken out (and recorded).
-    fn children<'i>(
-        &mut self,
-        pair: Pair<'i, Rule>,
-    ) -> impl Iterator<Item = Pair<'i, Rule>> + use<'i> {
-        let mut kept = Vec::new();
-        self.filter(pair.into_inner(), &mut kept);
-        kept.into_iter()
-    }
-
-    fn filter<'i>(&mut self, pairs: Pairs<'i, Rule>, kept: &mut Vec<Pair<'i, Rule>>) {
-        for p in pairs {
-            if p.as_rule() == Rule::COMMENT {
-                let span = self.span(&p);
-                self.comments.push(span);
-            } else {
-                kept.push(p);
-            }
-        }
-    }
-
-    fn item(&mut self, pair: Pair<'_, Rule>) -> Item {
-        match pair.as_rule() {
-            Rule::use_decl => Item::Use(self.use_decl(pair)),
-            Rule::role_decl => Item::Decl(self.decl(pair, DeclKind::Role)),
-            Rule::tool_decl => Item::Decl(self.decl(pair, DeclKind::Tool)),
-            Rule::process_decl => Item::Decl(self.decl(pair, DeclKind::Process)),
-            Rule::workflow_decl => Item::Decl(self.decl(pair, DeclKind::Workflow)),
-            r => unreachable!("unexpected {r:?} (lower item)"),
-        }
+    fn comment(&mut self, pair: &Pair<'_, Rule>) {
+        let span = self.span(pair);
+        self.comments.push(span);
     }
 
     fn use_decl(&mut self, pair: Pair<'_, Rule>) -> Use {
         let span = self.span(&pair);
         let mut path = None;
-        for child in self.children(pair) {
-            if child.as_rule() == Rule::string {
-                path = Some(self.string(child));
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
+                Rule::line_string | Rule::block_string => path = Some(self.string(&child)),
+                _ => {}
             }
         }
         Use {
             span,
-            path: path.unwrap_or_else(|| unreachable!("use without a path (lower use_decl)")),
+            path: path.unwrap_or_else(|| unreachable!("use without a path (use_decl)")),
         }
     }
 
@@ -123,11 +129,12 @@ impl Lower<'_> {
         let mut title = None;
         let mut implements = None;
         let mut body = None;
-        for child in self.children(pair) {
+        for child in pair.into_inner() {
             match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
                 Rule::ident if name.is_none() => name = Some(self.ident(&child)),
                 Rule::ident => implements = Some(self.ident(&child)),
-                Rule::string => title = Some(self.string(child)),
+                Rule::line_string | Rule::block_string => title = Some(self.string(&child)),
                 Rule::role_body
                 | Rule::tool_body
                 | Rule::process_body
@@ -140,7 +147,7 @@ impl Lower<'_> {
         Decl {
             kind,
             span,
-            name: name.unwrap_or_else(|| unreachable!("declaration without a name (lower decl)")),
+            name: name.unwrap_or_else(|| unreachable!("declaration without a name (decl)")),
             title,
             implements,
             body,
@@ -151,26 +158,22 @@ impl Lower<'_> {
         let mut open = None;
         let mut close = None;
         let mut entries = Vec::new();
-        for child in self.children(pair) {
+        for child in pair.into_inner() {
             match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
                 Rule::lbrace => open = Some(self.span(&child)),
                 Rule::rbrace => close = Some(self.span(&child)),
-                _ => {
-                    // An `*_attr` wrapper rule around one attribute or step.
-                    let inner = self.children(child).next();
-                    let inner =
-                        inner.unwrap_or_else(|| unreachable!("empty attribute (lower body)"));
-                    entries.push(self.entry(inner, parent));
-                }
+                _ => entries.push(self.entry(child, parent)),
             }
         }
         Body {
-            open: open.unwrap_or_else(|| unreachable!("body without `{{` (lower body)")),
-            close: close.unwrap_or_else(|| unreachable!("body without `}}` (lower body)")),
+            open: open.unwrap_or_else(|| unreachable!("body without `{{` (body)")),
+            close: close.unwrap_or_else(|| unreachable!("body without `}}` (body)")),
             entries,
         }
     }
 
+    /// One attribute (`*_attr`) or nested step of a block.
     fn entry(&mut self, pair: Pair<'_, Rule>, parent: DeclKind) -> Entry {
         let kind = match pair.as_rule() {
             Rule::pstep_decl => return Entry::Step(self.decl(pair, DeclKind::ProcessStep)),
@@ -195,22 +198,26 @@ impl Lower<'_> {
             Rule::optional_attr => AttrKind::Optional,
             Rule::automated_attr => AttrKind::Automated,
             Rule::allow_attr => AttrKind::Allow,
-            r => unreachable!("unexpected {r:?} in a {} (lower entry)", parent.describe()),
+            r => unreachable!("unexpected {r:?} in a {} (entry)", parent.describe()),
         };
         let span = self.span(&pair);
-        let mut keyword = span;
+        // The keyword starts the attribute (see `sep` in the grammar).
+        let keyword = Span {
+            end: span.start + u32::try_from(kind.keyword().len()).unwrap_or(0),
+            ..span
+        };
         let mut value = Value::None;
-        for (i, child) in self.children(pair).enumerate() {
-            if i == 0 {
-                keyword = self.span(&child);
-                continue;
-            }
+        for child in pair.into_inner() {
             value = match child.as_rule() {
-                Rule::string => Value::Str(self.string(child)),
+                Rule::COMMENT => {
+                    self.comment(&child);
+                    continue;
+                }
+                Rule::line_string | Rule::block_string => Value::Str(self.string(&child)),
                 Rule::ident => Value::Ident(self.ident(&child)),
                 Rule::idents | Rule::codes => Value::Idents(self.idents(child)),
                 Rule::duration => Value::Duration(self.duration(&child)),
-                r => unreachable!("unexpected {r:?} value (lower entry)"),
+                r => unreachable!("unexpected {r:?} value (entry)"),
             };
         }
         Entry::Attr(Attr {
@@ -221,27 +228,50 @@ impl Lower<'_> {
         })
     }
 
-    fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident {
+    fn ident(&mut self, pair: &Pair<'_, Rule>) -> Ident {
+        let ident = Ident {
             text: pair.as_str().to_owned(),
             span: self.span(pair),
+        };
+        if pair.as_rule() == Rule::ident && is_keyword(&ident.text) {
+            self.errors.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    ident.span,
+                    format!("`{}` is a keyword and cannot be used as a name", ident.text),
+                    "a name was expected here",
+                )
+                .with_help(format!(
+                    "choose another name, such as `{}_step`",
+                    ident.text
+                )),
+            );
         }
+        ident
     }
 
+    /// `idents` or `codes`.
     fn idents(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        self.children(pair).map(|p| self.ident(&p)).collect()
+        let mut out = Vec::new();
+        for child in pair.into_inner() {
+            if child.as_rule() == Rule::COMMENT {
+                self.comment(&child);
+            } else {
+                out.push(self.ident(&child));
+            }
+        }
+        out
     }
 
-    fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
-        let span = self.span(&pair);
-        let inner = pair.into_inner().next();
-        let inner = inner.unwrap_or_else(|| unreachable!("empty string (lower string)"));
-        let block = inner.as_rule() == Rule::block_string;
-        let raw = inner.into_inner().next().map_or("", |p| p.as_str());
+    /// `line_string` or `block_string`, quotes included.
+    fn string(&self, pair: &Pair<'_, Rule>) -> StrLit {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        let block = pair.as_rule() == Rule::block_string;
         let value = if block {
-            cook_block(raw)
+            cook_block(&text[3..text.len() - 3])
         } else {
-            cook_line(raw)
+            cook_line(&text[1..text.len() - 1])
         };
         StrLit { value, span, block }
     }
@@ -254,7 +284,7 @@ impl Lower<'_> {
             "h" => DurationUnit::Hours,
             "d" => DurationUnit::Days,
             "w" => DurationUnit::Weeks,
-            u => unreachable!("unit {u} (lower duration)"),
+            u => unreachable!("unit {u} (duration)"),
         };
         Duration {
             // Absurdly long numbers saturate; the value is far out of any range.

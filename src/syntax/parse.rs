@@ -17,17 +17,93 @@ const BOM: &str = "\u{feff}";
 /// Parses one file. Returns the tree of every item that parsed, and one `syntax`
 /// diagnostic per top-level item that did not.
 #[must_use]
-pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+pub fn parse(file: FileId, text: &str) -> Parsed {
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let mut tree = File::default();
-    // The fast path: the whole file at once.
-    if let Ok(mut pairs) = FlowParser::parse(Rule::file, &text[start..]) {
-        if let Some(pair) = pairs.next() {
-            lower::lower_items(file, start, pair, &mut tree);
-        }
-        return (tree, Vec::new());
+    // The fast path: the whole file at once, in parallel chunks when large.
+    if let Some(parsed) = parse_chunks(file, text, start) {
+        return parsed;
     }
-    recover(file, text, start, tree)
+    recover(file, text, start, File::default())
+}
+
+/// A parsed file or chunk and its syntax errors.
+type Parsed = (File, Vec<Diagnostic>);
+
+/// Files above this size are split into chunks parsed on several threads.
+const CHUNK_BYTES: usize = 512 * 1024;
+
+/// Parses `text[start..]` as whole files, one per chunk. Chunks end where a
+/// line starts with a top-level keyword; `None` if any chunk fails (also when
+/// a split fell inside a `"""` string, which leaves the string unterminated),
+/// so the caller takes the careful path.
+fn parse_chunks(file: FileId, text: &str, start: usize) -> Option<Parsed> {
+    // One chunk per thread: measured faster than many small chunks.
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunks = (text.len() / CHUNK_BYTES).clamp(1, threads);
+    let mut bounds = vec![start];
+    for i in 1..chunks {
+        let at = text.len() * i / chunks;
+        if let Some(next) = next_item_line(text, at) {
+            if next > *bounds.last().unwrap_or(&0) {
+                bounds.push(next);
+            }
+        }
+    }
+    bounds.push(text.len());
+    let parse_one = |from: usize, to: usize| -> Option<Parsed> {
+        let mut pairs = FlowParser::parse(Rule::file, &text[from..to]).ok()?;
+        let mut tree = File::default();
+        let mut errors = Vec::new();
+        if let Some(pair) = pairs.next() {
+            lower::lower_items(file, from, pair, &mut tree, &mut errors);
+        }
+        Some((tree, errors))
+    };
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let threads = threads.min(ranges.len());
+    let parts: Vec<Option<Parsed>> = if threads <= 1 {
+        ranges
+            .iter()
+            .map(|&(from, to)| parse_one(from, to))
+            .collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut slots: Vec<Option<Parsed>> = Vec::new();
+        slots.resize_with(ranges.len(), || None);
+        let done: Vec<Vec<(usize, Option<Parsed>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&(from, to)) = ranges.get(i) else {
+                                break;
+                            };
+                            mine.push((i, parse_one(from, to)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            // A panicking parser thread is a bug; its chunks stay `None` (a
+            // failed parse), so the careful path reports what it can.
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        for (i, part) in done.into_iter().flatten() {
+            slots[i] = part;
+        }
+        slots
+    };
+    let mut tree = File::default();
+    let mut errors = Vec::new();
+    for part in parts {
+        let (t, e) = part?;
+        tree.items.extend(t.items);
+        tree.comments.extend(t.comments);
+        errors.extend(e);
+    }
+    Some((tree, errors))
 }
 
 /// Parses item by item. After a broken item, parsing resumes at the next line
@@ -44,7 +120,7 @@ fn recover(file: FileId, text: &str, mut pos: usize, mut tree: File) -> (File, V
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
-                lower::lower_items(file, pos, pair, &mut tree);
+                lower::lower_items(file, pos, pair, &mut tree, &mut errors);
                 if end <= pos {
                     break;
                 }
