@@ -194,6 +194,69 @@ impl fmt::Display for Code {
     }
 }
 
+/// The reference of every code, in Markdown: `docs/checks.md` is this text (a
+/// test keeps them equal).
+#[must_use]
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Checks\n\n\
+         <!-- Generated from the code table in src/check/codes.rs and the pages in\n\
+         src/check/explain/. Regenerate with `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
+         Every diagnostic has a stable code. `procflow explain CODE` prints the page of a\n\
+         code below; `procflow explain --list` lists them all.\n\n\
+         **Errors** always fail the check, cannot be silenced, and a file with errors\n\
+         builds nothing. **Lints** have a default level that `procflow.toml`, the\n\
+         `-W`/`-A`/`-D` flags and `allow` inside a block can change:\n\n\
+         1. the lint's default (below);\n\
+         2. the nearest `procflow.toml` from the checked file's folder upwards\n   (`[lints]` table: `unused-tool = \"allow\"`);\n\
+         3. `-W CODE`, `-A CODE`, `-D CODE` on the command line, the last one winning;\n   `-D warnings` turns every warning into an error;\n\
+         4. `allow CODE` written in a block, for that block and the blocks inside it.\n\n\
+         Lints are reported only about the checked file's own declarations, not about\n\
+         the files it `use`s (check those files themselves). A file with syntax errors\n\
+         reports only its syntax errors.\n\n\
+         ## Errors\n\n| code | fires when |\n| --- | --- |\n",
+    );
+    for c in CODES.iter().filter(|c| c.kind == Kind::Error) {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} |\n",
+            c.name, c.name, c.summary
+        ));
+    }
+    out.push_str("\n## Lints\n\n| code | default | fires when |\n| --- | --- | --- |\n");
+    for c in CODES {
+        if let Kind::Lint(level) = c.kind {
+            out.push_str(&format!(
+                "| [`{}`](#{}) | {} | {} |\n",
+                c.name,
+                c.name,
+                level.as_str(),
+                c.summary
+            ));
+        }
+    }
+    for c in CODES {
+        let kind = match c.kind {
+            Kind::Error => "Error.".to_owned(),
+            Kind::Lint(level) => format!("Lint, `{}` by default.", level.as_str()),
+        };
+        out.push_str(&format!(
+            "\n## {}\n\n{kind} Fires when {}.\n\n",
+            c.name, c.summary
+        ));
+        // The pages use `##` headings; nest them under the code's heading.
+        for line in c.explanation.lines() {
+            if let Some(rest) = line.strip_prefix("## ") {
+                out.push_str("### ");
+                out.push_str(rest);
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

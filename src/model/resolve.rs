@@ -247,22 +247,18 @@ impl Resolver {
 
     fn non_empty(&mut self, s: &StrLit, what: &str) {
         if s.value.trim().is_empty() {
+            let help = if what == "a title" {
+                "write a title, or leave it out (the name is shown instead)"
+            } else {
+                "write the text, or leave the attribute out"
+            };
             let d = Diagnostic::new(
                 Code::InvalidValue,
                 s.span,
                 format!("{what} cannot be empty"),
                 "an empty string",
             )
-            .with_help("write the text, or leave the attribute out");
-            self.push(d);
-        } else if s.value.contains('\u{FFFD}') && !s.block {
-            let d = Diagnostic::new(
-                Code::InvalidValue,
-                s.span,
-                "a `\\u{…}` escape is not a valid character",
-                "contains an escape outside the Unicode range or a surrogate",
-            )
-            .with_help("use a code point from 0 to 10FFFF that is not a surrogate (D800–DFFF)");
+            .with_help(help);
             self.push(d);
         }
     }

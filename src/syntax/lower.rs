@@ -264,14 +264,28 @@ impl Lower<'_> {
     }
 
     /// `line_string` or `block_string`, quotes included.
-    fn string(&self, pair: &Pair<'_, Rule>) -> StrLit {
+    fn string(&mut self, pair: &Pair<'_, Rule>) -> StrLit {
         let span = self.span(pair);
         let text = pair.as_str();
         let block = pair.as_rule() == Rule::block_string;
         let value = if block {
             cook_block(&text[3..text.len() - 3])
         } else {
-            cook_line(&text[1..text.len() - 1])
+            cook_line(&text[1..text.len() - 1]).unwrap_or_else(|(at, len)| {
+                let start = span.start as usize + 1 + at;
+                self.errors.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(self.file, start, start + len),
+                        "this escape is not a character",
+                        "not a Unicode scalar value",
+                    )
+                    .with_help(
+                        "use a code point from 0 to 10FFFF that is not a surrogate (D800-DFFF)",
+                    ),
+                );
+                String::new()
+            })
         };
         StrLit { value, span, block }
     }

@@ -46,36 +46,38 @@ pub fn is_identifier(word: &str) -> bool {
 }
 
 /// The value of a `"…"` literal's contents (between the quotes), escapes
-/// applied. The grammar has already checked every escape.
-pub(super) fn cook_line(raw: &str) -> String {
+/// applied. The grammar has already checked the shape of every escape; a
+/// `\u{…}` that is not a character (a surrogate, or above 10FFFF) is returned
+/// as `Err((offset, len))` of the escape within `raw`.
+pub(super) fn cook_line(raw: &str) -> Result<String, (usize, usize)> {
     if !raw.contains('\\') {
-        return raw.to_owned();
+        return Ok(raw.to_owned());
     }
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
+    let mut chars = raw.char_indices();
+    while let Some((at, c)) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
         match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('u') => {
-                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
-                // Out-of-range code points (surrogates, > 10FFFF) become U+FFFD;
-                // the checker reports them as `invalid-value`.
-                let ch = u32::from_str_radix(&hex, 16)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .unwrap_or(char::REPLACEMENT_CHARACTER);
-                out.push(ch);
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((_, 'u')) => {
+                let hex: String = chars
+                    .by_ref()
+                    .skip(1)
+                    .map(|(_, c)| c)
+                    .take_while(|&c| c != '}')
+                    .collect();
+                let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                out.push(ch.ok_or((at, hex.len() + 4))?);
             }
-            Some(other) => out.push(other),
+            Some((_, other)) => out.push(other),
             None => {}
         }
     }
-    out
+    Ok(out)
 }
 
 /// The value of a `"""…"""` literal's contents: the newline right after the
@@ -112,9 +114,9 @@ mod tests {
     fn escapes() {
         assert_eq!(
             cook_line(r#"a\"b\\c\nd\te\u{1F600}"#),
-            "a\"b\\c\nd\te\u{1F600}"
+            Ok("a\"b\\c\nd\te\u{1F600}".to_owned())
         );
-        assert_eq!(cook_line(r"\u{D800}"), "\u{FFFD}");
+        assert_eq!(cook_line(r"ok \u{D800}"), Err((3, 8)));
     }
 
     #[test]
