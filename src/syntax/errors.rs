@@ -222,16 +222,23 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
     let diag = |message: String, label: &str| Diagnostic::new(Code::Syntax, span, message, label);
 
     if rest.is_empty() {
-        let mut d = Diagnostic::new(
+        let end = Span::new(file, pos, pos);
+        if let Some(open) = expected.close.then(|| unclosed_brace(text, base)).flatten() {
+            return Diagnostic::new(
+                Code::Syntax,
+                end,
+                "unexpected end of file: a block is not closed",
+                "the file ends here",
+            )
+            .with_label(Span::new(file, open, open + 1), "this `{` is never closed")
+            .with_help("add the missing `}`");
+        }
+        return Diagnostic::new(
             Code::Syntax,
-            Span::new(file, pos, pos),
+            end,
             format!("unexpected end of file; expected {wanted}"),
             "the file ends here",
         );
-        if expected.close {
-            d = d.with_help("a block is not closed: add the missing `}`");
-        }
-        return d;
     }
     if rest.starts_with('"') {
         if let Some(d) = string_problem(file, text, pos) {
@@ -280,6 +287,21 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
             &format!("expected {wanted}"),
         );
     }
+    // `owner` with its value left out, before the next attribute: the grammar
+    // takes the next keyword (`tool`) as the owner's name and stumbles later.
+    if let Some((keyword, attr)) = keyword_taken_as_value(text, pos) {
+        let at = Span::new(file, keyword.0, keyword.0 + keyword.1.len());
+        return Diagnostic::new(
+            Code::Syntax,
+            at,
+            format!(
+                "`{}` has no value: `{}` is a keyword, not a name",
+                attr, keyword.1
+            ),
+            format!("expected a name after `{attr}`"),
+        )
+        .with_help(format!("write `{attr} NAME` on the line above"));
+    }
     if let Some(block) = expected.block {
         let allowed = block.keywords();
         if is_keyword(token) && !allowed.contains(&token) {
@@ -323,6 +345,60 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
         format!("unexpected `{token}`; expected {wanted}"),
         &format!("expected {wanted}"),
     )
+}
+
+/// The last `{` from `start` on that no `}` closes (strings and comments
+/// skipped).
+fn unclosed_brace(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open = Vec::new();
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => open.push(i),
+            b'}' => {
+                open.pop();
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if text[i..].starts_with("\"\"\"") => {
+                i += text[i + 3..].find("\"\"\"").map_or(bytes.len(), |n| n + 5);
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.pop()
+}
+
+/// The attributes whose value is a name or a list of names.
+const NAME_ATTRIBUTES: &[&str] = &["owner", "implements", "tool", "after", "needs", "produces"];
+
+/// The two words before `pos`, when they are an attribute that takes names
+/// followed by a keyword: `((offset, keyword), attribute)`.
+fn keyword_taken_as_value(text: &str, pos: usize) -> Option<((usize, &str), &str)> {
+    let (k_start, keyword) = word_before(text, pos)?;
+    let (_, attr) = word_before(text, k_start)?;
+    (is_keyword(keyword) && NAME_ATTRIBUTES.contains(&attr)).then_some(((k_start, keyword), attr))
+}
+
+/// The word that ends before `pos`, skipping blanks (not comments).
+fn word_before(text: &str, pos: usize) -> Option<(usize, &str)> {
+    let head = text[..pos].trim_end();
+    let start = head
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let word = &head[start..];
+    (!word.is_empty()).then_some((start, word))
 }
 
 fn capitalize(s: &str) -> String {
