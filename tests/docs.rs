@@ -91,3 +91,34 @@ fn every_example_fires_its_code_and_every_fix_is_clean() {
         );
     }
 }
+
+/// The text of the first fenced block of `lang` in `text`.
+fn fenced<'a>(text: &'a str, lang: &str) -> &'a str {
+    let fence = format!("```{lang}\n");
+    let start = text.find(&fence).unwrap() + fence.len();
+    let len = text[start..].find("```").unwrap();
+    &text[start..start + len]
+}
+
+#[test]
+fn readme_example_output_is_what_procflow_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::copy(
+        root.join("examples/team.flow"),
+        dir.path().join("team.flow"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("funnel.flow"), fenced(&readme, "flow")).unwrap();
+    let console = fenced(&readme, "console");
+    let (command, expected) = console.split_once('\n').unwrap();
+    assert_eq!(command, "$ procflow check funnel.flow");
+    let out = assert_cmd::Command::cargo_bin("procflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "funnel.flow"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
