@@ -210,14 +210,13 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
     let expected = Expected::from_rules(rules);
     let rest = &text[pos..];
     let token = token_at(rest);
-    let span = Span::new(
-        file,
-        pos,
-        pos + token
-            .len()
-            .max(usize::from(!rest.is_empty()))
-            .min(rest.len()),
-    );
+    // The word at the error, or else its one character (whole, not a byte).
+    let width = if token.is_empty() {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        token.len()
+    };
+    let span = Span::new(file, pos, pos + width);
     let wanted = expected.words();
     let diag = |message: String, label: &str| Diagnostic::new(Code::Syntax, span, message, label);
 
@@ -286,6 +285,23 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
             format!("unexpected `{shown}`; expected {wanted}"),
             &format!("expected {wanted}"),
         );
+    }
+    // A block left open before the next top-level item.
+    let at_line_start = pos == 0 || text.as_bytes()[pos - 1] == b'\n';
+    if expected.close
+        && at_line_start
+        && ["use", "role", "tool", "process", "workflow"].contains(&token)
+    {
+        if let Some(open) = unclosed_brace(&text[..pos], base) {
+            return Diagnostic::new(
+                Code::Syntax,
+                span,
+                format!("unexpected `{token}`: the block above is not closed"),
+                "a new item starts here",
+            )
+            .with_label(Span::new(file, open, open + 1), "this `{` is never closed")
+            .with_help("add the missing `}` before this line");
+        }
     }
     // `owner` with its value left out, before the next attribute: the grammar
     // takes the next keyword (`tool`) as the owner's name and stumbles later.

@@ -116,7 +116,7 @@ fn recover(file: FileId, text: &str, mut pos: usize, mut tree: File) -> (File, V
         if pos >= text.len() {
             break;
         }
-        match FlowParser::parse(Rule::item_then_next, &text[pos..]) {
+        match parse_item(text, pos) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
@@ -136,6 +136,38 @@ fn recover(file: FileId, text: &str, mut pos: usize, mut tree: File) -> (File, V
         }
     }
     (tree, errors)
+}
+
+/// Parses the item at `pos` within a window of the text that ends at a line
+/// starting a top-level keyword, widening the window while the parser runs out
+/// of input. pest's errors scan their input to the end (to show the line), so
+/// parsing each broken item against the whole rest of the file would make
+/// recovery quadratic; a window keeps each item's cost to its own size.
+fn parse_item(
+    text: &str,
+    pos: usize,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let mut end = next_item_line(text, pos).unwrap_or(text.len());
+    loop {
+        let result = FlowParser::parse(Rule::item_then_next, &text[pos..end]);
+        let Err(error) = &result else { return result };
+        let at = match error.location {
+            pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) => p,
+        };
+        // The item may go on past the window: the parser ran out of input (a
+        // block not closed), or a block string is open at the window's end
+        // (it holds a line that starts with a keyword). Then widen it.
+        let open_block_string = text[pos..end].matches("\"\"\"").count() % 2 == 1;
+        if end == text.len() || (pos + at < end && !open_block_string) {
+            return result;
+        }
+        let wider = pos + 2 * (end - pos);
+        end = if wider >= text.len() {
+            text.len()
+        } else {
+            next_item_line(text, wider).unwrap_or(text.len())
+        };
+    }
 }
 
 /// The start of the first line after the one holding `pos` whose first column
