@@ -6,7 +6,8 @@
 Parses FILE.flow with a small reader that follows the grammar of
 shared/spec/flow-language.md, applies the checks and the lints of the spec at
 their default levels (as refined in notes/semantics.md), and, when FILE.json
-is given, checks that the JSON holds the same information as the Flow text.
+is given, checks that the JSON (full or `--sparse`) holds the same information
+as the Flow text.
 Prints a one-line summary on success; prints the problems and exits 1
 otherwise. This is what tells a wrong generator from a wrong compiler when
 `procflow check` reports something on a generated file.
@@ -370,10 +371,21 @@ def strip_private(obj):
     return obj
 
 
+def sparse(obj):
+    """As `gen.py --json --sparse`: no null, false, [] or `*_seconds` members."""
+    if isinstance(obj, dict):
+        return {k: sparse(v) for k, v in obj.items()
+                if v is not None and v is not False and v != [] and not k.endswith("_seconds")}
+    if isinstance(obj, list):
+        return [sparse(v) for v in obj]
+    return obj
+
+
 def compare(flow: dict, doc: dict) -> list[str]:
     errs = []
+    form = sparse if doc.get("sparse") is True else (lambda x: x)
     for kind in ("roles", "tools", "processes", "workflows"):
-        a, b = strip_private(flow[kind]), doc.get(kind)
+        a, b = form(strip_private(flow[kind])), doc.get(kind)
         if a == b:
             continue
         if not isinstance(b, list) or len(a) != len(b):

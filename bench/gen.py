@@ -3,6 +3,7 @@
 
     python3 bench/gen.py --processes N --steps M          > big.flow
     python3 bench/gen.py --processes N --steps M --json   > big.json
+    python3 bench/gen.py --processes N --steps M --json --sparse > big.sparse.json
 
 The Flow output declares some roles and tools, N processes (about six process
 steps and an outcome each) and, for every process, one workflow of M steps.
@@ -26,8 +27,9 @@ The file is meant to produce no diagnostic at the default lint levels:
 * no keyword is used as a name, and every name is unique in its scope.
 
 With --json the same information is written as one JSON document (the input
-used to time `jq` as a baseline). The output is fully deterministic: the
-pseudo-random choices come from a fixed-seed SplitMix64 generator, so the same
+used to time `jq` as a baseline); --sparse leaves absent attributes out of it.
+The output is fully deterministic: the pseudo-random choices come from a
+fixed-seed SplitMix64 generator, so the same
 arguments always give byte-identical output on every platform and Python
 version. Only the standard library is used.
 """
@@ -523,8 +525,26 @@ def write_flow(model: dict, out) -> None:
         w("\n".join(lines) + "\n")
 
 
-def write_json(model: dict, out) -> None:
-    """The same information as JSON (generator-only fields left out)."""
+def sparse(obj):
+    """`obj` without absent attributes: members that are null, false or an
+    empty list, and the derived `*_seconds` members, are left out."""
+    if isinstance(obj, dict):
+        return {k: sparse(v) for k, v in obj.items()
+                if v is not None and v is not False and v != [] and not k.endswith("_seconds")}
+    if isinstance(obj, list):
+        return [sparse(v) for v in obj]
+    return obj
+
+
+def write_json(model: dict, out, sparse_form: bool = False) -> None:
+    """The same information as JSON (generator-only fields left out).
+
+    The full form writes every attribute of every object (`null`, `false`,
+    `[]` where absent, durations also in seconds): about 1.35 times the size
+    of the Flow text. The sparse form (`"sparse": true`) leaves absent
+    attributes and the seconds out, as a hand-written JSON document would:
+    about 0.9 times the size of the Flow text.
+    """
     private = {"title_written", "description_block", "comment"}
 
     def clean(obj):
@@ -534,7 +554,11 @@ def write_json(model: dict, out) -> None:
             return [clean(v) for v in obj]
         return obj
 
-    json.dump(clean(model), out, ensure_ascii=False, separators=(",", ":"))
+    doc = clean(model)
+    if sparse_form:
+        doc = {"format": doc["format"], "version": doc["version"], "sparse": True,
+               **sparse({k: v for k, v in doc.items() if k not in ("format", "version")})}
+    json.dump(doc, out, ensure_ascii=False, separators=(",", ":"))
     out.write("\n")
 
 
@@ -546,11 +570,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="steps per workflow (default 100)")
     ap.add_argument("--json", action="store_true",
                     help="write the same information as JSON instead of Flow")
+    ap.add_argument("--sparse", action="store_true",
+                    help="with --json: leave out absent attributes (null, false, [])"
+                    " and the derived *_seconds members")
     ap.add_argument("--seed", type=int, default=20240601,
                     help="seed of the deterministic generator (default fixed)")
     args = ap.parse_args(argv)
     if args.processes < 1 or args.steps < 1:
         ap.error("--processes and --steps must be at least 1")
+    if args.sparse and not args.json:
+        ap.error("--sparse only applies to --json")
 
     model = make_model(args.processes, args.steps, args.seed)
     # Write UTF-8 with \n line endings whatever the locale or platform.
@@ -558,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                buffering=1 << 20)
     try:
         if args.json:
-            write_json(model, out)
+            write_json(model, out, sparse_form=args.sparse)
         else:
             write_flow(model, out)
         out.flush()

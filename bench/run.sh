@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Benchmark `procflow check` on large generated Flow files, with `jq` parsing the
-# same information as JSON as a baseline. See bench/README.md.
+# Benchmark `procflow check`: small files (the pre-commit case), large generated
+# files (linearity), and `jq` parsing the same information as JSON as a baseline.
+# See bench/README.md and docs/performance.md.
 #
-#   bench/run.sh [--big] [--runs N] [--no-build] [--python-timer]
+#   bench/run.sh [--big] [--runs N] [--no-build] [--python-timer] [--wait-idle S]
 #
-#   --big        also time a 60 MB input (2,000 workflows, 200,000 steps)
-#   --runs N     timed runs per command (default: 20 small, 10 for 6 MB, 3 for 60 MB)
-#   --no-build   do not run `cargo build --release` (use the binary as it is)
+#   --big           also time a 60 MB input (2,000 workflows, 200,000 steps)
+#   --runs N        timed runs per command (default: 30 small, 20 for 0.6 MB,
+#                   10 for 6 MB, 3 for 60 MB)
+#   --no-build      do not run `cargo build --release` (use the binary as it is)
 #   --python-timer  time with the Python fallback even where hyperfine exists
+#   --wait-idle S   before each measurement, wait up to S seconds for other
+#                   processes to leave the CPUs alone (default 0: do not wait)
 #
 # Environment: PROCFLOW=path overrides target/release/procflow.
 # Prints a Markdown report on standard output (also saved as target/bench/results.md);
@@ -19,14 +23,17 @@ set -euo pipefail
 BIG=0
 RUNS=""
 BUILD=1
-USE_HYPERFINE=1
+PY_TIMER=0
+WAIT_IDLE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) BIG=1 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
     --runs=*) RUNS="${1#--runs=}" ;;
     --no-build) BUILD=0 ;;
-    --python-timer) USE_HYPERFINE=0 ;;
+    --python-timer) PY_TIMER=1 ;;
+    --wait-idle) WAIT_IDLE="${2:?--wait-idle needs a number of seconds}"; shift ;;
+    --wait-idle=*) WAIT_IDLE="${1#--wait-idle=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -34,6 +41,10 @@ while [ $# -gt 0 ]; do
 done
 if [ -n "$RUNS" ] && ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
   echo "run.sh: --runs wants a positive whole number, not '$RUNS'" >&2
+  exit 2
+fi
+if ! [[ "$WAIT_IDLE" =~ ^[0-9]+$ ]]; then
+  echo "run.sh: --wait-idle wants a whole number of seconds, not '$WAIT_IDLE'" >&2
   exit 2
 fi
 
@@ -46,12 +57,12 @@ log() { printf '%s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 if ! have python3; then
-  log "run.sh: python3 is needed (bench/gen.py and the timing helpers)"
+  log "run.sh: python3 is needed (bench/gen.py and bench/timing.py)"
   exit 2
 fi
 
 # ---------------------------------------------------------------------------
-# Build.
+# Build and tools.
 
 PF="${PROCFLOW:-target/release/procflow}"
 if [ "$BUILD" = 1 ] && [ -z "${PROCFLOW:-}" ]; then
@@ -64,7 +75,7 @@ HAVE_PF=0
 if [ -x "$PF" ]; then
   HAVE_PF=1
 else
-  log "run.sh: WARNING: $PF not found; the procflow column will say n/a"
+  log "run.sh: WARNING: $PF not found; the procflow columns will say n/a"
 fi
 HAVE_JQ=0
 if have jq; then
@@ -72,165 +83,260 @@ if have jq; then
 else
   log "run.sh: WARNING: jq not found (apt-get install -y jq); the jq columns will say n/a"
 fi
-if [ "$USE_HYPERFINE" = 1 ] && ! have hyperfine; then
-  USE_HYPERFINE=0
-  log "run.sh: hyperfine not found, using a Python fallback (install: apt-get install -y hyperfine)"
-fi
-HF_NOSHELL=""
-if [ "$USE_HYPERFINE" = 1 ]; then
-  TIMER="hyperfine $(hyperfine --version | awk '{print $2}')"
-  if hyperfine --help 2>&1 | grep -q -- '--shell=none'; then
-    HF_NOSHELL="-N"
-    TIMER+=" (-N, no shell)"
-  fi
+TIMING_OPTS=(--out "$OUT" --wait-idle "$WAIT_IDLE")
+if [ "$PY_TIMER" = 0 ] && have hyperfine; then
+  TIMER="hyperfine $(hyperfine --version | awk '{print $2}') (-N, no shell; 1 warm-up run)"
 else
-  TIMER="python3 fallback (median of N runs of subprocess, 1 warm-up)"
+  [ "$PY_TIMER" = 1 ] || log "run.sh: hyperfine not found, using the Python fallback (apt-get install -y hyperfine)"
+  TIMING_OPTS+=(--python)
+  TIMER="python3 fallback (subprocess, 1 warm-up run; wall times include ~1 ms of Python)"
 fi
 
 # ---------------------------------------------------------------------------
-# Inputs: NAME FLOW JSON STEPS RUNS (JSON "-" when there is none).
+# Inputs. Generated ones: NAME, its .flow, .json (every attribute written) and
+# .sparse.json (absent attributes left out), regenerated when bench/gen.py changes.
 
-INPUTS=()
-gen() { # gen NAME PROCESSES STEPS RUNS
-  local name=$1 p=$2 m=$3 runs=$4
-  local flow="$OUT/$name.flow" json="$OUT/$name.json"
-  if [ ! -s "$flow" ] || [ bench/gen.py -nt "$flow" ]; then
-    log "== generating $flow ($p processes x $m steps)"
-    python3 bench/gen.py --processes "$p" --steps "$m" > "$flow.tmp" && mv "$flow.tmp" "$flow"
-  fi
-  if [ ! -s "$json" ] || [ bench/gen.py -nt "$json" ]; then
-    log "== generating $json"
-    python3 bench/gen.py --processes "$p" --steps "$m" --json > "$json.tmp" && mv "$json.tmp" "$json"
-  fi
-  INPUTS+=("$name|$flow|$json|$((p * m))|$runs|generated")
+GENERATED=()
+gen() { # gen NAME PROCESSES STEPS
+  local name=$1 p=$2 m=$3 file
+  local -a form
+  for file in "$name.flow" "$name.json" "$name.sparse.json"; do
+    case "$file" in
+      *.sparse.json) form=(--json --sparse) ;;
+      *.json) form=(--json) ;;
+      *) form=() ;;
+    esac
+    if [ ! -s "$OUT/$file" ] || [ bench/gen.py -nt "$OUT/$file" ]; then
+      log "== generating $OUT/$file ($p processes x $m steps)"
+      python3 bench/gen.py --processes "$p" --steps "$m" "${form[@]}" > "$OUT/$file.tmp"
+      mv "$OUT/$file.tmp" "$OUT/$file"
+    fi
+  done
+  GENERATED+=("$name")
+  STEPS[$name]=$((p * m))
 }
+
+declare -A STEPS
+gen "bench-0.6mb" 20 100
+gen "bench-6mb" 200 100
+if [ "$BIG" = 1 ]; then
+  gen "bench-60mb" 2000 100
+fi
+runs_for() { # default runs per input
+  case "$1" in
+    small) echo "${RUNS:-30}" ;;
+    bench-0.6mb) echo "${RUNS:-20}" ;;
+    bench-6mb) echo "${RUNS:-10}" ;;
+    *) echo "${RUNS:-3}" ;;
+  esac
+}
+
+# Workflow steps of Flow files: `step` lines inside a top-level `workflow` block.
+count_steps() { awk '/^[a-z]/ { inwf = ($1 == "workflow") } inwf && $1 == "step" { n++ } END { print n + 0 }' "$@"; }
 
 EXAMPLE="examples/lead-generation.flow"
+EXAMPLES_DIR="examples"
+SMALL=()
 if [ -f "$EXAMPLE" ]; then
-  # Workflow steps: `step` lines inside a top-level `workflow` block.
-  ex_steps=$(awk '/^[a-z]/ { inwf = ($1 == "workflow") } inwf && $1 == "step" { n++ } END { print n + 0 }' "$EXAMPLE")
-  INPUTS+=("lead-generation|$EXAMPLE|-|$ex_steps|${RUNS:-20}|example")
+  SMALL+=("$EXAMPLE")
 else
-  log "run.sh: $EXAMPLE not found; skipping the small input"
+  log "run.sh: $EXAMPLE not found; skipping it"
 fi
-gen "bench-0.6mb" 20 100 "${RUNS:-20}"
-gen "bench-6mb" 200 100 "${RUNS:-10}"
-if [ "$BIG" = 1 ]; then
-  gen "bench-60mb" 2000 100 "${RUNS:-3}"
+if [ -d "$EXAMPLES_DIR" ]; then
+  SMALL+=("$EXAMPLES_DIR/")
+else
+  log "run.sh: $EXAMPLES_DIR/ not found; skipping it"
 fi
 
 # ---------------------------------------------------------------------------
-# Timing: median_ms RUNS CMD ARGS... -> prints the median wall time in ms.
-# Standard output of the command is discarded, as in `CMD > /dev/null`; its exit
-# status is ignored (procflow exits 1 when it finds errors, and is timed anyway).
+# Measuring. `measure KEY RUNS CMD ARGS...` fills the arrays below with the
+# median wall time, the standard deviation, the mean user and system
+# CPU times of one run (ms), and the CPU other processes used meanwhile.
 
-median_ms() {
-  local runs=$1; shift
-  if [ "$USE_HYPERFINE" = 1 ]; then
-    local cmd="" arg tmp
-    for arg in "$@"; do cmd+="$(printf '%q' "$arg") "; done
-    tmp="$(mktemp "$OUT/hyperfine.XXXXXX.json")"
-    # -N (no intermediate shell) where supported: with a shell, hyperfine subtracts
-    # an estimate of the shell's cost, which is noise for millisecond commands.
-    hyperfine --style none --warmup 1 --runs "$runs" --ignore-failure $HF_NOSHELL \
-      --export-json "$tmp" -- "$cmd" >/dev/null 2>&1 || true
-    python3 - "$tmp" <<'PY'
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))["results"][0]
-    ms = r["median"] * 1000
-    print(f"{ms:.2f}" if ms < 10 else f"{ms:.1f}")
-except Exception:
-    print("n/a")
-PY
-    rm -f "$tmp"
-  else
-    python3 - "$runs" "$@" <<'PY'
-import statistics, subprocess, sys, time
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
-def once():
-    t = time.perf_counter()
-    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
-try:
-    once()  # warm-up: page cache, binary loaded
-    ms = statistics.median(once() for _ in range(runs)) * 1000
-    print(f"{ms:.2f}" if ms < 10 else f"{ms:.1f}")
-except OSError:
-    print("n/a")
-PY
+declare -A MED SD USR SYS FOREIGN
+BUSY=()
+measure() {
+  local key=$1 runs=$2
+  shift 2
+  local line
+  line=$(python3 bench/timing.py "${TIMING_OPTS[@]}" --runs "$runs" -- "$@")
+  read -r "MED[$key]" _ "SD[$key]" "USR[$key]" "SYS[$key]" "FOREIGN[$key]" <<<"$line"
+  if awk -v f="${FOREIGN[$key]}" 'BEGIN { exit !(f + 0 > 0.2) }'; then
+    BUSY+=("- \`$key\`: ${FOREIGN[$key]} CPUs")
+    log "run.sh: WARNING: other processes used ${FOREIGN[$key]} CPUs while timing $key"
   fi
 }
+# CPU time of one run: user + system.
+cpu() { awk -v u="${USR[$1]:-n/a}" -v s="${SYS[$1]:-n/a}" 'BEGIN { if (u == "n/a" || s == "n/a") print "n/a"; else { t = u + s; printf (t < 10 ? "%.2f" : "%.1f"), t } }'; }
 
-mb() { awk -v b="$(wc -c < "$1")" 'BEGIN { if (b < 100000) printf "%.1f kB", b / 1e3; else printf "%.2f MB", b / 1e6 }'; }
-fixed2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3g", a / b; else printf "n/a" }'; }
+size() { awk -v b="$(wc -c < "$1")" 'BEGIN { if (b < 100000) printf "%.1f kB", b / 1e3; else printf "%.2f MB", b / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+# verdict VALUE OP LIMIT: "met" / "NOT met" / "n/a", OP one of le, lt.
+verdict() {
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (v == "n/a" || v == "") { print "n/a"; exit }
+    ok = (op == "lt") ? (v + 0 < l + 0) : (v + 0 <= l + 0)
+    print (ok ? "met" : "NOT met") }'
+}
 
-# ---------------------------------------------------------------------------
-# Run.
+# One untimed run: what procflow says, and its peak memory. Sets RC[key],
+# LINES[key] and RSS[key] (MB). The output goes to target/bench/KEY.check.txt
+# (KEY with `/` and `:` as `_`).
+declare -A RC LINES RSS
+probe() { # probe KEY PATH
+  local key=$1 path=$2 file line
+  file="$OUT/${key//[\/:]/_}.check.txt"
+  line=$(python3 -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as out:
+    rc = subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out,
+                        stderr=subprocess.STDOUT, check=False).returncode
+print(rc, f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+' "$file" "$PF" check "$path" --format short) || line="n/a n/a"
+  read -r "RC[$key]" "RSS[$key]" <<<"$line"
+  LINES[$key]=$(wc -l < "$file")
+}
 
-declare -A T_PF T_JQ
-ROWS=()
-for entry in "${INPUTS[@]}"; do
-  IFS='|' read -r name flow json steps runs kind <<<"$entry"
-  pf_ms="n/a"; jq_ms="n/a"; jqe_ms="n/a"; jsize="—"
+if [ "$HAVE_PF" = 1 ]; then
+  for path in "${SMALL[@]}"; do
+    key="small:$path"
+    probe "$key" "$path"
+    log "== timing procflow check $path ($(runs_for small) runs)"
+    measure "$key" "$(runs_for small)" "$PF" check "$path" --format short
+  done
+fi
+for name in "${GENERATED[@]}"; do
+  flow="$OUT/$name.flow"
+  runs=$(runs_for "$name")
   if [ "$HAVE_PF" = 1 ]; then
-    # One untimed run to see what procflow says about the file.
-    rc=0
-    "$PF" check "$flow" --format short > "$OUT/$name.check.txt" 2>&1 || rc=$?
-    lines=$(wc -l < "$OUT/$name.check.txt")
-    if [ "$kind" = generated ] && { [ "$rc" -ne 0 ] || [ "$lines" -gt 0 ]; }; then
-      log "run.sh: WARNING: procflow check $flow exited $rc and printed $lines line(s);"
+    probe "$name" "$flow"
+    if [ "${RC[$name]}" != 0 ] || [ "${LINES[$name]}" -gt 0 ]; then
+      log "run.sh: WARNING: procflow check $flow exited ${RC[$name]} and printed ${LINES[$name]} line(s);"
       log "  a generated file should be clean. First lines (all in $OUT/$name.check.txt):"
       head -n 5 "$OUT/$name.check.txt" | sed 's/^/    /' >&2
       log "  independent check of the generator: $(python3 bench/check_gen.py "$flow" | tail -n 1)"
     fi
     log "== timing procflow check $flow ($runs runs)"
-    pf_ms=$(median_ms "$runs" "$PF" check "$flow" --format short)
+    measure "pf:$name" "$runs" "$PF" check "$flow" --format short
   fi
-  if [ "$json" != "-" ]; then
-    jsize=$(mb "$json")
-    if [ "$HAVE_JQ" = 1 ]; then
-      log "== timing jq on $json ($runs runs)"
-      jq_ms=$(median_ms "$runs" jq -c . "$json")
-      jqe_ms=$(median_ms "$runs" jq empty "$json")
-    fi
+  if [ "$HAVE_JQ" = 1 ]; then
+    for form in json sparse.json; do
+      log "== timing jq empty and jq -c . on $OUT/$name.$form ($runs runs)"
+      measure "jqe:$name.$form" "$runs" jq empty "$OUT/$name.$form"
+      measure "jqc:$name.$form" "$runs" jq -c . "$OUT/$name.$form"
+    done
   fi
-  T_PF[$name]=$pf_ms
-  T_JQ[$name]=$jq_ms
-  ROWS+=("| $name | $(mb "$flow") | $steps | $pf_ms | $jsize | $jq_ms | $jqe_ms | $(ratio "$pf_ms" "$jq_ms") |")
 done
 
 # ---------------------------------------------------------------------------
 # Report.
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+or_na() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
+cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+mhz=$(awk -F': *' '/^cpu MHz/ { printf "%.0f MHz", $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+six="bench-6mb"
+
 report() {
   echo "## procflow benchmark"
   echo
-  echo "| input | .flow size | workflow steps | procflow check median (ms) | .json size | jq -c . median (ms) | jq empty median (ms) | procflow / jq -c . |"
+  echo "Wall: median wall-clock time of one run. CPU: mean user + system time of one"
+  echo "run, all threads (procflow parses large files on several threads, so CPU can"
+  echo "exceed wall). Times in ms."
+  echo
+  echo "### Small inputs (the pre-commit case)"
+  echo
+  echo "| command | size | workflow steps | exit, lines printed | wall median | ± σ | user | system |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  printf '%s\n' "${ROWS[@]}"
+  local path key files bytes
+  for path in "${SMALL[@]}"; do
+    key="small:$path"
+    if [ -d "$path" ]; then
+      mapfile -t files < <(find "$path" -name '*.flow' -type f | sort)
+      bytes=$(cat "${files[@]}" | wc -c)
+      echo "| \`procflow check $path\` (${#files[@]} files) | $(awk -v b="$bytes" 'BEGIN { printf "%.1f kB", b / 1e3 }') | $(count_steps "${files[@]}") | $(or_na "${RC[$key]:-}"), $(or_na "${LINES[$key]:-}") | $(or_na "${MED[$key]:-}") | $(or_na "${SD[$key]:-}") | $(or_na "${USR[$key]:-}") | $(or_na "${SYS[$key]:-}") |"
+    else
+      echo "| \`procflow check $path\` | $(size "$path") | $(count_steps "$path") | $(or_na "${RC[$key]:-}"), $(or_na "${LINES[$key]:-}") | $(or_na "${MED[$key]:-}") | $(or_na "${SD[$key]:-}") | $(or_na "${USR[$key]:-}") | $(or_na "${SYS[$key]:-}") |"
+    fi
+  done
   echo
-  echo "Linearity (ideal 10.0 for 10x the input; more means worse than linear):"
+  echo "### Large generated inputs: linearity"
   echo
-  echo "- procflow: time(6 MB) / time(0.6 MB) = $(fixed2 "${T_PF[bench-6mb]}" "${T_PF[bench-0.6mb]}")"
-  echo "- jq -c .: time(6 MB) / time(0.6 MB) = $(fixed2 "${T_JQ[bench-6mb]}" "${T_JQ[bench-0.6mb]}")"
-  if [ "$BIG" = 1 ]; then
-    echo "- procflow: time(60 MB) / time(6 MB) = $(fixed2 "${T_PF[bench-60mb]}" "${T_PF[bench-6mb]}")"
-    echo "- jq -c .: time(60 MB) / time(6 MB) = $(fixed2 "${T_JQ[bench-60mb]}" "${T_JQ[bench-6mb]}")"
+  echo "Each input is 10 times the previous one; a linear checker takes at most about"
+  echo "10 times as long (less on wall time while the fixed start-up cost still counts)."
+  echo
+  echo "| input | .flow size | workflow steps | exit, lines printed | wall median | ± σ | CPU (user + sys) | wall ratio to previous | CPU ratio to previous | peak memory |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  local name prev="" wr cr
+  for name in "${GENERATED[@]}"; do
+    wr="—"; cr="—"
+    if [ -n "$prev" ]; then
+      wr=$(ratio "${MED[pf:$name]:-}" "${MED[pf:$prev]:-}")
+      cr=$(ratio "$(cpu "pf:$name")" "$(cpu "pf:$prev")")
+    fi
+    echo "| $name | $(size "$OUT/$name.flow") | ${STEPS[$name]} | $(or_na "${RC[$name]:-}"), $(or_na "${LINES[$name]:-}") | $(or_na "${MED[pf:$name]:-}") | $(or_na "${SD[pf:$name]:-}") | $(cpu "pf:$name") | $wr | $cr | $(or_na "${RSS[$name]:-}") MB |"
+    prev=$name
+  done
+  echo
+  echo "### Against jq on the same information as JSON"
+  echo
+  echo "\`full\`: every attribute of every object written (\`null\`, \`false\`, \`[]\` where"
+  echo "absent, durations also in seconds); \`sparse\`: absent attributes left out, as"
+  echo "a hand-written document would. \`jq empty\` only parses; \`jq -c .\` also builds"
+  echo "the values and prints them (to /dev/null). Ratios below 1 mean procflow is faster;"
+  echo "0.25 means 4 times faster."
+  echo
+  echo "| input | JSON | .json size | jq empty wall | jq empty CPU | jq -c . wall | procflow wall | procflow / jq empty (wall) | procflow / jq empty (CPU) | procflow / jq -c . (wall) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  local form label
+  for name in "${GENERATED[@]}"; do
+    for form in json sparse.json; do
+      label=full
+      [ "$form" = json ] || label=sparse
+      echo "| $name | $label | $(size "$OUT/$name.$form") | $(or_na "${MED[jqe:$name.$form]:-}") | $(cpu "jqe:$name.$form") | $(or_na "${MED[jqc:$name.$form]:-}") | $(or_na "${MED[pf:$name]:-}") | $(ratio "${MED[pf:$name]:-}" "${MED[jqe:$name.$form]:-}") | $(ratio "$(cpu "pf:$name")" "$(cpu "jqe:$name.$form")") | $(ratio "${MED[pf:$name]:-}" "${MED[jqc:$name.$form]:-}") |"
+    done
+  done
+  echo
+  echo "### Targets"
+  echo
+  local small_ms="${MED[small:$EXAMPLE]:-n/a}" six_ms="${MED[pf:$six]:-n/a}"
+  local r_full r_sparse
+  r_full=$(ratio "$six_ms" "${MED[jqe:$six.json]:-}")
+  r_sparse=$(ratio "$six_ms" "${MED[jqe:$six.sparse.json]:-}")
+  echo "| target | measured | verdict |"
+  echo "| --- | --- | --- |"
+  echo "| small file (\`$EXAMPLE\`) in a few ms (≤ 5 ms) | $small_ms ms | $(verdict "$small_ms" le 5) |"
+  echo "| 6 MB file (20,000 steps) well under 0.3 s | $six_ms ms | $(verdict "$six_ms" lt 300) (< 300 ms) |"
+  echo "| ≥ 4x faster than \`jq empty\` on the same information (ratio ≤ 0.25), full JSON | $r_full | $(verdict "$r_full" le 0.25) |"
+  echo "| same, sparse JSON | $r_sparse | $(verdict "$r_sparse" le 0.25) |"
+  prev=""
+  for name in "${GENERATED[@]}"; do
+    if [ -n "$prev" ]; then
+      wr=$(ratio "${MED[pf:$name]:-}" "${MED[pf:$prev]:-}")
+      cr=$(ratio "$(cpu "pf:$name")" "$(cpu "pf:$prev")")
+      echo "| 10x the input ($prev → $name) at most 11x the time, wall | $wr | $(verdict "$wr" le 11) |"
+      echo "| same, CPU time | $cr | $(verdict "$cr" le 11) |"
+    fi
+    prev=$name
+  done
+  echo
+  if [ "${#BUSY[@]}" -gt 0 ]; then
+    echo "**Warning:** other processes used the CPUs during these measurements, so their"
+    echo "numbers are pessimistic; re-run on a quiet machine (or with \`--wait-idle 120\`):"
+    echo
+    printf '%s\n' "${BUSY[@]}"
+    echo
   fi
-  echo
-  echo "Machine and tools:"
+  echo "### Machine and tools"
   echo
   echo "- nproc: $(nproc 2>/dev/null || echo '?')"
-  echo "- CPU: ${cpu:-unknown}"
+  echo "- CPU: ${cpu_model:-unknown}${mhz:+ ($mhz)}"
   echo "- kernel: $(uname -r)"
+  echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')"
   echo "- timer: $TIMER"
-  echo "- procflow: $( [ "$HAVE_PF" = 1 ] && echo "$PF" || echo 'not built')"
+  echo "- procflow: $([ "$HAVE_PF" = 1 ] && echo "$PF ($("$PF" --version 2>/dev/null || echo '?'))" || echo 'not built')"
   echo "- rustc: $(rustc --version 2>/dev/null || echo 'not found')"
   echo "- jq: $(jq --version 2>/dev/null || echo 'not found')"
   echo "- command timed: \`procflow check FILE --format short\` (exit status ignored)"
+  echo "- most CPU used by other processes during one measurement: $(printf '%s\n' "${FOREIGN[@]}" | awk '$1 != "n/a" && $1 + 0 > m { m = $1 + 0 } END { printf "%.2f CPUs", m }')"
 }
 report | tee "$OUT/results.md"
