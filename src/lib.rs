@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod ast;
+pub mod backend;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
