@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use procflow::render::{self, HumanOptions};
 use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSetting};
 
@@ -34,9 +34,103 @@ enum Command {
     /// falls through the cracks, references resolve, the order has no cycle.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Build documents from a checked file: a Graphviz diagram, a Markdown SOP
+    /// per workflow, a runnable JSON plan per workflow, or a Mermaid flowchart.
+    #[command(after_help = BUILD_HELP)]
+    Build(BuildArgs),
     /// Explain a diagnostic code: what it means, why it matters, an example and
     /// the fix.
     Explain(ExplainArgs),
+    /// Print a JSON Schema (draft 2020-12) of an output format.
+    Schema(SchemaArgs),
+}
+
+const BUILD_HELP: &str = "\
+A file with errors builds nothing: its diagnostics are printed (on standard error)
+and the exit status is 1. Warnings are printed and the build goes on.
+
+With several workflows in the file, `sop`, `plan` and `mermaid` need `--workflow ID`
+or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json, DIR/ID.mmd);
+`dot` draws the whole file (DIR/FILE-STEM.dot). Files are replaced only once
+completely written, so a failed build leaves existing files untouched.
+
+Examples:
+  procflow build lead.flow --emit dot | dot -Tsvg > lead.svg
+  procflow build lead.flow --emit sop -o docs/lead-sop.md
+  procflow build onboarding.flow --emit plan --out-dir plans/";
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The .flow file to build (`-` reads standard input).
+    file: PathBuf,
+
+    /// What to build.
+    #[arg(long, value_enum)]
+    emit: Emit,
+
+    /// Build only this workflow (and, for `dot`, its process).
+    #[arg(long, value_name = "ID")]
+    workflow: Option<String>,
+
+    /// Write to this file instead of standard output.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out_dir"
+    )]
+    output: Option<PathBuf>,
+
+    /// Write one file per workflow into this folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+
+    /// Leave the Mermaid flowchart out of SOPs.
+    #[arg(long)]
+    no_mermaid: bool,
+
+    /// The name of standard input in messages.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+
+    #[command(flatten)]
+    levels: LevelArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Emit {
+    /// Graphviz DOT: processes and workflows as clusters, swimlanes per owner.
+    Dot,
+    /// A Markdown standard operating procedure per workflow.
+    Sop,
+    /// A runnable JSON plan per workflow (`procflow schema plan`).
+    Plan,
+    /// A Mermaid flowchart per workflow.
+    Mermaid,
+}
+
+impl Emit {
+    fn extension(self) -> &'static str {
+        match self {
+            Emit::Dot => "dot",
+            Emit::Sop => "md",
+            Emit::Plan => "json",
+            Emit::Mermaid => "mmd",
+        }
+    }
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// The format.
+    #[arg(value_enum)]
+    format: SchemaFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaFormat {
+    /// The JSON plan written by `build --emit plan`.
+    Plan,
 }
 
 const CHECK_HELP: &str = "\
@@ -57,18 +151,8 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 
-    /// Set a lint's level to warn (repeatable).
-    #[arg(short = 'W', long = "warn", value_name = "CODE")]
-    warn: Vec<String>,
-
-    /// Set a lint's level to allow (repeatable).
-    #[arg(short = 'A', long = "allow", value_name = "CODE")]
-    allow: Vec<String>,
-
-    /// Set a lint's level to deny (repeatable); `-D warnings` turns every
-    /// warning into an error.
-    #[arg(short = 'D', long = "deny", value_name = "CODE")]
-    deny: Vec<String>,
+    #[command(flatten)]
+    levels: LevelArgs,
 
     /// The name of standard input in messages (and where its `use`s and
     /// procflow.toml are looked up).
@@ -82,6 +166,49 @@ struct CheckArgs {
     /// Ignore procflow.toml files.
     #[arg(long)]
     no_config: bool,
+}
+
+/// Lint level flags, shared by `check` and `build`.
+#[derive(Args)]
+struct LevelArgs {
+    /// Set a lint's level to warn (repeatable).
+    #[arg(short = 'W', long = "warn", value_name = "CODE")]
+    warn: Vec<String>,
+
+    /// Set a lint's level to allow (repeatable).
+    #[arg(short = 'A', long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+
+    /// Set a lint's level to deny (repeatable); `-D warnings` turns every
+    /// warning into an error.
+    #[arg(short = 'D', long = "deny", value_name = "CODE")]
+    deny: Vec<String>,
+
+    /// Ignore procflow.toml files.
+    #[arg(long)]
+    no_config: bool,
+}
+
+/// The level flags in the order written on the command line (the last one
+/// wins), read from clap's argument indices.
+fn level_settings(sub: &ArgMatches) -> Vec<LevelSetting> {
+    let mut ordered: Vec<(usize, String, Level)> = Vec::new();
+    for (id, level) in [
+        ("warn", Level::Warn),
+        ("allow", Level::Allow),
+        ("deny", Level::Deny),
+    ] {
+        let indices = sub.indices_of(id).into_iter().flatten();
+        let values = sub.get_many::<String>(id).into_iter().flatten();
+        for (i, v) in indices.zip(values) {
+            ordered.push((i, v.clone(), level));
+        }
+    }
+    ordered.sort_by_key(|(i, _, _)| *i);
+    ordered
+        .into_iter()
+        .map(|(_, code, level)| LevelSetting { code, level })
+        .collect()
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,8 +243,11 @@ struct ExplainArgs {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -127,9 +257,17 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let sub = matches.subcommand().map(|(_, m)| m);
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(args, sub.map(level_settings).unwrap_or_default()),
+        Command::Build(args) => build(&args, sub.map(level_settings).unwrap_or_default()),
         Command::Explain(args) => explain(&args),
+        Command::Schema(args) => {
+            match args.format {
+                SchemaFormat::Plan => write_stdout(&procflow::backend::plan::schema()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -147,31 +285,7 @@ fn write_stdout(text: &str) {
     let _ = out.flush();
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, Error> {
-    let mut settings = Vec::new();
-    // The flags apply in the order written, so the last one wins.
-    let mut ordered: Vec<(usize, &String, Level)> = Vec::new();
-    let matches = <Cli as clap::CommandFactory>::command().get_matches();
-    if let Some(("check", sub)) = matches.subcommand() {
-        for (id, level) in [
-            ("warn", Level::Warn),
-            ("allow", Level::Allow),
-            ("deny", Level::Deny),
-        ] {
-            let indices = sub.indices_of(id).into_iter().flatten();
-            let values = sub.get_many::<String>(id).into_iter().flatten();
-            for (i, v) in indices.zip(values) {
-                ordered.push((i, v, level));
-            }
-        }
-    }
-    ordered.sort_by_key(|(i, _, _)| *i);
-    for (_, code, level) in ordered {
-        settings.push(LevelSetting {
-            code: code.clone(),
-            level,
-        });
-    }
+fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error> {
     let mut inputs = Vec::new();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -202,7 +316,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
     }
     let options = CheckOptions {
         settings,
-        no_config: args.no_config,
+        no_config: args.levels.no_config,
     };
     let report = procflow::check(&inputs, &options)?;
     let sources = &report.workspace.sources;
@@ -280,4 +394,178 @@ fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
         info.name, info.name, info.summary, info.explanation
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a path argument, or standard input for `-`.
+fn input_for(path: &std::path::Path, stdin_filename: Option<&PathBuf>) -> Result<Input, Error> {
+    if path.as_os_str() != "-" {
+        return Ok(Input::Path(path.to_path_buf()));
+    }
+    let mut text = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut text)
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("-"),
+            source,
+        })?;
+    let name = stdin_filename.map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+    Ok(Input::Text {
+        name,
+        path: stdin_filename.cloned(),
+        text,
+    })
+}
+
+fn usage(message: String, help: Option<String>) -> Error {
+    Error::Usage { message, help }
+}
+
+fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error> {
+    use procflow::backend::{self, dot, mermaid, plan, sop};
+
+    let input = input_for(&args.file, args.stdin_filename.as_ref())?;
+    let options = CheckOptions {
+        settings,
+        no_config: args.levels.no_config,
+    };
+    let built = procflow::compile(&input, &options)?;
+    let sources = &built.workspace.sources;
+    let compilation = &built.compilation;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    if !compilation.diagnostics.is_empty() {
+        let text = render::human(sources, &compilation.diagnostics, HumanOptions { color });
+        eprint!("{text}");
+    }
+    if compilation.has_errors() {
+        eprintln!("nothing was built: fix the errors above first");
+        return Ok(ExitCode::from(1));
+    }
+    let model = &compilation.model;
+    let root_name = &sources.get(compilation.root).name;
+    let workflows = backend::root_workflows(model);
+    let ids: Vec<&str> = workflows
+        .iter()
+        .map(|w| model.workflows[w.0].name.text.as_str())
+        .collect();
+    let chosen = match &args.workflow {
+        Some(id) => match workflows
+            .iter()
+            .find(|w| model.workflows[w.0].name.text == *id)
+        {
+            Some(&w) => Some(w),
+            None => {
+                return Err(usage(
+                    format!("`{root_name}` has no workflow `{id}`"),
+                    Some(if ids.is_empty() {
+                        "the file declares no workflow".to_owned()
+                    } else {
+                        format!("its workflows are: {}", ids.join(", "))
+                    }),
+                ));
+            }
+        },
+        None => None,
+    };
+    // (file name in --out-dir, contents)
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    if args.emit == Emit::Dot {
+        let stem = std::path::Path::new(root_name)
+            .file_stem()
+            .map_or_else(|| "flow".into(), |s| s.to_string_lossy().into_owned());
+        outputs.push((format!("{stem}.dot"), dot::render(model, chosen)));
+    } else {
+        let targets = match chosen {
+            Some(w) => vec![w],
+            None if workflows.len() == 1 || (args.out_dir.is_some() && !workflows.is_empty()) => {
+                workflows.clone()
+            }
+            None if workflows.is_empty() => {
+                return Err(usage(
+                    format!("`{root_name}` declares no workflow, so there is nothing to build"),
+                    Some("`--emit dot` draws the processes of a file without workflows".to_owned()),
+                ));
+            }
+            None => {
+                return Err(usage(
+                    format!(
+                        "`{root_name}` has {} workflows: choose one with `--workflow ID`, or write them all with `--out-dir DIR`",
+                        workflows.len()
+                    ),
+                    Some(format!("its workflows are: {}", ids.join(", "))),
+                ));
+            }
+        };
+        for w in targets {
+            let text = match args.emit {
+                Emit::Sop => sop::render(
+                    model,
+                    w,
+                    sop::SopOptions {
+                        mermaid: !args.no_mermaid,
+                    },
+                ),
+                Emit::Plan => plan::render(model, w),
+                Emit::Mermaid => mermaid::render(model, w),
+                Emit::Dot => unreachable!("handled above"),
+            };
+            outputs.push((
+                format!(
+                    "{}.{}",
+                    model.workflows[w.0].name.text,
+                    args.emit.extension()
+                ),
+                text,
+            ));
+        }
+    }
+    match (&args.output, &args.out_dir) {
+        (Some(path), _) => write_atomically(&[(path.clone(), outputs.swap_remove(0).1)])?,
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let files: Vec<(PathBuf, String)> = outputs
+                .into_iter()
+                .map(|(name, text)| (dir.join(name), text))
+                .collect();
+            write_atomically(&files)?;
+            for (path, _) in &files {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        (None, None) => write_stdout(&outputs.swap_remove(0).1),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes every file to a temporary file beside it, then renames them all into
+/// place: an error before the renames leaves every existing file untouched.
+fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| Error::Io { path, source }
+    };
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, text) in files {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let mut temp = tempfile::Builder::new()
+            .prefix(".procflow-")
+            .tempfile_in(dir)
+            .map_err(io(path))?;
+        temp.write_all(text.as_bytes()).map_err(io(path))?;
+        temp.as_file().sync_all().map_err(io(path))?;
+        staged.push((temp, path));
+    }
+    for (temp, path) in staged {
+        temp.persist(path).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
 }

@@ -147,27 +147,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         if !seen.insert(*root) {
             continue;
         }
-        let mut levels = Levels::default();
-        if !options.no_config {
-            let dir = dir
-                .clone()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or_else(|| PathBuf::from("."));
-            if let Some(config) = configs.find(&dir)? {
-                for s in &config.lints {
-                    levels.set(s).map_err(|e| Error::Usage {
-                        message: e.message,
-                        help: e.help,
-                    })?;
-                }
-            }
-        }
-        for s in &options.settings {
-            levels.set(s).map_err(|e| Error::Usage {
-                message: e.message,
-                help: e.help,
-            })?;
-        }
+        let levels = levels_for(dir.as_deref(), options, &mut configs)?;
         diagnostics.extend(workspace.compile(*root, &levels).diagnostics);
     }
     workspace::sort_diagnostics(&workspace.sources, &mut diagnostics);
@@ -175,6 +155,77 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         workspace,
         diagnostics,
         files: seen.len(),
+    })
+}
+
+/// The lint levels for a file in `dir`: defaults, its nearest `procflow.toml`
+/// (unless disabled), then the options' settings.
+fn levels_for(
+    dir: Option<&Path>,
+    options: &CheckOptions,
+    configs: &mut config::ConfigFinder,
+) -> Result<Levels, Error> {
+    let mut levels = Levels::default();
+    let usage = |e: check::levels::LevelError| Error::Usage {
+        message: e.message,
+        help: e.help,
+    };
+    if !options.no_config {
+        let dir = dir
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Some(config) = configs.find(dir)? {
+            for s in &config.lints {
+                levels.set(s).map_err(usage)?;
+            }
+        }
+    }
+    for s in &options.settings {
+        levels.set(s).map_err(usage)?;
+    }
+    Ok(levels)
+}
+
+/// One file compiled for building: its diagnostics (levels applied) and its
+/// resolved model.
+pub struct Built {
+    /// The loaded files.
+    pub workspace: Workspace,
+    /// The compilation of the file.
+    pub compilation: Compilation,
+}
+
+/// Compiles one file (or text) with the lint levels `check` would use, for a
+/// backend to build from.
+///
+/// # Errors
+/// When the file cannot be read or the configuration is invalid.
+pub fn compile(input: &Input, options: &CheckOptions) -> Result<Built, Error> {
+    let mut workspace = Workspace::default();
+    let mut configs = config::ConfigFinder::default();
+    let (root, dir) = match input {
+        Input::Path(path) => {
+            let name = display_name(path);
+            let id = workspace
+                .add_path(&name, path)
+                .map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            (id, path.parent().map(Path::to_path_buf))
+        }
+        Input::Text { name, path, text } => (
+            workspace.add_bytes(name, path.as_deref(), text.clone()),
+            path.as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_path_buf),
+        ),
+    };
+    let levels = levels_for(dir.as_deref(), options, &mut configs)?;
+    let compilation = workspace.compile(root, &levels);
+    Ok(Built {
+        workspace,
+        compilation,
     })
 }
 

@@ -1,0 +1,332 @@
+//! `procflow build` and `procflow schema`: plans against their schema with a real
+//! validator, exit codes, workflow selection, and writing files atomically.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn procflow() -> Command {
+    Command::cargo_bin("procflow").unwrap()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn examples_with_workflows() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "flow")
+                && std::fs::read_to_string(p).unwrap().contains("\nworkflow ")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    files
+}
+
+fn schema() -> Value {
+    serde_json::from_str(&procflow::backend::plan::schema()).unwrap()
+}
+
+#[test]
+fn the_published_schema_is_the_commands_output() {
+    let out = procflow()
+        .args(["schema", "plan"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let published = std::fs::read_to_string(root().join("schema/plan.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        published,
+        "run `procflow schema plan > schema/plan.schema.json`"
+    );
+    let schema = schema();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["additionalProperties"], false);
+}
+
+fn plans_of(file: &Path) -> Vec<Value> {
+    let dir = tempfile::TempDir::new().unwrap();
+    procflow()
+        .arg("build")
+        .arg(file)
+        .args(["--emit", "plan", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_example_plan_is_valid_against_the_schema() {
+    let validator = jsonschema::draft202012::new(&schema()).unwrap();
+    for file in examples_with_workflows() {
+        for plan in plans_of(&file) {
+            let errors: Vec<String> = validator
+                .iter_errors(&plan)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+        }
+    }
+}
+
+#[test]
+fn broken_plans_are_rejected() {
+    let validator = jsonschema::draft202012::new(&schema()).unwrap();
+    let plan = plans_of(&root().join("examples/lead-generation.flow")).remove(0);
+    assert!(validator.is_valid(&plan));
+    let mut breakages: Vec<(&str, Value)> = Vec::new();
+    let mut p = plan.clone();
+    p.as_object_mut().unwrap().remove("steps");
+    breakages.push(("a missing field", p));
+    let mut p = plan.clone();
+    p["extra"] = json!(1);
+    breakages.push(("an unknown field", p));
+    let mut p = plan.clone();
+    p["steps"][0]["automated"] = json!("yes");
+    breakages.push(("a wrong type", p));
+    let mut p = plan.clone();
+    p["steps"][0].as_object_mut().unwrap().remove("when");
+    breakages.push(("a missing nullable field", p));
+    let mut p = plan.clone();
+    p["format"] = json!("other");
+    breakages.push(("another format", p));
+    let mut p = plan.clone();
+    p["version"] = json!(2);
+    breakages.push(("another version", p));
+    let mut p = plan;
+    p["steps"][0]["within_seconds"] = json!(0);
+    breakages.push(("a zero duration", p));
+    for (what, broken) in breakages {
+        assert!(!validator.is_valid(&broken), "{what} was accepted");
+    }
+}
+
+#[test]
+fn plan_contract_details() {
+    let plan = plans_of(&root().join("examples/lead-generation.flow")).remove(0);
+    assert_eq!(plan["format"], "procflow-plan");
+    assert_eq!(plan["version"], 1);
+    let steps = plan["steps"].as_array().unwrap();
+    // The sequential default is explicit; the first step has no predecessor.
+    assert_eq!(steps[0]["after"], json!([]));
+    for pair in steps.windows(2) {
+        assert!(!pair[1]["after"].as_array().unwrap().is_empty());
+    }
+    // Titles are always filled: `follow_up` has none written.
+    let process_steps = plan["process"]["steps"].as_array().unwrap();
+    let follow_up = process_steps
+        .iter()
+        .find(|s| s["id"] == "follow_up")
+        .unwrap();
+    assert_eq!(follow_up["title"], "Follow up");
+    // Durations in seconds; only the roles and tools the workflow uses.
+    let reach_out = steps.iter().find(|s| s["id"] == "reach_out").unwrap();
+    assert_eq!(reach_out["within_seconds"], 2 * 86_400);
+    let role_ids: Vec<&str> = plan["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(!role_ids.contains(&"writer"), "{role_ids:?}");
+}
+
+#[test]
+fn steps_are_in_an_executable_order_ties_as_written() {
+    let text = r#"role ops "Ops"
+tool t "T"
+process p "P" {
+  outcome "o"
+  step a
+}
+workflow w "W" implements p {
+  owner ops
+  step first { implements a owner ops tool t }
+  step late { implements a owner ops tool t after middle }
+  step middle { implements a owner ops tool t after first }
+  step side { implements a owner ops tool t after first }
+}
+"#;
+    let out = procflow()
+        .args(["build", "-", "--emit", "plan"])
+        .write_stdin(text)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let plan: Value = serde_json::from_slice(&out).unwrap();
+    let ids: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    // After `middle`, `late` and `side` are both ready: the one written first
+    // goes first.
+    assert_eq!(ids, ["first", "middle", "late", "side"]);
+}
+
+#[test]
+fn a_file_with_errors_builds_nothing() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let broken = dir.path().join("broken.flow");
+    std::fs::write(&broken, "workflow w implements p {\n  step s { }\n}\n").unwrap();
+    let out = dir.path().join("out.json");
+    std::fs::write(&out, "previous contents").unwrap();
+    procflow()
+        .arg("build")
+        .arg(&broken)
+        .args(["--emit", "plan", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("error[unknown-reference]")
+                .and(predicate::str::contains("nothing was built")),
+        );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous contents");
+}
+
+#[test]
+fn several_workflows_need_a_choice() {
+    let text = r#"role ops "Ops"
+tool t "T"
+process p "P" {
+  outcome "o"
+  step a
+}
+workflow one implements p { owner ops step s { implements a owner ops tool t } }
+workflow two implements p { owner ops step s { implements a owner ops tool t } }
+"#;
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("two.flow");
+    std::fs::write(&file, text).unwrap();
+    for emit in ["sop", "plan", "mermaid"] {
+        procflow()
+            .arg("build")
+            .arg(&file)
+            .args(["--emit", emit])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("one, two"));
+    }
+    procflow()
+        .arg("build")
+        .arg(&file)
+        .args(["--emit", "plan", "--workflow", "two"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"id\": \"two\""));
+    procflow()
+        .arg("build")
+        .arg(&file)
+        .args(["--emit", "plan", "--workflow", "three"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no workflow `three`"));
+    let out = dir.path().join("plans");
+    procflow()
+        .arg("build")
+        .arg(&file)
+        .args(["--emit", "plan", "--out-dir"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("one.json").is_file() && out.join("two.json").is_file());
+    procflow()
+        .arg("build")
+        .arg(&file)
+        .args(["--emit", "dot", "--out-dir"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("two.dot").is_file());
+    // Nothing but the written files is left behind (no temporary files).
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["one.json", "two.dot", "two.json"]);
+}
+
+#[test]
+fn output_files_are_replaced_whole() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = dir.path().join("plan.json");
+    std::fs::write(&out, "old").unwrap();
+    procflow()
+        .arg("build")
+        .arg(root().join("examples/lead-generation.flow"))
+        .args(["--emit", "plan", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout("");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["workflow"]["id"], "zoho_funnel");
+    // An output path in a folder that does not exist: exit 2, nothing written.
+    procflow()
+        .arg("build")
+        .arg(root().join("examples/lead-generation.flow"))
+        .args(["--emit", "plan", "-o"])
+        .arg(dir.path().join("missing/plan.json"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn builds_are_deterministic() {
+    for file in examples_with_workflows() {
+        for emit in ["dot", "plan"] {
+            let a = plans_or_text(&file, emit);
+            let b = plans_or_text(&file, emit);
+            assert_eq!(a, b);
+        }
+    }
+}
+
+fn plans_or_text(file: &Path, emit: &str) -> Vec<u8> {
+    let dir = tempfile::TempDir::new().unwrap();
+    procflow()
+        .arg("build")
+        .arg(file)
+        .args(["--emit", emit, "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
