@@ -16,7 +16,10 @@ pub const VERSION: u32 = 1;
 /// A runnable plan of one workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "procflow plan", description = "A runnable plan of one Flow workflow, written by `procflow build --emit plan`.")]
+#[schemars(
+    title = "procflow plan",
+    description = "A runnable plan of one Flow workflow, written by `procflow build --emit plan`."
+)]
 pub struct Plan {
     /// Always `procflow-plan`.
     #[schemars(schema_with = "format_schema")]
@@ -169,7 +172,8 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
             tool_used[t.0] = true;
         }
     }
-    let process_step_id = |k: usize| process.map_or_else(String::new, |p| p.steps[k].name.text.clone());
+    let process_step_id =
+        |k: usize| process.map_or_else(String::new, |p| p.steps[k].name.text.clone());
     Plan {
         format: FORMAT,
         version: VERSION,
@@ -236,10 +240,20 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
                     id: s.name.text.clone(),
                     title: step_title(workflow, i),
                     implements: s.implements.iter().map(|&k| process_step_id(k)).collect(),
-                    owner: s.owner.map_or_else(String::new, |o| model.roles[o.0].name.text.clone()),
-                    tools: s.tools.iter().map(|t| model.tools[t.0].name.text.clone()).collect(),
+                    owner: s
+                        .owner
+                        .map_or_else(String::new, |o| model.roles[o.0].name.text.clone()),
+                    tools: s
+                        .tools
+                        .iter()
+                        .map(|t| model.tools[t.0].name.text.clone())
+                        .collect(),
                     automated: s.automated,
-                    after: s.after.iter().map(|&a| workflow.steps[a].name.text.clone()).collect(),
+                    after: s
+                        .after
+                        .iter()
+                        .map(|&a| workflow.steps[a].name.text.clone())
+                        .collect(),
                     when: text(&s.when),
                     wait_seconds: s.wait.map(|d| d.seconds()),
                     within_seconds: s.within.map(|d| d.seconds()),
@@ -256,7 +270,8 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
 /// The plan as pretty JSON with a final newline.
 #[must_use]
 pub fn render(model: &Model, w: WorkflowId) -> String {
-    let mut text = serde_json::to_string_pretty(&plan(model, w)).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
+    let mut text = serde_json::to_string_pretty(&plan(model, w))
+        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
     text.push('\n');
     text
 }
@@ -278,8 +293,12 @@ pub fn schema() -> String {
         }
     });
     schemars::transform::Transform::transform(&mut require_all, &mut schema);
-    schema.insert("$id".to_owned(), "https://procflow.dev/schema/plan.schema.json".into());
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
+    schema.insert(
+        "$id".to_owned(),
+        "https://procflow.dev/schema/plan.schema.json".into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
     text.push('\n');
     text
 }
