@@ -162,10 +162,6 @@ struct CheckArgs {
     /// When to use colour in the human format (`NO_COLOR` is respected by auto).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-
-    /// Ignore procflow.toml files.
-    #[arg(long)]
-    no_config: bool,
 }
 
 /// Lint level flags, shared by `check` and `build`.
@@ -568,4 +564,17 @@ fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks (unique names, valid defaults), which
+    /// otherwise only run when a command is used in a debug build.
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }
