@@ -71,7 +71,7 @@ pub struct SourceFile {
     pub name: String,
     /// The path on disk, when the file came from disk.
     pub path: Option<PathBuf>,
-    /// The text, with a leading byte-order mark kept (parsing skips it).
+    /// The text, without a leading byte-order mark.
     pub text: String,
     line_starts: OnceLock<Vec<u32>>,
 }
@@ -141,8 +141,14 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    /// Adds a file and returns its id.
+    /// Adds a file and returns its id. A leading byte-order mark is dropped: it
+    /// is not part of the text (editors do not show it, and columns must not
+    /// count it).
     pub fn add(&mut self, name: impl Into<String>, path: Option<&Path>, text: String) -> FileId {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
         let id = FileId(to_u32(self.files.len()));
         self.files.push(SourceFile {
             name: name.into(),

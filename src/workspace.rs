@@ -144,7 +144,11 @@ impl<L: Loader> Workspace<L> {
                 let byte = e.as_bytes()[offset];
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let id = self.add_text(name, path, text);
-                let span = Span::new(id, offset, offset + char::REPLACEMENT_CHARACTER.len_utf8());
+                // The message names the offset in the file; the span is in the
+                // text, which does not keep a byte-order mark.
+                let bom = if e.as_bytes().starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+                let at = offset - bom;
+                let span = Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
                 let error = Diagnostic::new(
                     Code::Syntax,
                     span,

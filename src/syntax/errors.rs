@@ -410,9 +410,13 @@ fn keyword_taken_as_value(text: &str, pos: usize) -> Option<((usize, &str), &str
 /// The word that ends before `pos`, skipping blanks (not comments).
 fn word_before(text: &str, pos: usize) -> Option<(usize, &str)> {
     let head = text[..pos].trim_end();
+    // Just after the last character that is not part of a word (whole, since
+    // it may be several bytes long).
     let start = head
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &head[start..];
     (!word.is_empty()).then_some((start, word))
 }
