@@ -38,6 +38,10 @@ enum Command {
     /// per workflow, a runnable JSON plan per workflow, or a Mermaid flowchart.
     #[command(after_help = BUILD_HELP)]
     Build(BuildArgs),
+    /// Format .flow files in the canonical style, in place (or check that they
+    /// are formatted).
+    #[command(after_help = FMT_HELP)]
+    Fmt(FmtArgs),
     /// Explain a diagnostic code: what it means, why it matters, an example and
     /// the fix.
     Explain(ExplainArgs),
@@ -58,6 +62,39 @@ Examples:
   procflow build lead.flow --emit dot | dot -Tsvg > lead.svg
   procflow build lead.flow --emit sop -o docs/lead-sop.md
   procflow build onboarding.flow --emit plan --out-dir plans/";
+
+const FMT_HELP: &str = "\
+The style: two-space indentation, one attribute per line, lists as `a, b`, at most
+one blank line between statements, one between top-level items, a final newline.
+Comments and string contents are kept exactly; meaning never changes; formatting
+twice changes nothing (docs/formatting.md).
+
+A file that does not parse is reported and left untouched (exit 1). Files are
+replaced only once completely written.
+
+Exit status: 0 all formatted (or already formatted); 1 a file does not parse, or
+with --check a file is not formatted; 2 the command could not run.
+
+Examples:
+  procflow fmt                    format every .flow file below the current folder
+  procflow fmt --check .          in CI: print a diff per unformatted file, exit 1
+  procflow fmt - < a.flow         format standard input to standard output (editors)";
+
+#[derive(Args)]
+struct FmtArgs {
+    /// Files or folders (every *.flow below, honouring .gitignore); `-` formats
+    /// standard input to standard output. Default: `.`
+    paths: Vec<PathBuf>,
+
+    /// Change nothing: print a unified diff for each file that is not formatted
+    /// and exit 1 if any.
+    #[arg(long)]
+    check: bool,
+
+    /// The name of standard input in messages.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+}
 
 #[derive(Args)]
 struct BuildArgs {
@@ -257,6 +294,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args, sub.map(level_settings).unwrap_or_default()),
         Command::Build(args) => build(&args, sub.map(level_settings).unwrap_or_default()),
+        Command::Fmt(args) => fmt(&args),
         Command::Explain(args) => explain(&args),
         Command::Schema(args) => {
             match args.format {
@@ -534,6 +572,157 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
+    use procflow::fmt::{FormatOptions, format_source};
+
+    let options = FormatOptions::default();
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    // Shows the syntax errors of a file that cannot be formatted.
+    let report_errors = |name: &str, text: &str, diagnostics: &[procflow::Diagnostic]| {
+        let mut sources = procflow::source::SourceMap::new();
+        let id = sources.add(name, None, text.to_owned());
+        let diagnostics: Vec<procflow::Diagnostic> = diagnostics
+            .iter()
+            .cloned()
+            .map(|mut d| {
+                d.span.file = id;
+                for l in &mut d.labels {
+                    l.span.file = id;
+                }
+                d
+            })
+            .collect();
+        eprint!(
+            "{}",
+            render::human(&sources, &diagnostics, HumanOptions { color })
+        );
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut failed = false;
+    let mut unformatted = 0usize;
+    let mut changed = 0usize;
+    let mut files = 0usize;
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let Input::Text { name, text, .. } = input_for(path, args.stdin_filename.as_ref())?
+            else {
+                unreachable!("`-` is standard input")
+            };
+            let text = String::from_utf8_lossy(&text).into_owned();
+            match format_source(&text, &options) {
+                Ok(formatted) if args.check => {
+                    if formatted != text {
+                        write_stdout(&unified_diff(&name, &text, &formatted));
+                        unformatted += 1;
+                    }
+                }
+                Ok(formatted) => write_stdout(&formatted),
+                Err(diagnostics) => {
+                    report_errors(&name, &text, &diagnostics);
+                    failed = true;
+                }
+            }
+            continue;
+        }
+        for file in procflow::collect_files(path)? {
+            files += 1;
+            let name = procflow::display_name(&file);
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let Ok(text) = String::from_utf8(bytes) else {
+                let mut ws = procflow::Workspace::default();
+                let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                let id = ws.add_bytes(&name, Some(&file), bytes);
+                let diagnostics = ws.parse(id).1.to_vec();
+                eprint!(
+                    "{}",
+                    render::human(&ws.sources, &diagnostics, HumanOptions { color })
+                );
+                failed = true;
+                continue;
+            };
+            if procflow::is_markdown(&file) {
+                match procflow::markdown::format_blocks(&text, &options) {
+                    Ok(formatted) if formatted == text => {}
+                    Ok(formatted) if args.check => {
+                        write_stdout(&unified_diff(&name, &text, &formatted));
+                        unformatted += 1;
+                    }
+                    Ok(formatted) => {
+                        write_atomically(&[(file.clone(), formatted)])?;
+                        changed += 1;
+                    }
+                    Err(blocks) => {
+                        // Show the errors where they are in the Markdown file.
+                        let mut ws = procflow::Workspace::default();
+                        let mut diagnostics = Vec::new();
+                        for block in blocks {
+                            let id = ws.add_text(
+                                &name,
+                                Some(&file),
+                                procflow::markdown::mask(&text, block),
+                            );
+                            diagnostics.extend(ws.parse(id).1.iter().cloned());
+                        }
+                        eprint!(
+                            "{}",
+                            render::human(&ws.sources, &diagnostics, HumanOptions { color })
+                        );
+                        eprintln!("{name}: not formatted, a `flow` block does not parse");
+                        failed = true;
+                    }
+                }
+                continue;
+            }
+            match format_source(&text, &options) {
+                Ok(formatted) if formatted == text => {}
+                Ok(formatted) if args.check => {
+                    write_stdout(&unified_diff(&name, &text, &formatted));
+                    unformatted += 1;
+                }
+                Ok(formatted) => {
+                    write_atomically(&[(file.clone(), formatted)])?;
+                    changed += 1;
+                }
+                Err(diagnostics) => {
+                    report_errors(&name, &text, &diagnostics);
+                    eprintln!("{name}: not formatted, it does not parse");
+                    failed = true;
+                }
+            }
+        }
+    }
+    if args.check && unformatted > 0 {
+        eprintln!("{unformatted} of {files} files would be reformatted: run `procflow fmt`");
+    } else if !args.check && changed > 0 {
+        eprintln!("formatted {changed} of {files} files");
+    }
+    Ok(if failed || unformatted > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A unified diff between a file and its formatted text.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string()
 }
 
 /// Writes every file to a temporary file beside it, then renames them all into

@@ -18,7 +18,10 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod fmt;
+pub mod markdown;
 pub mod model;
+mod parallel;
 pub mod render;
 pub mod source;
 mod suggest;
@@ -116,11 +119,46 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
     let mut workspace = Workspace::default();
     let mut configs = config::ConfigFinder::default();
     let mut roots = Vec::new();
+    let mut markdown_files = 0;
+    // Read and parse every file on all cores first; the compilations below then
+    // find them loaded (and a file used by many is parsed once).
+    let mut expanded = Vec::new();
+    for input in inputs {
+        if let Input::Path(path) = input {
+            expanded.push(collect_files(path)?);
+        }
+    }
+    let flow: Vec<(String, PathBuf)> = expanded
+        .iter()
+        .flatten()
+        .filter(|f| !is_markdown(f))
+        .map(|f| (display_name(f), f.clone()))
+        .collect();
+    workspace.preload(&flow);
+    let mut expanded = expanded.into_iter();
     for input in inputs {
         match input {
-            Input::Path(path) => {
-                for file in collect_files(path)? {
+            Input::Path(_) => {
+                for file in expanded.next().unwrap_or_default() {
                     let name = display_name(&file);
+                    if is_markdown(&file) {
+                        // Each `flow` block is a file of its own, positioned in
+                        // the Markdown file.
+                        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                            path: file.clone(),
+                            source,
+                        })?;
+                        for block in markdown::flow_blocks(&text) {
+                            let id = workspace.add_text(
+                                &name,
+                                Some(&file),
+                                markdown::mask(&text, block),
+                            );
+                            roots.push((id, file.parent().map(Path::to_path_buf)));
+                        }
+                        markdown_files += 1;
+                        continue;
+                    }
                     let id = workspace
                         .add_path(&name, &file)
                         .map_err(|source| Error::Io {
@@ -151,10 +189,14 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         diagnostics.extend(workspace.compile(*root, &levels).diagnostics);
     }
     workspace::sort_diagnostics(&workspace.sources, &mut diagnostics);
+    let flow_files = seen
+        .iter()
+        .filter(|id| !is_markdown(Path::new(&workspace.sources.get(**id).name)))
+        .count();
     Ok(Report {
         workspace,
         diagnostics,
-        files: seen.len(),
+        files: flow_files + markdown_files,
     })
 }
 
@@ -229,9 +271,21 @@ pub fn compile(input: &Input, options: &CheckOptions) -> Result<Built, Error> {
     })
 }
 
-/// The files a path stands for: itself, or every `*.flow` below a folder
-/// (honouring `.gitignore`, `.ignore` and hidden files), sorted by path.
-fn collect_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+/// Whether a path names a Markdown file (`.md`, `.markdown`), whose `flow`
+/// blocks are checked and formatted.
+#[must_use]
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "md" || e == "markdown")
+}
+
+/// The files a path stands for: itself, or every `*.flow` and Markdown file
+/// below a folder (honouring `.gitignore`, `.ignore` and hidden files), sorted
+/// by path.
+///
+/// # Errors
+/// When the path cannot be read.
+pub fn collect_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -251,7 +305,7 @@ fn collect_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
         })?;
         let p = entry.path();
         if entry.file_type().is_some_and(|t| t.is_file())
-            && p.extension().is_some_and(|e| e == "flow")
+            && (p.extension().is_some_and(|e| e == "flow") || is_markdown(p))
         {
             files.push(p.to_path_buf());
         }
@@ -260,7 +314,8 @@ fn collect_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// A path as shown in messages: as given, without a leading `./`.
-fn display_name(path: &Path) -> String {
+#[must_use]
+pub fn display_name(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./")
         .map_or_else(|| s.clone().into_owned(), str::to_owned)

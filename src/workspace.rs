@@ -146,7 +146,11 @@ impl<L: Loader> Workspace<L> {
                 let id = self.add_text(name, path, text);
                 // The message names the offset in the file; the span is in the
                 // text, which does not keep a byte-order mark.
-                let bom = if e.as_bytes().starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+                let bom = if e.as_bytes().starts_with(b"\xef\xbb\xbf") {
+                    3
+                } else {
+                    0
+                };
                 let at = offset - bom;
                 let span = Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
                 let error = Diagnostic::new(
@@ -164,6 +168,44 @@ impl<L: Loader> Workspace<L> {
                 });
                 id
             }
+        }
+    }
+
+    /// Reads and parses many files on all cores, each once; `add_path` then
+    /// finds them loaded. Files that cannot be read are left for `add_path` to
+    /// report.
+    pub fn preload(&mut self, files: &[(String, PathBuf)])
+    where
+        L: Sync,
+    {
+        let mut todo = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (name, path) in files {
+            if let Ok(canonical) = self.loader.canonicalize(path) {
+                if !self.by_path.contains_key(&canonical) && seen.insert(canonical.clone()) {
+                    todo.push((name, path, canonical));
+                }
+            }
+        }
+        let loader = &self.loader;
+        let contents = crate::parallel::map(&todo, |(_, _, canonical)| loader.read(canonical).ok());
+        let mut ids = Vec::new();
+        for ((name, path, canonical), bytes) in todo.into_iter().zip(contents) {
+            if let Some(bytes) = bytes {
+                let id = self.add_bytes(name, Some(path), bytes);
+                self.by_path.insert(canonical, id);
+                if self.parsed[id.0 as usize].is_none() {
+                    ids.push(id);
+                }
+            }
+        }
+        let sources = &self.sources;
+        let parsed = crate::parallel::map(&ids, |&id| {
+            let (tree, errors) = syntax::parse(id, &sources.get(id).text);
+            Parsed { tree, errors }
+        });
+        for (id, p) in ids.into_iter().zip(parsed) {
+            self.parsed[id.0 as usize] = Some(p);
         }
     }
 

@@ -105,9 +105,10 @@ fn readme_example_output_is_what_procflow_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let dir = tempfile::TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join("examples")).unwrap();
     std::fs::copy(
         root.join("examples/team.flow"),
-        dir.path().join("team.flow"),
+        dir.path().join("examples/team.flow"),
     )
     .unwrap();
     std::fs::write(dir.path().join("funnel.flow"), fenced(&readme, "flow")).unwrap();

@@ -60,41 +60,7 @@ fn parse_chunks(file: FileId, text: &str, start: usize) -> Option<Parsed> {
         Some((tree, errors))
     };
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let threads = threads.min(ranges.len());
-    let parts: Vec<Option<Parsed>> = if threads <= 1 {
-        ranges
-            .iter()
-            .map(|&(from, to)| parse_one(from, to))
-            .collect()
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut slots: Vec<Option<Parsed>> = Vec::new();
-        slots.resize_with(ranges.len(), || None);
-        let done: Vec<Vec<(usize, Option<Parsed>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&(from, to)) = ranges.get(i) else {
-                                break;
-                            };
-                            mine.push((i, parse_one(from, to)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            // A panicking parser thread is a bug; its chunks stay `None` (a
-            // failed parse), so the careful path reports what it can.
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        });
-        for (i, part) in done.into_iter().flatten() {
-            slots[i] = part;
-        }
-        slots
-    };
+    let parts = crate::parallel::map(&ranges, |&(from, to)| parse_one(from, to));
     let mut tree = File::default();
     let mut errors = Vec::new();
     for part in parts {
