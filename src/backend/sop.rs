@@ -1,6 +1,50 @@
-//! Markdown SOP (being written).
+//! The Markdown SOP (standard operating procedure) of one workflow: the
+//! document that the person doing the work follows and a new hire learns from.
+//!
+//! Sections, in order: the title and a metadata table, purpose, scope, roles
+//! and responsibilities, tools, the numbered procedure (one `###` section per
+//! step, in executable order), a traceability table from every process step to
+//! the steps that carry it out, and a Mermaid flowchart.
+//!
+//! # Markdown rules this output keeps
+//!
+//! Every document passes `markdownlint-cli2` with its default rules (a test
+//! runs the real tool). In particular:
+//!
+//! - **Single-line text** (titles, who, trigger, condition, version...) goes
+//!   through `escape_inline()`: whitespace runs become one space, and every
+//!   character Markdown could read as syntax is escaped, so a title can never
+//!   start a list, close a heading, split a table cell or inject HTML.
+//! - **Line length 80** (MD013, which also applies to headings and tables by
+//!   default): generated prose and lists are wrapped at 80 columns (counted in
+//!   UTF-16 units, as markdownlint does). A table any of whose rows would be
+//!   longer is written as a list instead; a heading that would be longer is cut
+//!   at a word with `…` and its full text follows as a paragraph. Headings drop
+//!   trailing `. , ; : !` (MD026).
+//! - **Descriptions** are Markdown and are passed through, normalised by
+//!   `markdown()`: headings demoted below the section they stand in (no level
+//!   skipped, duplicates made unique), long paragraph and list lines wrapped,
+//!   blank lines around blocks, `-` bullets and 2-space nesting, fences with a
+//!   language and closed, indented code fenced, setext headings and other
+//!   thematic breaks in one style, raw HTML escaped, bare URLs and e-mail
+//!   addresses in `<…>`. What cannot be changed without changing what the
+//!   author wrote is kept: code and table lines longer than 80 columns,
+//!   link texts like "here", links to missing anchors.
+//! - **The flowchart** is [`super::mermaid::render`]'s chart with long lines
+//!   broken inside quoted labels and long `class` statements split (both read
+//!   the same to Mermaid; a test checks that with Mermaid's parser).
+//! - **Lists stay apart**: two lists of the same kind with only a blank line
+//!   between them would be one list, so an empty comment `<!-- -->` separates
+//!   them; the box to tick closes the list of a step's facts when nothing
+//!   stands between them.
+//!
+//! User-facing documentation: `docs/outputs/sop.md`.
 
-use crate::model::{Model, WorkflowId};
+use std::collections::{HashMap, HashSet};
+
+use super::{duration_words, step_title};
+use crate::ast::StrLit;
+use crate::model::{Model, Process, RoleId, ToolId, Workflow, WorkflowId, display_title};
 
 /// Options of the SOP backend.
 #[derive(Debug, Clone, Copy)]
@@ -15,9 +59,2747 @@ impl Default for SopOptions {
     }
 }
 
-/// The SOP of workflow `w`.
+/// markdownlint's default line length (MD013).
+const WIDTH: usize = 80;
+
+/// The fixed section headings (reserved, so that no heading from a description
+/// can take their text: MD024 forbids duplicate headings).
+const SECTIONS: [&str; 7] = [
+    "Purpose",
+    "Scope",
+    "Roles and responsibilities",
+    "Tools",
+    "Procedure",
+    "Traceability",
+    "Flowchart",
+];
+
+/// The SOP of workflow `w`. The model must be free of errors (every step has
+/// an owner; the workflow's process resolved; no cycle).
 #[must_use]
 pub fn render(model: &Model, w: WorkflowId, options: SopOptions) -> String {
-    let _ = (model, w, options);
-    String::new()
+    Sop::new(model, w).render(options)
+}
+
+// ---------------------------------------------------------------------------
+// The document.
+
+/// What the SOP of one workflow needs, computed once.
+struct Sop<'a> {
+    model: &'a Model,
+    id: WorkflowId,
+    workflow: &'a Workflow,
+    process: Option<&'a Process>,
+    /// Step indices in procedure order.
+    order: Vec<usize>,
+    /// The procedure number (from 1) of each step, by step index.
+    number: Vec<usize>,
+    /// The steps that wait for each step (by step index).
+    successors: Vec<Vec<usize>>,
+}
+
+impl<'a> Sop<'a> {
+    fn new(model: &'a Model, w: WorkflowId) -> Self {
+        let workflow = &model.workflows[w.0];
+        let n = workflow.steps.len();
+        // A model with errors has no sequence; keep the order written then.
+        let order = if workflow.order.sequence.len() == n {
+            workflow.order.sequence.clone()
+        } else {
+            (0..n).collect()
+        };
+        let mut number = vec![0; n];
+        for (k, &i) in order.iter().enumerate() {
+            number[i] = k + 1;
+        }
+        let mut successors = vec![Vec::new(); n];
+        for &i in &order {
+            for &a in &workflow.steps[i].after {
+                successors[a].push(i);
+            }
+        }
+        Sop {
+            model,
+            id: w,
+            workflow,
+            process: workflow.process.map(|p| &model.processes[p.0]),
+            order,
+            number,
+            successors,
+        }
+    }
+
+    fn render(&self, options: SopOptions) -> String {
+        let mut doc = Doc::default();
+        for s in SECTIONS {
+            doc.reserved.insert(s.to_owned());
+        }
+        for &i in &self.order {
+            doc.reserved.insert(self.step_heading(i));
+        }
+        self.title(&mut doc);
+        self.purpose(&mut doc);
+        self.scope(&mut doc);
+        self.roles(&mut doc);
+        self.tools(&mut doc);
+        self.procedure(&mut doc);
+        self.traceability(&mut doc);
+        if options.mermaid {
+            doc.heading(2, "Flowchart", None);
+            doc.paragraph(
+                "The same procedure as a chart: who does what (one lane per role), in \
+                 which order, under which conditions.",
+            );
+            let chart = super::mermaid::render(self.model, self.id);
+            doc.fenced("mermaid", &wrap_chart(chart.trim_end_matches('\n')));
+        }
+        doc.finish()
+    }
+
+    // -- helpers ------------------------------------------------------------
+
+    fn role_title(&self, r: RoleId) -> String {
+        let role = &self.model.roles[r.0];
+        display_title(&role.name, role.title.as_ref())
+    }
+
+    /// "Operations (Maria Lopez)", "Client (outside the team)", escaped.
+    fn role_label(&self, r: RoleId) -> String {
+        let role = &self.model.roles[r.0];
+        let mut s = escape_inline(&self.role_title(r));
+        let mut notes = Vec::new();
+        if let Some(who) = &role.who {
+            notes.push(escape_inline(&who.value));
+        }
+        if role.external {
+            notes.push("outside the team".to_owned());
+        }
+        if !notes.is_empty() {
+            s.push_str(&format!(" ({})", notes.join(", ")));
+        }
+        s
+    }
+
+    fn tool_title(&self, t: ToolId) -> String {
+        let tool = &self.model.tools[t.0];
+        display_title(&tool.name, tool.title.as_ref())
+    }
+
+    /// The tool's title, linked to its `url` when it has one.
+    fn tool_link(&self, t: ToolId) -> String {
+        let tool = &self.model.tools[t.0];
+        link(
+            &self.tool_title(t),
+            tool.url.as_ref().map(|u| u.value.as_str()),
+        )
+    }
+
+    fn title_of(&self, step: usize) -> String {
+        step_title(self.workflow, step)
+    }
+
+    /// "3. Write the first draft" (escaped), as the step's heading says it.
+    fn step_heading(&self, step: usize) -> String {
+        let title = heading_text(&self.title_of(step));
+        if title.is_empty() {
+            format!("Step {}", self.number[step])
+        } else {
+            format!("{}. {title}", self.number[step])
+        }
+    }
+
+    /// "step 2 (Draft the outline)", "steps 5 (Kickoff call) and 6 (…)".
+    fn steps_with_titles(&self, steps: &[usize]) -> String {
+        let mut sorted: Vec<usize> = steps.to_vec();
+        sorted.sort_by_key(|&i| self.number[i]);
+        let parts: Vec<String> = sorted
+            .iter()
+            .map(|&i| format!("{} ({})", self.number[i], escape_inline(&self.title_of(i))))
+            .collect();
+        format!(
+            "{} {}",
+            plural(parts.len(), "step", "steps"),
+            and_list(&parts)
+        )
+    }
+
+    /// "step 2", "steps 4 to 6 and 9".
+    fn steps_numbers(&self, steps: &[usize]) -> String {
+        let mut numbers: Vec<usize> = steps.iter().map(|&i| self.number[i]).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        format!(
+            "{} {}",
+            plural(numbers.len(), "step", "steps"),
+            number_ranges(&numbers)
+        )
+    }
+
+    /// The roles the SOP names, in the order a reader meets them: the
+    /// workflow's owner, the process's owner, then the steps' owners in
+    /// procedure order.
+    fn roles_used(&self) -> Vec<RoleId> {
+        let owners = [self.workflow.owner, self.process.and_then(|p| p.owner)];
+        let steps = self.order.iter().map(|&i| self.workflow.steps[i].owner);
+        let mut roles: Vec<RoleId> = Vec::new();
+        for r in owners.into_iter().chain(steps).flatten() {
+            if !roles.contains(&r) {
+                roles.push(r);
+            }
+        }
+        roles
+    }
+
+    /// The tools the steps use, in the order of first use in the procedure.
+    fn tools_used(&self) -> Vec<ToolId> {
+        let mut tools: Vec<ToolId> = Vec::new();
+        for &i in &self.order {
+            for &t in &self.workflow.steps[i].tools {
+                if !tools.contains(&t) {
+                    tools.push(t);
+                }
+            }
+        }
+        tools
+    }
+
+    /// For each process step, the workflow steps that implement it, in
+    /// procedure order.
+    fn implementers(&self) -> Vec<Vec<usize>> {
+        let count = self.process.map_or(0, |p| p.steps.len());
+        let mut by_step = vec![Vec::new(); count];
+        for &i in &self.order {
+            for &k in &self.workflow.steps[i].implements {
+                if let Some(v) = by_step.get_mut(k) {
+                    v.push(i);
+                }
+            }
+        }
+        by_step
+    }
+
+    fn process_step_title(&self, k: usize) -> String {
+        self.process.map_or_else(String::new, |p| {
+            let s = &p.steps[k];
+            display_title(&s.name, s.title.as_ref())
+        })
+    }
+
+    /// Every ancestor of each step (the steps it waits for, directly or not),
+    /// as bit sets by step index.
+    fn ancestors(&self) -> Vec<Bits> {
+        let n = self.workflow.steps.len();
+        let mut anc = vec![Bits::new(n); n];
+        for &i in &self.order {
+            let mut set = Bits::new(n);
+            for &a in &self.workflow.steps[i].after {
+                set.insert(a);
+                set.union(&anc[a]);
+            }
+            anc[i] = set;
+        }
+        anc
+    }
+
+    // -- sections -------------------------------------------------------------
+
+    fn title(&self, doc: &mut Doc) {
+        let w = self.workflow;
+        let title = display_title(&w.name, w.title.as_ref());
+        let fallback = display_title(&w.name, None);
+        let text = if heading_text(&title).is_empty() {
+            fallback
+        } else {
+            title
+        };
+        doc.heading(1, &heading_text(&text), Some("procedure"));
+        doc.paragraph(&format!(
+            "Standard operating procedure for the workflow `{}`. It is generated from \
+             the workflow's `.flow` file: change the file, not this document.",
+            w.name.text
+        ));
+        let process = self.process.map_or_else(
+            || "—".to_owned(),
+            |p| {
+                format!(
+                    "{} (`{}`)",
+                    escape_inline(&display_title(&p.name, p.title.as_ref())),
+                    p.name.text
+                )
+            },
+        );
+        let owner = w
+            .owner
+            .map_or_else(|| "—".to_owned(), |o| self.role_label(o));
+        let text_or_dash = |s: Option<&StrLit>| {
+            s.map(|s| escape_inline(&s.value))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "—".to_owned())
+        };
+        doc.table(
+            &["Field", "Value"],
+            &[
+                vec!["Workflow".to_owned(), format!("`{}`", w.name.text)],
+                vec!["Process".to_owned(), process],
+                vec!["Owner".to_owned(), owner],
+                vec!["Trigger".to_owned(), text_or_dash(w.trigger.as_ref())],
+                vec!["Version".to_owned(), text_or_dash(w.version.as_ref())],
+            ],
+        );
+        if let Some(d) = &w.description {
+            doc.markdown(&d.value, 1, "procedure");
+        }
+    }
+
+    fn purpose(&self, doc: &mut Doc) {
+        doc.heading(2, "Purpose", None);
+        let Some(p) = self.process else {
+            doc.paragraph("The process this workflow implements is not known.");
+            return;
+        };
+        let title = escape_inline(&display_title(&p.name, p.title.as_ref()));
+        match p
+            .outcome
+            .as_ref()
+            .map(|o| escape_inline(&o.value))
+            .filter(|o| !o.is_empty())
+        {
+            Some(outcome) => doc.paragraph(&format!(
+                "This procedure carries out the process {title}. Its outcome: {}",
+                sentence(&outcome)
+            )),
+            None => doc.paragraph(&format!(
+                "This procedure carries out the process {title}. The process does not \
+                 state its outcome."
+            )),
+        }
+        if let Some(d) = &p.description {
+            doc.markdown(&d.value, 2, "purpose");
+        }
+    }
+
+    fn scope(&self, doc: &mut Doc) {
+        doc.heading(2, "Scope", None);
+        let w = self.workflow;
+        if self.order.is_empty() {
+            doc.paragraph("The workflow has no steps.");
+            return;
+        }
+        let firsts: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| w.steps[i].after.is_empty())
+            .collect();
+        let lasts: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| self.successors[i].is_empty())
+            .collect();
+        let trigger = w
+            .trigger
+            .as_ref()
+            .map(|t| escape_inline(&t.value))
+            .filter(|t| !t.is_empty());
+        let start = match trigger {
+            Some(t) => format!("on its trigger, “{t}”,"),
+            None => "when the workflow is started".to_owned(),
+        };
+        let mut text = format!(
+            "The procedure starts {start} with {} and ends with {}. It has {} {}",
+            self.steps_with_titles(&firsts),
+            self.steps_with_titles(&lasts),
+            self.order.len(),
+            plural(self.order.len(), "step", "steps"),
+        );
+        let automated = self.order.iter().filter(|&&i| w.steps[i].automated).count();
+        if automated == 0 {
+            text.push_str(", all of them done by people.");
+        } else {
+            text.push_str(&format!(
+                ", {automated} of them automated (done by a system)."
+            ));
+        }
+        doc.paragraph(&text);
+
+        let Some(p) = self.process else {
+            return;
+        };
+        let implementers = self.implementers();
+        let title = escape_inline(&display_title(&p.name, p.title.as_ref()));
+        let covered: Vec<String> = (0..p.steps.len())
+            .filter(|&k| !implementers[k].is_empty())
+            .map(|k| escape_inline(&self.process_step_title(k)))
+            .collect();
+        let left_out = |optional: bool| -> Vec<String> {
+            (0..p.steps.len())
+                .filter(|&k| implementers[k].is_empty() && p.steps[k].optional == optional)
+                .map(|k| escape_inline(&self.process_step_title(k)))
+                .collect()
+        };
+        let mut text = format!("It implements the process {title} (`{}`)", p.name.text);
+        if covered.is_empty() {
+            text.push_str(" but performs none of its steps.");
+        } else {
+            text.push_str(&format!(
+                " and performs its {} {}.",
+                plural(covered.len(), "step", "steps"),
+                and_list(&covered)
+            ));
+        }
+        let optional = left_out(true);
+        if !optional.is_empty() {
+            text.push_str(&format!(
+                " It leaves out the optional {} {}.",
+                plural(optional.len(), "step", "steps"),
+                and_list(&optional)
+            ));
+        }
+        let required = left_out(false);
+        if !required.is_empty() {
+            text.push_str(&format!(
+                " It does not perform the required {} {}.",
+                plural(required.len(), "step", "steps"),
+                and_list(&required)
+            ));
+        }
+        doc.paragraph(&text);
+    }
+
+    fn roles(&self, doc: &mut Doc) {
+        doc.heading(2, "Roles and responsibilities", None);
+        let roles = self.roles_used();
+        if roles.is_empty() {
+            doc.paragraph("No role is named.");
+            return;
+        }
+        let mut items = Vec::new();
+        for r in roles {
+            let role = &self.model.roles[r.0];
+            let mut text = sentence(&self.role_label(r));
+            if let Some(d) = role.description.as_ref().map(|d| escape_inline(&d.value)) {
+                if !d.is_empty() {
+                    text.push(' ');
+                    text.push_str(&sentence(&d));
+                }
+            }
+            let mut owns = Vec::new();
+            if self.process.and_then(|p| p.owner) == Some(r) {
+                owns.push("the process");
+            }
+            if self.workflow.owner == Some(r) {
+                owns.push("this workflow");
+            }
+            let steps: Vec<usize> = self
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| self.workflow.steps[i].owner == Some(r))
+                .collect();
+            if !owns.is_empty() {
+                text.push_str(&format!(" Owns {}.", and_list(&owns)));
+            }
+            let children = steps
+                .iter()
+                .map(|&i| {
+                    format!(
+                        "Step {}: {}",
+                        self.number[i],
+                        escape_inline(&self.title_of(i))
+                    )
+                })
+                .collect::<Vec<_>>();
+            if !children.is_empty() {
+                text.push_str(if role.external {
+                    " Does these steps (wait for them):"
+                } else {
+                    " Does these steps:"
+                });
+            }
+            items.push(Item { text, children });
+        }
+        doc.list(&items);
+    }
+
+    fn tools(&self, doc: &mut Doc) {
+        doc.heading(2, "Tools", None);
+        let tools = self.tools_used();
+        if tools.is_empty() {
+            doc.paragraph("No tool is named.");
+            return;
+        }
+        let items: Vec<Item> = tools
+            .into_iter()
+            .map(|t| {
+                let tool = &self.model.tools[t.0];
+                let mut text = sentence(&self.tool_link(t));
+                if let Some(d) = tool.description.as_ref().map(|d| escape_inline(&d.value)) {
+                    if !d.is_empty() {
+                        text.push(' ');
+                        text.push_str(&sentence(&d));
+                    }
+                }
+                let steps: Vec<usize> = self
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.workflow.steps[i].tools.contains(&t))
+                    .collect();
+                text.push_str(&format!(" Used in {}.", self.steps_numbers(&steps)));
+                Item {
+                    text,
+                    children: Vec::new(),
+                }
+            })
+            .collect();
+        doc.list(&items);
+    }
+
+    fn procedure(&self, doc: &mut Doc) {
+        doc.heading(2, "Procedure", None);
+        let w = self.workflow;
+        if self.order.is_empty() {
+            doc.paragraph("The workflow has no steps.");
+            return;
+        }
+        let mut intro = String::from(
+            "Do the steps in the order numbered. A step is ready when the steps it \
+             starts after are done; its deadline counts from that moment. Steps that \
+             do not wait for each other can be done at the same time. Tick the box at \
+             the end of a step when it is done.",
+        );
+        if w.steps.iter().any(|s| s.when.is_some()) {
+            intro.push_str(
+                " A step with a condition is skipped when the condition does not hold, \
+                 and so is a step that waits only for skipped steps.",
+            );
+        }
+        if w.steps.iter().any(|s| s.automated) {
+            intro.push_str(
+                " An automated step is done by a system: its owner checks that it ran \
+                 and fixes it when it did not.",
+            );
+        }
+        doc.paragraph(&intro);
+
+        let mut facts = Facts {
+            ancestors: self.ancestors(),
+            producers: HashMap::new(),
+            consumers: HashMap::new(),
+        };
+        for &i in &self.order {
+            let s = &w.steps[i];
+            for a in &s.produces {
+                facts.producers.entry(a.text.as_str()).or_default().push(i);
+            }
+            for a in &s.needs {
+                facts.consumers.entry(a.text.as_str()).or_default().push(i);
+            }
+        }
+        for &i in &self.order {
+            self.step(doc, i, &facts);
+        }
+    }
+
+    fn step(&self, doc: &mut Doc, i: usize, facts: &Facts<'_>) {
+        let w = self.workflow;
+        let s = &w.steps[i];
+        let heading = self.step_heading(i);
+        doc.reserved.remove(&heading);
+        doc.heading(3, &heading, None);
+
+        let mut fields: Vec<String> = Vec::new();
+        if let Some(o) = s.owner {
+            fields.push(format!("Owner: {}", self.role_label(o)));
+        }
+        if !s.tools.is_empty() {
+            let tools: Vec<String> = s.tools.iter().map(|&t| self.tool_link(t)).collect();
+            fields.push(format!(
+                "{}: {}",
+                plural(tools.len(), "Tool", "Tools"),
+                and_list(&tools)
+            ));
+        }
+        fields.push(if s.automated {
+            "Type: automated (a system does it; the owner checks that it ran)".to_owned()
+        } else {
+            "Type: manual".to_owned()
+        });
+        let serves: Vec<String> = s
+            .implements
+            .iter()
+            .map(|&k| escape_inline(&self.process_step_title(k)))
+            .collect();
+        fields.push(if serves.is_empty() {
+            "Process step: none".to_owned()
+        } else {
+            format!(
+                "{}: {}",
+                plural(serves.len(), "Process step", "Process steps"),
+                and_list(&serves)
+            )
+        });
+
+        // When it starts.
+        let wait = s.wait.as_ref().map(duration_words);
+        let start = if s.after.is_empty() {
+            let trigger = w
+                .trigger
+                .as_ref()
+                .map(|t| escape_inline(&t.value))
+                .filter(|t| !t.is_empty());
+            let base = match &trigger {
+                Some(t) => format!("the workflow starts: {t}"),
+                None => "the workflow starts".to_owned(),
+            };
+            match &wait {
+                Some(d) => format!("Starts: {d} after {base}"),
+                None => format!("Starts: when {base}"),
+            }
+        } else {
+            let after = self.steps_with_titles(&s.after);
+            let done = match s.after.len() {
+                1 => " is done",
+                2 => " are both done",
+                _ => " are all done",
+            };
+            match &wait {
+                Some(d) => format!("Starts: {d} after {after}{done}"),
+                None => format!("Starts: after {after}{done}"),
+            }
+        };
+        fields.push(start);
+
+        let parallel: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&j| {
+                j != i && !facts.ancestors[i].contains(j) && !facts.ancestors[j].contains(i)
+            })
+            .collect();
+        if !parallel.is_empty() {
+            fields.push(format!(
+                "At the same time as: {}",
+                self.steps_numbers(&parallel)
+            ));
+        }
+        if let Some(when) = s.when.as_ref().map(|c| escape_inline(&c.value)) {
+            fields.push(format!(
+                "Condition: only if {}; otherwise skip this step",
+                when.trim_end_matches('.')
+            ));
+        }
+        if let Some(within) = &s.within {
+            let from = if s.after.is_empty() {
+                "the workflow starting".to_owned()
+            } else {
+                format!("becoming ready (after {})", self.steps_numbers(&s.after))
+            };
+            fields.push(format!(
+                "Deadline: within {} of {from}",
+                duration_words(within)
+            ));
+        }
+        if !s.needs.is_empty() {
+            let needs: Vec<String> = s
+                .needs
+                .iter()
+                .map(|a| {
+                    let from: Vec<usize> = facts
+                        .producers
+                        .get(a.text.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&j| facts.ancestors[i].contains(j))
+                        .collect();
+                    if from.is_empty() {
+                        format!("`{}`", a.text)
+                    } else {
+                        format!("`{}` (from {})", a.text, self.steps_numbers(&from))
+                    }
+                })
+                .collect();
+            fields.push(format!("Needs: {}", and_list(&needs)));
+        }
+        if !s.produces.is_empty() {
+            let produces: Vec<String> = s
+                .produces
+                .iter()
+                .map(|a| {
+                    let by: Vec<usize> = facts
+                        .consumers
+                        .get(a.text.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&j| facts.ancestors[j].contains(i))
+                        .collect();
+                    if by.is_empty() {
+                        format!("`{}`", a.text)
+                    } else {
+                        format!("`{}` (needed by {})", a.text, self.steps_numbers(&by))
+                    }
+                })
+                .collect();
+            fields.push(format!("Produces: {}", and_list(&produces)));
+        }
+        // The box to tick ends the section: the last item of the list of
+        // facts, or a list of its own after the command and instructions.
+        let description = s
+            .description
+            .as_ref()
+            .filter(|d| !d.value.trim().is_empty());
+        let command = s.run.as_ref().filter(|r| !r.value.trim().is_empty());
+        let alone = description.is_some() || command.is_some();
+        if !alone {
+            fields.push("[ ] Done".to_owned());
+        }
+        let items: Vec<Item> = fields
+            .into_iter()
+            .map(|text| Item {
+                text,
+                children: Vec::new(),
+            })
+            .collect();
+        doc.list(&items);
+        if let Some(run) = command {
+            doc.command(&run.value);
+        }
+        if let Some(d) = description {
+            doc.paragraph("Instructions:");
+            doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
+        }
+        if alone {
+            doc.block("- [ ] Done".to_owned());
+        }
+    }
+
+    fn traceability(&self, doc: &mut Doc) {
+        doc.heading(2, "Traceability", None);
+        let Some(p) = self.process else {
+            doc.paragraph("The process this workflow implements is not known.");
+            return;
+        };
+        doc.paragraph(
+            "Every step of the process, in the process's order, and the steps of \
+             this procedure that carry it out.",
+        );
+        let implementers = self.implementers();
+        let mut rows = Vec::new();
+        for (k, step) in p.steps.iter().enumerate() {
+            let mut title = escape_inline(&self.process_step_title(k));
+            if step.optional {
+                title.push_str(" (optional)");
+            }
+            if implementers[k].is_empty() {
+                let none = if step.optional {
+                    "— (optional, not performed)"
+                } else {
+                    "— (not performed)"
+                };
+                rows.push(vec![title, none.to_owned()]);
+                continue;
+            }
+            for &i in &implementers[k] {
+                rows.push(vec![
+                    title.clone(),
+                    format!("{}. {}", self.number[i], escape_inline(&self.title_of(i))),
+                ]);
+            }
+        }
+        doc.table(&["Process step", "Procedure step"], &rows);
+    }
+}
+
+/// What the procedure knows about every step's neighbours.
+struct Facts<'m> {
+    /// The ancestors of each step.
+    ancestors: Vec<Bits>,
+    /// The steps that produce each artifact, in procedure order.
+    producers: HashMap<&'m str, Vec<usize>>,
+    /// The steps that need each artifact, in procedure order.
+    consumers: HashMap<&'m str, Vec<usize>>,
+}
+
+/// A set of step indices.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn union(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writing Markdown.
+
+/// A list item: wrapped text and nested items.
+struct Item {
+    text: String,
+    children: Vec<String>,
+}
+
+/// A document being written: blocks separated by exactly one blank line.
+#[derive(Default)]
+struct Doc {
+    blocks: Vec<String>,
+    /// Headings already written (MD024: no two alike).
+    used: HashSet<String>,
+    /// Headings the document will write later; a heading from a description
+    /// that would take one of these is made unique instead.
+    reserved: HashSet<String>,
+}
+
+impl Doc {
+    fn block(&mut self, text: String) {
+        if text.is_empty() {
+            return;
+        }
+        // Two lists of the same kind (or two quotes) with only a blank line
+        // between them would be read as one; an empty HTML comment (which
+        // markdownlint allows) keeps them apart, as CommonMark suggests.
+        let first = text.lines().next().unwrap_or_default();
+        let joined = self.blocks.last().is_some_and(|prev| {
+            let last = prev
+                .lines()
+                .rev()
+                .find(|l| !l.starts_with(' '))
+                .unwrap_or_default();
+            match (block_start_kind(last), block_start_kind(first)) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+        });
+        if joined {
+            self.blocks.push("<!-- -->".to_owned());
+        }
+        self.blocks.push(text);
+    }
+
+    /// A heading of already escaped `text`. With `unique` (for headings whose
+    /// text the user wrote), a heading that is already used or reserved gets
+    /// `(unique)` appended, then a number. One longer than 80 columns is cut at
+    /// a word, and its full text follows as a paragraph.
+    fn heading(&mut self, level: usize, text: &str, unique: Option<&str>) {
+        self.heading_in(level, text, unique, WIDTH, "");
+    }
+
+    fn heading_in(
+        &mut self,
+        level: usize,
+        text: &str,
+        unique: Option<&str>,
+        budget: usize,
+        indent: &str,
+    ) {
+        let hashes = "#".repeat(level);
+        let (shown, full) = fit_heading(&format!("{indent}{hashes} "), text, budget);
+        let mut shown = escape_closing_hashes(&shown);
+        if let Some(suffix) = unique {
+            let base = shown.clone();
+            let mut n = 1;
+            while self.used.contains(&shown) || self.reserved.contains(&shown) {
+                shown = if n == 1 {
+                    format!("{base} ({suffix})")
+                } else {
+                    format!("{base} ({suffix} {n})")
+                };
+                n += 1;
+            }
+        }
+        self.used.insert(shown.clone());
+        self.block(format!("{indent}{hashes} {shown}"));
+        if full {
+            self.block(wrap(&format!("Full title: {text}"), indent, indent, budget));
+        }
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        self.block(wrap(text, "", "", WIDTH));
+    }
+
+    fn list(&mut self, items: &[Item]) {
+        let mut out = Vec::new();
+        for item in items {
+            out.push(wrap(&item.text, "- ", "  ", WIDTH));
+            for child in &item.children {
+                out.push(wrap(child, "  - ", "    ", WIDTH));
+            }
+        }
+        self.block(out.join("\n"));
+    }
+
+    fn fenced(&mut self, info: &str, code: &str) {
+        let fence = fence_for(code);
+        if code.is_empty() {
+            self.block(format!("{fence}{info}\n{fence}"));
+        } else {
+            self.block(format!("{fence}{info}\n{code}\n{fence}"));
+        }
+    }
+
+    /// The `run` command: a code block when each of its lines fits in 80
+    /// columns (or it has several lines), otherwise a code span wrapped at
+    /// single spaces (which renders the same single line).
+    fn command(&mut self, run: &str) {
+        let code = clean_code(run);
+        let code = code.trim_matches('\n');
+        if code.is_empty() {
+            return;
+        }
+        let fits_block = code.lines().all(fits);
+        if fits_block || code.contains('\n') {
+            self.paragraph("Command that runs this step:");
+            self.fenced("sh", code);
+        } else {
+            self.paragraph(&format!("Command that runs this step: {}", code_span(code)));
+        }
+    }
+
+    /// A description: Markdown, normalised (see [`markdown`]), its headings
+    /// below `level`.
+    fn markdown(&mut self, text: &str, level: usize, unique: &str) {
+        let out = markdown(text, level, unique, self, WIDTH);
+        self.block(out);
+    }
+
+    /// A table of escaped cells, or, when a row would be longer than 80
+    /// columns (a table row cannot be wrapped), the same content as a list.
+    fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
+        let row = |cells: &[String]| format!("| {} |", cells.join(" | "));
+        let header_cells: Vec<String> = header.iter().map(|&h| h.to_owned()).collect();
+        let mut lines = vec![
+            row(&header_cells),
+            format!("|{}", " --- |".repeat(header.len())),
+        ];
+        lines.extend(rows.iter().map(|r| row(r)));
+        if lines.iter().all(|l| fits(l)) {
+            self.block(lines.join("\n"));
+            return;
+        }
+        // The list form: "First cell: other cells"; rows with the same first
+        // cell as the row before are one item with the others nested.
+        let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+        for r in rows {
+            // At the start of a list item, "1. x" would start a nested list.
+            let rest = escape_list_marker(&r[1..].join(", "));
+            match groups.last_mut() {
+                Some((first, values)) if *first == r[0] => values.push(rest),
+                _ => groups.push((&r[0], vec![rest])),
+            }
+        }
+        let items: Vec<Item> = groups
+            .into_iter()
+            .map(|(first, mut values)| {
+                if values.len() == 1 {
+                    Item {
+                        text: format!("{first}: {}", values.remove(0)),
+                        children: Vec::new(),
+                    }
+                } else {
+                    Item {
+                        text: format!("{first}:"),
+                        children: values,
+                    }
+                }
+            })
+            .collect();
+        self.list(&items);
+    }
+
+    fn finish(self) -> String {
+        let mut s = self.blocks.join("\n\n");
+        s.push('\n');
+        s
+    }
+}
+
+/// The heading line of already escaped `text` after `prefix` ("### "): the
+/// text itself when the line fits, otherwise cut at a word with `…`; and
+/// whether it was cut.
+fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
+    if fits_in(&format!("{prefix}{text}"), budget) {
+        return (text.to_owned(), false);
+    }
+    // Cut only between words where no code span, link text or `<…>` is
+    // open, so the heading's Markdown stays whole.
+    let mut shown = String::new();
+    let mut candidate = String::new();
+    for word in text.split(' ') {
+        if !candidate.is_empty() {
+            candidate.push(' ');
+        }
+        candidate.push_str(word);
+        if width(&format!("{prefix}{candidate} …")) > budget {
+            break;
+        }
+        if balanced(&candidate) {
+            shown.clone_from(&candidate);
+        }
+    }
+    let shown = strip_heading_punctuation(&shown);
+    if shown.is_empty() {
+        return ("…".to_owned(), true);
+    }
+    (format!("{shown} …"), true)
+}
+
+/// Heading text whose trailing `#`s are escaped: unescaped, they would read
+/// as a closing sequence (markdownlint's MD020).
+fn escape_closing_hashes(text: &str) -> String {
+    let body = text.trim_end_matches('#');
+    if body.len() == text.len() || body.ends_with('\\') {
+        return text.to_owned();
+    }
+    format!("{body}\\{}", &text[body.len()..])
+}
+
+/// Whether Markdown `text` closes every code span, link text and `<…>` it
+/// opens.
+fn balanced(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut code = 0usize;
+    let mut brackets = 0usize;
+    let mut angle = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = chars[i..].iter().take_while(|&&x| x == '`').count();
+            if code == 0 {
+                code = run;
+            } else if code == run {
+                code = 0;
+            }
+            i += run;
+            continue;
+        }
+        if code == 0 {
+            match c {
+                '\\' => i += 1,
+                '[' => brackets += 1,
+                ']' => brackets = brackets.saturating_sub(1),
+                '<' => angle = true,
+                '>' => angle = false,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    code == 0 && brackets == 0 && !angle
+}
+
+/// What a line at the left margin starts that a following block of the same
+/// kind would continue: a bullet list (`-`), an ordered list (its delimiter)
+/// or a quote (`>`).
+fn block_start_kind(line: &str) -> Option<char> {
+    if line.starts_with("- ") || line == "-" {
+        return Some('-');
+    }
+    if line.starts_with('>') {
+        return Some('>');
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    if digits > 0
+        && (rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")")
+    {
+        return rest.chars().next();
+    }
+    None
+}
+
+/// `text` with a leading ordered-list marker ("1. ") escaped ("1\\. ").
+fn escape_list_marker(text: &str) -> String {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let rest = &text[digits..];
+    if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")) {
+        format!("{}\\{rest}", &text[..digits])
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The Mermaid chart with every line longer than 80 columns broken at spaces
+/// inside its quoted labels (Mermaid reads a line break in a quoted label as
+/// part of the label, and draws it as one), so that the code block passes
+/// markdownlint's MD013; a long `class a,b,… name` statement becomes several.
+/// Lines without a usable space are kept.
+fn wrap_chart(chart: &str) -> String {
+    chart
+        .split('\n')
+        .map(|line| {
+            if fits(line) {
+                return line.to_owned();
+            }
+            if let Some(lines) = split_class_statement(line) {
+                return lines;
+            }
+            // Byte offsets of the spaces inside quoted strings.
+            let mut quoted = false;
+            let mut spaces = Vec::new();
+            for (k, c) in line.char_indices() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ' ' if quoted => spaces.push(k),
+                    _ => {}
+                }
+            }
+            let mut out = String::new();
+            let mut start = 0;
+            let mut last_fit: Option<usize> = None;
+            for (n, &k) in spaces.iter().enumerate() {
+                // Does the piece up to the next space (or the end) still fit?
+                let end = spaces.get(n + 1).copied().unwrap_or(line.len());
+                if width(&line[start..k]) <= WIDTH {
+                    last_fit = Some(k);
+                }
+                if width(&line[start..end]) > WIDTH {
+                    if let Some(b) = last_fit.take() {
+                        out.push_str(&line[start..b]);
+                        out.push('\n');
+                        start = b + 1;
+                    }
+                }
+            }
+            out.push_str(&line[start..]);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `  class a,b,c name` as several `class` statements of at most 80 columns
+/// (each assigns the class to its nodes, so together they do the same).
+fn split_class_statement(line: &str) -> Option<String> {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let rest = line.trim_start().strip_prefix("class ")?;
+    let (ids, name) = rest.split_once(' ')?;
+    if name.contains(' ') || ids.is_empty() {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for id in ids.split(',') {
+        let candidate = format!("{indent}class {},{id} {name}", current.join(","));
+        if !current.is_empty() && width(&candidate) > WIDTH {
+            lines.push(format!("{indent}class {} {name}", current.join(",")));
+            current.clear();
+        }
+        current.push(id);
+    }
+    lines.push(format!("{indent}class {} {name}", current.join(",")));
+    Some(lines.join("\n"))
+}
+
+/// A code fence longer than any run of backticks in `code` (at least 3).
+fn fence_for(code: &str) -> String {
+    let longest = longest_run(code, '`');
+    "`".repeat((longest + 1).max(3))
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in text.chars() {
+        if ch == c {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
+/// `text` as one code span: delimited by more backticks than it contains,
+/// padded with a space when it starts or ends with a backtick.
+fn code_span(text: &str) -> String {
+    let ticks = "`".repeat(longest_run(text, '`') + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{ticks} {text} {ticks}")
+    } else {
+        format!("{ticks}{text}{ticks}")
+    }
+}
+
+/// Code as written, with tabs expanded, control characters replaced and
+/// trailing whitespace removed (markdownlint's MD010 and MD009).
+fn clean_code(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(|l| expand_tabs(&replace_controls(l)).trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `[title](url)` with an escaped title; the title alone without a usable url
+/// (none, empty, or an anchor in this document that may not exist); and
+/// `title: <url>` when the title is one markdownlint finds not descriptive
+/// enough for a link ("here", "link", "more", "click here": MD059).
+fn link(title: &str, url: Option<&str>) -> String {
+    let text = escape_inline(title);
+    let Some(url) = url
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !u.starts_with('#'))
+    else {
+        return text;
+    };
+    let dest: String = url
+        .chars()
+        .map(|c| match c {
+            ' ' => "%20".to_owned(),
+            '<' => "%3C".to_owned(),
+            '>' => "%3E".to_owned(),
+            '(' => "%28".to_owned(),
+            ')' => "%29".to_owned(),
+            '|' => "%7C".to_owned(),
+            '\\' => "%5C".to_owned(),
+            '`' => "%60".to_owned(),
+            c if c.is_control() || c.is_whitespace() => {
+                let mut buf = [0; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .fold(String::new(), |mut s, b| {
+                        s.push_str(&format!("%{b:02X}"));
+                        s
+                    })
+            }
+            c => c.to_string(),
+        })
+        .collect();
+    let normal: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() || ["click here", "here", "link", "more"].contains(&normal.as_str()) {
+        return format!("{text}: <{dest}>");
+    }
+    format!("[{text}]({dest})")
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
+/// Sorted numbers with runs of three or more as ranges: "1, 4 to 6 and 9".
+fn number_ranges(numbers: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut k = 0;
+    while k < numbers.len() {
+        let mut end = k;
+        while end + 1 < numbers.len() && numbers[end + 1] == numbers[end] + 1 {
+            end += 1;
+        }
+        if end >= k + 2 {
+            parts.push(format!("{} to {}", numbers[k], numbers[end]));
+        } else {
+            for n in &numbers[k..=end] {
+                parts.push(n.to_string());
+            }
+        }
+        k = end + 1;
+    }
+    and_list(&parts)
+}
+
+/// `text` ending with a full stop unless it already ends with `.`, `!` or `?`.
+fn sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Escaping and wrapping.
+
+/// Width as markdownlint counts it (JavaScript string length: UTF-16 units).
+fn width(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// Whitespace as JavaScript's `\s` sees it (markdownlint's MD013).
+fn is_js_space(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}
+
+/// Whether markdownlint's MD013 accepts `line` at the default 80 columns: its
+/// last run of non-whitespace may go beyond the limit if it starts within it.
+fn fits(line: &str) -> bool {
+    fits_in(line, WIDTH)
+}
+
+fn fits_in(line: &str, budget: usize) -> bool {
+    let head = line.trim_end_matches(|c: char| !is_js_space(c));
+    let tail = usize::from(head.len() < line.len());
+    width(head) + tail <= budget
+}
+
+/// Control characters (other than tab and newline) as spaces.
+fn replace_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if (c.is_control() && c != '\t' && c != '\n') || c == '\u{feff}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Tabs as spaces to the next multiple of 4 (markdownlint's MD010).
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            out.push_str(&" ".repeat(n));
+            col += n;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    out
+}
+
+/// Escapes single-line text for any Markdown context (a heading, a table
+/// cell, a list item, a sentence): whitespace runs (newlines included) become
+/// one space; ``\ ` * [ ] | ~`` are backslash-escaped, and so is `_` unless it
+/// stands between two letters or digits; `#` at the start or after a space;
+/// `> - + =` and a number followed by `.` or `)` at the start (a quote, a
+/// list, a setext underline); `<` becomes `&lt;` (no HTML), `&` becomes
+/// `&amp;` where it would start an entity; `@`, the `:` of `://` and the `.`
+/// of a leading `www.` are escaped, so that no bare URL or e-mail address is
+/// made into a link (markdownlint's MD034).
+#[must_use]
+fn escape_inline(text: &str) -> String {
+    let chars: Vec<char> = text
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    let mut out = String::with_capacity(chars.len() + 8);
+    let mut i = 0;
+    // A leading ordered-list marker: digits then `.` or `)`, then a space or
+    // nothing ("1.3" is no marker).
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0
+        && matches!(chars.get(digits), Some('.' | ')'))
+        && matches!(chars.get(digits + 1), None | Some(' '))
+    {
+        out.extend(&chars[..digits]);
+        out.push('\\');
+        out.push(chars[digits]);
+        i = digits + 1;
+    }
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        let at_start = i == 0;
+        match c {
+            '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' => {
+                let inner = prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
+                if !inner {
+                    out.push('\\');
+                }
+                out.push('_');
+            }
+            '<' => out.push_str("&lt;"),
+            '&' => {
+                if starts_entity(&chars[i + 1..]) {
+                    out.push_str("&amp;");
+                } else {
+                    out.push('&');
+                }
+            }
+            '#' if at_start || prev == Some(' ') => out.push_str("\\#"),
+            '>' if at_start => out.push_str("\\>"),
+            // A bullet ("- "), a thematic break or setext underline ("---").
+            '-' | '+' | '='
+                if at_start && (matches!(next, None | Some(' ')) || next == Some(c)) =>
+            {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => out.push_str("\\:"),
+            // "www" ending the text: the sentence around it may put a `.`
+            // after it.
+            'w' | 'W'
+                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                    && chars.len() == i + 3
+                    && chars[i..]
+                        .iter()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case("www") =>
+            {
+                out.push_str(&format!("&#{};", u32::from(c)));
+                out.extend(&chars[i + 1..]);
+                i += 3;
+                continue;
+            }
+            'w' | 'W'
+                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                    && chars.len() >= i + 4
+                    && chars[i..i + 4]
+                        .iter()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case("www.") =>
+            {
+                out.extend(&chars[i..i + 3]);
+                out.push_str("\\.");
+                i += 4;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether `rest` (after a `&`) makes an HTML entity: `#123;`, `#x1F;`,
+/// `name;`.
+fn starts_entity(rest: &[char]) -> bool {
+    let body = rest.strip_prefix(&['#']).unwrap_or(rest);
+    let n = body
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    n > 0 && body.get(n) == Some(&';')
+}
+
+/// Heading text: escaped, without the trailing punctuation markdownlint
+/// objects to in a heading (MD026: `. , ; : !` and their full-width forms).
+fn heading_text(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape_inline(&strip_heading_punctuation(&flat))
+}
+
+fn strip_heading_punctuation(text: &str) -> String {
+    text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace())
+        .to_owned()
+}
+
+/// Whether a line may not start with this word: it would begin a block
+/// (list, heading, quote, code fence, table row, thematic break, setext
+/// underline, HTML).
+fn starts_block(word: &str) -> bool {
+    let Some(first) = word.chars().next() else {
+        return false;
+    };
+    let all_same = word.chars().all(|c| c == first);
+    match first {
+        // A quote, a heading (or what MD018 takes for one), a table row, HTML.
+        '>' | '#' | '|' | '<' => true,
+        // A bullet ("- ") or a thematic break or setext underline ("---").
+        '-' | '+' | '*' | '=' | '_' => all_same,
+        '`' | '~' => word.starts_with("```") || word.starts_with("~~~"),
+        _ => {
+            // An ordered list marker: "1." or "2)" followed by a space.
+            let digits = word.chars().take_while(char::is_ascii_digit).count();
+            digits > 0 && digits + 1 == word.len() && word.ends_with(['.', ')'])
+        }
+    }
+}
+
+/// Wraps `text` (one paragraph, lines already joined or one line of a
+/// description) to `budget` columns: `first` before the first line, `rest`
+/// before the others. Breaks only at single spaces, never before a word that
+/// would start a block, after a backslash (a hard line break) or inside
+/// `<…>`. A word longer than a line stands on a line of its own (markdownlint
+/// allows that).
+fn wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+    // Units: text between breakable single spaces.
+    let mut units: Vec<String> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut current = String::new();
+    let mut angle = false;
+    for (k, &c) in chars.iter().enumerate() {
+        if c == '<' {
+            angle = true;
+        } else if c == '>' {
+            angle = false;
+        }
+        let breakable = c == ' '
+            && !angle
+            && k > 0
+            && chars[k - 1] != ' '
+            && chars.get(k + 1).is_some_and(|&n| n != ' ');
+        if breakable {
+            units.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    units.push(current);
+    // Glue units that may not start a line to the one before.
+    let mut glued: Vec<String> = Vec::new();
+    for unit in units {
+        let must_glue = glued.last().is_some_and(|prev: &String| {
+            let backslashes = prev.chars().rev().take_while(|&c| c == '\\').count();
+            starts_block(&unit) || backslashes % 2 == 1
+        });
+        match glued.last_mut() {
+            Some(prev) if must_glue => {
+                prev.push(' ');
+                prev.push_str(&unit);
+            }
+            _ => glued.push(unit),
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for unit in glued {
+        if line.is_empty() {
+            line = format!("{first}{unit}");
+            continue;
+        }
+        let candidate = format!("{line} {unit}");
+        if width(&candidate) <= budget {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = format!("{rest}{unit}");
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .map(|l| l.trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// ---------------------------------------------------------------------------
+// Descriptions: Markdown passed through, normalised.
+
+/// A line of normalised output, or a place that needs a blank line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out {
+    Line(String),
+    Blank,
+}
+
+/// An open list item: where its marker and content were, and are now.
+#[derive(Debug, Clone, Copy)]
+struct OpenItem {
+    /// Content column in the input.
+    old: usize,
+    /// Content column in the output.
+    new: usize,
+    /// `-` for a bullet, `.` or `)` for an ordered item: a list of another
+    /// kind is another list.
+    kind: char,
+}
+
+/// What a line of a description is.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Fence,
+    Heading,
+    Thematic,
+    Quote,
+    Item,
+    Text,
+}
+
+/// Normalises a description (Markdown) to sit in the document below a
+/// heading of `level`, so that it keeps the document's structure and passes
+/// markdownlint's default rules where that can be done without changing what
+/// it says:
+///
+/// - tabs expanded, control characters and trailing spaces removed (two
+///   trailing spaces, a hard break, become a backslash);
+/// - ATX and setext headings become ATX headings below `level`, nested as
+///   written but never skipping a level (MD001, MD003), without trailing
+///   punctuation (MD026), made unique with `(unique)` (MD024);
+/// - code fences closed (an unclosed one would swallow the rest of the
+///   document), with backticks and a language (`text` where none: MD040,
+///   MD048); indented code blocks fenced (MD046);
+/// - blank lines around headings, fences, quotes, tables, thematic breaks and
+///   lists (MD022, MD031, MD032, MD058), never two in a row (MD012);
+/// - bullets as `-` (MD004), one space after list markers (MD030), nested
+///   lists at their parent's content column (MD005, MD007);
+/// - thematic breaks as `---` (MD035);
+/// - paragraph, list and quote lines wrapped at 80 columns (MD013);
+/// - raw HTML escaped (MD033), bare URLs and e-mail addresses put in `<…>`
+///   and `www.` escaped (MD034), `#` starting a line of text escaped (MD018).
+fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize) -> String {
+    let mut md = Md {
+        out: Vec::new(),
+        items: Vec::new(),
+        para: false,
+        after_blank: true,
+        heading_stack: Vec::new(),
+        level,
+        unique,
+        budget,
+        inline: HashMap::new(),
+    };
+    let lines: Vec<String> = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(|l| expand_tabs(&replace_controls(l)))
+        .collect();
+    md.run(&lines, doc);
+    collapse(&md.out)
+}
+
+/// The lines of `out` with single blank lines where blanks were asked for,
+/// none at either end.
+fn collapse(out: &[Out]) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    let mut blank = false;
+    for o in out {
+        match o {
+            Out::Blank => blank = true,
+            Out::Line(l) => {
+                if blank && !lines.is_empty() {
+                    lines.push("");
+                }
+                blank = false;
+                lines.push(l);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+struct Md<'u> {
+    out: Vec<Out>,
+    /// Open list items, outermost first.
+    items: Vec<OpenItem>,
+    /// Whether the last line was paragraph text (a line may continue it).
+    para: bool,
+    /// Whether the last line was blank (or there was none).
+    after_blank: bool,
+    /// Headings seen: (level written, level in the document).
+    heading_stack: Vec<(usize, usize)>,
+    /// The level of the heading the description stands under.
+    level: usize,
+    unique: &'u str,
+    budget: usize,
+    /// The inline Markdown of the coming lines of the current paragraph, by
+    /// line index.
+    inline: HashMap<usize, String>,
+}
+
+fn indent_of(line: &str) -> usize {
+    line.chars().take_while(|&c| c == ' ').count()
+}
+
+/// A fence opener: the fence character, its length, and the info string.
+fn fence_open(content: &str) -> Option<(char, usize, &str)> {
+    let c = content.chars().next()?;
+    if c != '`' && c != '~' {
+        return None;
+    }
+    let n = content.chars().take_while(|&x| x == c).count();
+    if n < 3 {
+        return None;
+    }
+    let info = content[n..].trim();
+    if c == '`' && info.contains('`') {
+        return None;
+    }
+    Some((c, n, info))
+}
+
+/// An ATX heading: its level and text (closing `#`s removed).
+fn atx_heading(content: &str) -> Option<(usize, &str)> {
+    let n = content.chars().take_while(|&c| c == '#').count();
+    if n == 0 || n > 6 {
+        return None;
+    }
+    let rest = &content[n..];
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    let mut text = rest.trim();
+    // A closing sequence: spaces then `#`s at the end.
+    let without = text.trim_end_matches('#');
+    if without.is_empty() {
+        text = "";
+    } else if without.ends_with(' ') {
+        text = without.trim_end();
+    }
+    Some((n, text))
+}
+
+fn is_thematic(content: &str) -> bool {
+    let Some(c) = content.chars().next() else {
+        return false;
+    };
+    if !matches!(c, '-' | '*' | '_') {
+        return false;
+    }
+    content.chars().all(|x| x == c || x == ' ') && content.chars().filter(|&x| x == c).count() >= 3
+}
+
+/// A list item marker: (marker as written, ordered, starts with 1, content
+/// after the marker and its spaces).
+fn list_marker(content: &str) -> Option<(String, bool, bool, &str)> {
+    let first = content.chars().next()?;
+    let (marker, ordered, one) = if matches!(first, '-' | '+' | '*') {
+        (first.to_string(), false, false)
+    } else {
+        let digits = content.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let delim = content[digits..].chars().next()?;
+        if delim != '.' && delim != ')' {
+            return None;
+        }
+        let number = &content[..digits];
+        (
+            content[..=digits].to_owned(),
+            true,
+            number.trim_start_matches('0') == "1",
+        )
+    };
+    let rest = &content[marker.len()..];
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    Some((marker, ordered, one, rest.trim_start()))
+}
+
+/// A GFM table delimiter row (`| --- | :-: |`).
+fn is_delimiter_row(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// A link reference definition (`[name]: destination`).
+fn is_definition(content: &str) -> bool {
+    content.starts_with('[')
+        && content
+            .find("]:")
+            .is_some_and(|k| k > 1 && !content[1..k].contains(']'))
+}
+
+impl Md<'_> {
+    fn line(&mut self, text: String) {
+        self.out.push(Out::Line(text));
+    }
+
+    fn blank(&mut self) {
+        self.out.push(Out::Blank);
+    }
+
+    /// The output column of content at input column `n` in the innermost
+    /// item that holds it (0 at the top level).
+    fn column(&self, n: usize) -> usize {
+        match self.items.last() {
+            Some(item) if n >= item.old => item.new + (n - item.old),
+            _ => 0,
+        }
+    }
+
+    /// Closes the items that a line at input column `n` is not inside.
+    /// Closes the items that a line at input column `n` is not inside;
+    /// returns the outermost one closed.
+    fn close_items(&mut self, n: usize) -> Option<OpenItem> {
+        let mut closed = None;
+        while self.items.last().is_some_and(|i| n < i.old) {
+            closed = self.items.pop();
+        }
+        closed
+    }
+
+    fn kind(&self, line: &str) -> Kind {
+        let content = line.trim_start();
+        if content.is_empty() {
+            return Kind::Blank;
+        }
+        let n = indent_of(line);
+        // Four columns past the container is code (or a continuation).
+        let container = self.items.last().map_or(0, |i| i.old);
+        if n >= container + 4 {
+            return Kind::Text;
+        }
+        if fence_open(content).is_some() {
+            Kind::Fence
+        } else if atx_heading(content).is_some() {
+            Kind::Heading
+        } else if is_thematic(content) {
+            Kind::Thematic
+        } else if content.starts_with('>') {
+            Kind::Quote
+        } else if list_marker(content).is_some() {
+            Kind::Item
+        } else {
+            Kind::Text
+        }
+    }
+
+    fn run(&mut self, lines: &[String], doc: &mut Doc) {
+        let mut k = 0;
+        while k < lines.len() {
+            k = self.step(lines, k, doc);
+        }
+    }
+
+    /// Handles the line at `k` (and what belongs to it); returns the index of
+    /// the next line to handle.
+    fn step(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+        let line = &lines[k];
+        let content = line.trim_start();
+        let n = indent_of(line);
+        let kind = self.kind(line);
+        // Setext underline under a top-level paragraph.
+        if self.para && !self.after_blank && self.items.is_empty() {
+            let t = content.trim_end();
+            if !t.is_empty()
+                && (t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-'))
+                && n < 4
+            {
+                let level = if t.starts_with('=') { 1 } else { 2 };
+                let mut start = self.out.len();
+                while start > 0 && matches!(self.out[start - 1], Out::Line(_)) {
+                    start -= 1;
+                }
+                let text: Vec<String> = self
+                    .out
+                    .drain(start..)
+                    .filter_map(|o| match o {
+                        Out::Line(l) => Some(l.trim().to_owned()),
+                        Out::Blank => None,
+                    })
+                    .collect();
+                self.heading(level, &text.join(" "), 0, doc);
+                return k + 1;
+            }
+        }
+        match kind {
+            Kind::Blank => {
+                self.blank();
+                self.para = false;
+                self.after_blank = true;
+                k + 1
+            }
+            Kind::Fence => self.fence(lines, k),
+            Kind::Heading => {
+                self.close_items(n);
+                let (level, text) = atx_heading(content).unwrap_or((1, ""));
+                let col = self.column(n);
+                self.heading(level, &inline_markdown(text), col, doc);
+                k + 1
+            }
+            Kind::Thematic => {
+                self.close_items(n);
+                let col = self.column(n);
+                self.blank();
+                self.line(format!("{}---", " ".repeat(col)));
+                self.blank();
+                self.para = false;
+                self.after_blank = true;
+                k + 1
+            }
+            Kind::Quote => self.quote(lines, k, doc),
+            Kind::Item => self.item(lines, k),
+            Kind::Text => self.text(lines, k),
+        }
+    }
+
+    /// A heading written at `level` in the description, at output column
+    /// `col`.
+    fn heading(&mut self, level: usize, text: &str, col: usize, doc: &mut Doc) {
+        let text = strip_heading_punctuation(text.trim());
+        self.para = false;
+        self.after_blank = true;
+        if text.is_empty() {
+            return;
+        }
+        while self
+            .heading_stack
+            .last()
+            .is_some_and(|&(written, _)| written >= level)
+        {
+            self.heading_stack.pop();
+        }
+        let parent = self
+            .heading_stack
+            .last()
+            .map_or(self.level, |&(_, new)| new);
+        let new = (parent + 1).min(6);
+        self.heading_stack.push((level, new));
+        // Written through the document, which keeps headings unique.
+        let before = doc.blocks.len();
+        doc.heading_in(new, &text, Some(self.unique), self.budget, &" ".repeat(col));
+        let written: Vec<String> = doc.blocks.drain(before..).collect();
+        for block in written {
+            self.blank();
+            for l in block.split('\n') {
+                self.line(l.to_owned());
+            }
+            self.blank();
+        }
+    }
+
+    fn fence(&mut self, lines: &[String], k: usize) -> usize {
+        let line = &lines[k];
+        let n = indent_of(line);
+        self.close_items(n);
+        let col = self.column(n);
+        let (c, len, info) = fence_open(line.trim_start()).unwrap_or(('`', 3, ""));
+        let mut body = Vec::new();
+        // Up to the closing fence, or the end of the description (an
+        // unclosed fence is closed there: it must not swallow the document).
+        let mut end = k + 1;
+        while end < lines.len() {
+            let l = &lines[end];
+            let t = l.trim_start();
+            if indent_of(l) < n + 4
+                && t.starts_with(&c.to_string().repeat(len))
+                && t.trim_end().chars().all(|x| x == c)
+            {
+                break;
+            }
+            // Remove up to the fence's own indentation, as CommonMark does.
+            let strip = indent_of(l).min(n);
+            body.push(l[strip..].trim_end().to_owned());
+            end += 1;
+        }
+        let code = body.join("\n");
+        let fence = if c == '`' {
+            "`".repeat(len.max(longest_run(&code, '`') + 1).max(3))
+        } else {
+            fence_for(&code)
+        };
+        let info = if info.is_empty() { "text" } else { info };
+        let pad = " ".repeat(col);
+        self.blank();
+        self.line(format!("{pad}{fence}{info}"));
+        for b in body {
+            if b.is_empty() {
+                self.line(String::new());
+            } else {
+                self.line(format!("{pad}{b}"));
+            }
+        }
+        self.line(format!("{pad}{fence}"));
+        self.blank();
+        self.para = false;
+        self.after_blank = true;
+        end + 1
+    }
+
+    fn quote(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+        let n = indent_of(&lines[k]);
+        self.close_items(n);
+        let col = self.column(n);
+        let mut inner = Vec::new();
+        let mut end = k;
+        while end < lines.len() {
+            let l = &lines[end];
+            let t = l.trim_start();
+            if let Some(rest) = t.strip_prefix('>') {
+                inner.push(rest.strip_prefix(' ').unwrap_or(rest).to_owned());
+            } else if t.is_empty() {
+                // Two quotes with only blank lines between them are one quote
+                // (markdownlint's MD028 forbids the blank line).
+                let next = lines[end..].iter().position(|l| !l.trim().is_empty());
+                let continues = next.is_some_and(|m| {
+                    let l = &lines[end + m];
+                    indent_of(l) == n && l.trim_start().starts_with('>')
+                });
+                if !continues {
+                    break;
+                }
+                inner.push(String::new());
+            } else if inner.last().is_some_and(|p: &String| !p.trim().is_empty())
+                && inner.last().is_some_and(|p: &String| !p.trim().is_empty())
+                && self.kind(l) == Kind::Text
+            {
+                // A lazy continuation line of the quoted paragraph.
+                inner.push(t.to_owned());
+            } else {
+                break;
+            }
+            end += 1;
+        }
+        let prefix = format!("{}> ", " ".repeat(col));
+        let level = self
+            .heading_stack
+            .last()
+            .map_or(self.level, |&(_, new)| new);
+        let text = markdown(
+            &inner.join("\n"),
+            level,
+            self.unique,
+            doc,
+            self.budget.saturating_sub(width(&prefix)),
+        );
+        self.blank();
+        for l in text.split('\n') {
+            if l.is_empty() {
+                self.line(prefix.trim_end().to_owned());
+            } else {
+                self.line(format!("{prefix}{l}"));
+            }
+        }
+        self.blank();
+        self.para = false;
+        self.after_blank = true;
+        end
+    }
+
+    fn item(&mut self, lines: &[String], k: usize) -> usize {
+        let line = &lines[k];
+        let n = indent_of(line);
+        let content = line.trim_start();
+        let Some((marker, ordered, one, rest)) = list_marker(content) else {
+            return self.text(lines, k);
+        };
+        // A new list may interrupt a paragraph only with a bullet or `1.`, and
+        // not empty; otherwise the line is paragraph text.
+        let new_list = self.items.last().is_none_or(|i| n >= i.old);
+        if self.para && !self.after_blank && new_list && ((ordered && !one) || rest.is_empty()) {
+            return self.text(lines, k);
+        }
+        let old_content = n + marker.len() + 1;
+        let in_list = !self.items.is_empty();
+        let kind = if ordered {
+            marker.chars().last().unwrap_or('.')
+        } else {
+            '-'
+        };
+        let sibling = self.close_items(n);
+        // A list needs a blank line before it (MD032), unless it is nested in
+        // an item; a list of another kind right after a list is a new list.
+        let other_kind = sibling.is_some_and(|s| s.kind != kind);
+        if (!in_list || other_kind) && !self.after_blank {
+            self.blank();
+        }
+        let col = self.items.last().map_or(0, |i| i.new);
+        let marker = if ordered { marker } else { "-".to_owned() };
+        let new_content = col + marker.len() + 1;
+        self.items.push(OpenItem {
+            old: old_content,
+            new: new_content,
+            kind,
+        });
+        let first = format!("{}{marker} ", " ".repeat(col));
+        let cont = " ".repeat(new_content);
+        // An item whose text starts with another marker ("- + x") holds a
+        // list: its bullets are dashes too.
+        let mut nested = String::new();
+        let mut rest = rest;
+        while let Some(inner) = ["- ", "+ ", "* "].iter().find_map(|m| rest.strip_prefix(m)) {
+            if is_thematic(rest) {
+                break;
+            }
+            nested.push_str("- ");
+            rest = inner.trim_start();
+        }
+        let first = format!("{first}{nested}");
+        let cont = format!("{cont}{}", " ".repeat(nested.len()));
+        if rest.is_empty() {
+            self.line(first.trim_end().to_owned());
+            self.para = false;
+        } else {
+            let text = self.text_content(rest, lines, k);
+            let wrapped = wrap(&text, &first, &cont, self.budget);
+            for l in wrapped.split('\n') {
+                self.line(l.to_owned());
+            }
+            self.para = true;
+        }
+        self.after_blank = false;
+        k + 1
+    }
+
+    fn text(&mut self, lines: &[String], k: usize) -> usize {
+        let line = &lines[k];
+        let n = indent_of(line);
+        let content = line.trim_start();
+        let lazy = self.para && !self.after_blank;
+        if !lazy {
+            let closed = self.close_items(n);
+            // Text right after a list that it ends (MD032).
+            if closed.is_some() && self.items.is_empty() && !self.after_blank {
+                self.blank();
+            }
+        }
+        let container = self.items.last().map_or(0, |i| i.old);
+        // Indented code (after a blank line, four columns past its
+        // container): fenced, as the rest of the document's code.
+        if !lazy && n >= container + 4 {
+            let new = self.items.last().map_or(0, |i| i.new);
+            return self.indented_code(lines, k, container, new);
+        }
+        // A table: this line and a delimiter row under it.
+        if !lazy && content.contains('|') && lines.get(k + 1).is_some_and(|l| is_delimiter_row(l)) {
+            return self.table(lines, k);
+        }
+        if !lazy && is_definition(content) {
+            let col = self.column(n);
+            self.line(format!("{}{}", " ".repeat(col), content.trim_end()));
+            self.para = false;
+            self.after_blank = false;
+            return k + 1;
+        }
+        let col = self.items.last().map_or(0, |i| i.new);
+        let mut text = self.text_content(content, lines, k);
+        // Text that only looks like the start of a block where it stood (an
+        // indented line, "2." after a paragraph) must not become one where
+        // it is written now.
+        // (A `<` left by `inline_markdown` starts an autolink, not HTML.)
+        let first_word = text.split(' ').next().unwrap_or_default();
+        if (starts_block(first_word) && !text.starts_with('<')) || text.starts_with('#') {
+            let digits = text.chars().take_while(char::is_ascii_digit).count();
+            text.insert(digits, '\\');
+        }
+        let pad = " ".repeat(col);
+        let wrapped = wrap(&text, &pad, &pad, self.budget);
+        for l in wrapped.split('\n') {
+            self.line(l.to_owned());
+        }
+        self.para = true;
+        self.after_blank = false;
+        k + 1
+    }
+
+    /// The inline Markdown of a line of text, with a hard break (two trailing
+    /// spaces) written as a backslash when the paragraph goes on. The inline
+    /// Markdown of a paragraph is read as a whole (a code span may run over a
+    /// line break), when its first line comes, and kept for the others.
+    fn text_content(&mut self, content: &str, lines: &[String], k: usize) -> String {
+        let trimmed = content.trim_end();
+        let hard = content.len() - trimmed.len() >= 2 && self.continues(lines, k + 1);
+        let mut text = if let Some(text) = self.inline.remove(&k) {
+            text
+        } else {
+            let mut end = k + 1;
+            while self.continues(lines, end)
+                && !is_delimiter_row(&lines[end])
+                && !lines.get(end + 1).is_some_and(|l| is_delimiter_row(l))
+            {
+                end += 1;
+            }
+            self.inline.clear();
+            let mut parts = vec![trimmed.to_owned()];
+            parts.extend(lines[k + 1..end].iter().map(|l| l.trim().to_owned()));
+            let joined = inline_markdown(&parts.join("\n"));
+            let mut processed = joined.split('\n').map(str::to_owned);
+            let first = processed.next().unwrap_or_default();
+            for (m, line) in processed.enumerate() {
+                self.inline.insert(k + 1 + m, line);
+            }
+            first
+        };
+        if hard && !text.ends_with('\\') {
+            text.push('\\');
+        }
+        text
+    }
+
+    /// Whether line `j` goes on with the paragraph before it.
+    fn continues(&self, lines: &[String], j: usize) -> bool {
+        lines
+            .get(j)
+            .is_some_and(|next| !next.trim().is_empty() && self.kind(next) == Kind::Text)
+    }
+
+    /// An indented code block whose container's content starts at input
+    /// column `old` (output column `new`), as a fenced block.
+    fn indented_code(&mut self, lines: &[String], k: usize, old: usize, new: usize) -> usize {
+        let mut end = k;
+        let mut body = Vec::new();
+        while end < lines.len() {
+            let l = &lines[end];
+            if l.trim().is_empty() {
+                body.push(String::new());
+            } else if indent_of(l) >= old + 4 {
+                body.push(l[old + 4..].trim_end().to_owned());
+            } else {
+                break;
+            }
+            end += 1;
+        }
+        while body.last().is_some_and(String::is_empty) {
+            body.pop();
+            end -= 1;
+        }
+        let code = body.join("\n");
+        let fence = fence_for(&code);
+        let pad = " ".repeat(new);
+        self.blank();
+        self.line(format!("{pad}{fence}text"));
+        for b in body {
+            if b.is_empty() {
+                self.line(b);
+            } else {
+                self.line(format!("{pad}{b}"));
+            }
+        }
+        self.line(format!("{pad}{fence}"));
+        self.blank();
+        self.para = false;
+        self.after_blank = true;
+        end
+    }
+
+    /// A GFM table, rewritten in the document's style: leading and trailing
+    /// pipes, one space around each cell (MD055, MD060), as many cells in
+    /// each row as in the header (MD056).
+    fn table(&mut self, lines: &[String], k: usize) -> usize {
+        let n = indent_of(&lines[k]);
+        let col = self.column(n);
+        let pad = " ".repeat(col);
+        self.blank();
+        let columns = table_cells(&lines[k]).len();
+        let mut end = k;
+        while end < lines.len() {
+            let l = &lines[end];
+            let t = l.trim();
+            if t.is_empty() || (end > k + 1 && (!t.contains('|') || self.kind(l) != Kind::Text)) {
+                break;
+            }
+            let mut cells = table_cells(t);
+            cells.resize(columns, String::new());
+            let row: String = cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        " |".to_owned()
+                    } else if end == k + 1 {
+                        format!(" {c} |")
+                    } else {
+                        format!(" {} |", inline_markdown(c))
+                    }
+                })
+                .collect();
+            self.line(format!("{pad}|{row}"));
+            end += 1;
+        }
+        self.blank();
+        self.para = false;
+        self.after_blank = true;
+        end
+    }
+}
+
+/// The cells of a table row: split at pipes not escaped by a backslash (as
+/// GFM does, inside code spans too), without the outer pipes, trimmed.
+fn table_cells(row: &str) -> Vec<String> {
+    let row = row.trim();
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cell.push(c);
+                if let Some(next) = chars.next() {
+                    cell.push(next);
+                }
+            }
+            '|' => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    if row.starts_with('|') {
+        cells.remove(0);
+    }
+    let escaped_end = row.ends_with("\\|") && !row.ends_with("\\\\|");
+    if row.len() > 1 && row.ends_with('|') && !escaped_end {
+        cells.pop();
+    }
+    cells.into_iter().map(|c| c.trim().to_owned()).collect()
+}
+
+/// Inline Markdown of a description kept as written, except: raw HTML is
+/// escaped (`<` as `&lt;`), bare `http(s)://` URLs and e-mail addresses are
+/// put in `<…>`, and `www.` is escaped. Code spans, autolinks, link
+/// destinations and backslash escapes are left alone.
+fn inline_markdown(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    let mut brackets = 0usize;
+    // Closing `_` runs of emphasis written with underscores, to be written
+    // with asterisks: (position, length).
+    let mut closers: Vec<(usize, usize)> = Vec::new();
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        if let Some(k) = closers.iter().position(|&(at, _)| at == i) {
+            let (_, len) = closers.remove(k);
+            out.push_str(&"*".repeat(len));
+            i += len;
+            continue;
+        }
+        if c == '_' {
+            if let Some((len, close)) = underscore_emphasis(&chars, i) {
+                out.push_str(&"*".repeat(len));
+                closers.push((close, len));
+                i += len;
+                continue;
+            }
+        }
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&n) = chars.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            '`' => {
+                // A code span: the same number of backticks closes it.
+                let n = chars[i..].iter().take_while(|&&x| x == '`').count();
+                let close = (i + n..chars.len()).find(|&j| {
+                    chars[j..].iter().take_while(|&&x| x == '`').count() == n
+                        && (j == 0 || chars[j - 1] != '`')
+                });
+                let end = close.map_or(i + n, |j| j + n);
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+            '<' => {
+                if let Some(len) = autolink_len(&chars[i..]) {
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                } else {
+                    out.push_str("&lt;");
+                    i += 1;
+                }
+                continue;
+            }
+            '[' => brackets += 1,
+            ']' => {
+                brackets = brackets.saturating_sub(1);
+                if chars.get(i + 1) == Some(&'(') {
+                    // A link destination and title: up to the matching `)`.
+                    let mut depth = 0usize;
+                    let mut j = i + 1;
+                    while j < chars.len() {
+                        match chars[j] {
+                            '(' => depth += 1,
+                            ')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            '\\' => j += 1,
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    let end = (j + 1).min(chars.len());
+                    out.extend(&chars[i..end]);
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        let after_word = prev.is_some_and(char::is_alphanumeric);
+        if !after_word && brackets == 0 {
+            if let Some(len) = bare_url_len(&chars[i..]) {
+                out.push('<');
+                out.extend(&chars[i..i + len]);
+                out.push('>');
+                i += len;
+                continue;
+            }
+            if let Some(len) = email_len(&chars[i..]) {
+                out.push('<');
+                out.extend(&chars[i..i + len]);
+                out.push('>');
+                i += len;
+                continue;
+            }
+            if chars.len() >= i + 4
+                && chars[i..i + 4]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("www.")
+            {
+                out.extend(&chars[i..i + 3]);
+                out.push_str("\\.");
+                i += 4;
+                continue;
+            }
+        }
+        if matches!(c, '*' | '_') {
+            // A run of `*` or `_` between spaces is no emphasis; escaped, so
+            // that markdownlint (MD037) does not take it for one.
+            let run = chars[i..].iter().take_while(|&&x| x == c).count();
+            let spaced_before = prev.is_none_or(char::is_whitespace);
+            let spaced_after = chars.get(i + run).is_none_or(|n| n.is_whitespace());
+            if spaced_before && spaced_after {
+                for _ in 0..run {
+                    out.push('\\');
+                    out.push(c);
+                }
+                i += run;
+                continue;
+            }
+        }
+        if c == '@' {
+            // Not an address we could make a link of: escaped, so that GitHub
+            // does not make one either.
+            out.push_str("\\@");
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Emphasis written with underscores that starts at `i` (`_em_`, `__strong__`,
+/// `___both___` within one line, with no `*` inside): the length of the run
+/// and where its closing run starts. The document writes emphasis with
+/// asterisks only (markdownlint's MD049, MD050).
+fn underscore_emphasis(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    let len = chars[i..].iter().take_while(|&&c| c == '_').count();
+    if len > 3 {
+        return None;
+    }
+    let flanking = |c: Option<&char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let before = i.checked_sub(1).and_then(|p| chars.get(p));
+    let after = chars.get(i + len);
+    if !flanking(before) || after.is_none_or(|c| c.is_whitespace()) {
+        return None;
+    }
+    let mut j = i + len;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 1,
+            '`' | '*' => return None,
+            '_' => {
+                let run = chars[j..].iter().take_while(|&&c| c == '_').count();
+                let inside = chars[j - 1];
+                if run == len && !inside.is_whitespace() && flanking(chars.get(j + len)) {
+                    return Some((len, j));
+                }
+                j += run;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+/// The length of an autolink (`<https://…>`, `<a@b.c>`) at the start.
+fn autolink_len(chars: &[char]) -> Option<usize> {
+    let close = chars.iter().position(|&c| c == '>')?;
+    let inner: String = chars[1..close].iter().collect();
+    if inner.is_empty()
+        || inner
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c.is_control())
+    {
+        return None;
+    }
+    let scheme = inner.split(':').next().unwrap_or_default();
+    let is_uri = inner.contains(':')
+        && (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
+    let is_email = email_len(&chars[1..close]) == Some(close - 1);
+    (is_uri || is_email).then_some(close + 1)
+}
+
+/// The length of a bare `http://` or `https://` URL at the start, without
+/// trailing punctuation (as GitHub reads one).
+fn bare_url_len(chars: &[char]) -> Option<usize> {
+    let head: String = chars
+        .iter()
+        .take(8)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme = if head.starts_with("https://") {
+        8
+    } else if head.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    let mut end = chars
+        .iter()
+        .position(|&c| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '|' | '"' | '\\'))
+        .unwrap_or(chars.len());
+    while let Some(&last) = chars[..end].last() {
+        if matches!(
+            last,
+            '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | ';'
+        ) {
+            end -= 1;
+        } else if last == ')' {
+            let open = chars[..end].iter().filter(|&&c| c == '(').count();
+            let close = chars[..end].iter().filter(|&&c| c == ')').count();
+            if close > open {
+                end -= 1;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    (end > scheme).then_some(end)
+}
+
+/// The length of an e-mail address at the start (`name@domain.tld`), without
+/// a trailing full stop.
+fn email_len(chars: &[char]) -> Option<usize> {
+    let local = chars
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+        .count();
+    if local == 0 || chars.get(local) != Some(&'@') {
+        return None;
+    }
+    let domain_start = local + 1;
+    let mut end = domain_start
+        + chars[domain_start..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .count();
+    while end > domain_start && matches!(chars[end - 1], '.' | '-' | '_') {
+        end -= 1;
+    }
+    let domain: String = chars[domain_start..end].iter().collect();
+    let labels: Vec<&str> = domain.split('.').collect();
+    (labels.len() >= 2 && labels.iter().all(|l| !l.is_empty())).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_inline_neutralises_markdown() {
+        assert_eq!(escape_inline("plain title"), "plain title");
+        assert_eq!(escape_inline("a | b"), "a \\| b");
+        assert_eq!(escape_inline("# not a heading"), "\\# not a heading");
+        assert_eq!(escape_inline("C# and F #"), "C# and F \\#");
+        assert_eq!(escape_inline("> quote"), "\\> quote");
+        assert_eq!(escape_inline("- item"), "\\- item");
+        assert_eq!(escape_inline("+ item"), "\\+ item");
+        assert_eq!(escape_inline("1. item"), "1\\. item");
+        assert_eq!(escape_inline("12) item"), "12\\) item");
+        assert_eq!(escape_inline("2024 plan"), "2024 plan");
+        assert_eq!(escape_inline("1.3"), "1.3");
+        assert_eq!(escape_inline("-x and --- y"), "-x and --- y");
+        assert_eq!(escape_inline("--- y"), "\\--- y");
+        assert_eq!(escape_inline("go to www"), "go to &#119;ww");
+        assert_eq!(
+            escape_inline("<script>alert(1)</script>"),
+            "&lt;script>alert(1)&lt;/script>"
+        );
+        assert_eq!(
+            escape_inline("R&D &amp; &#35; &x"),
+            "R&D &amp;amp; &amp;#35; &x"
+        );
+        assert_eq!(
+            escape_inline("`code` *em* _em_ [x](y)"),
+            "\\`code\\` \\*em\\* \\_em\\_ \\[x\\](y)"
+        );
+        assert_eq!(
+            escape_inline("follow_up and snake_case_"),
+            "follow_up and snake_case\\_"
+        );
+        assert_eq!(escape_inline("a\\b ~x~"), "a\\\\b \\~x\\~");
+        assert_eq!(escape_inline("line\none\t two\r\n"), "line one two");
+        assert_eq!(
+            escape_inline("see https://x.com or www.y.com, a@b.com"),
+            "see https\\://x.com or www\\.y.com, a\\@b.com"
+        );
+        assert_eq!(escape_inline("= sign"), "\\= sign");
+        assert_eq!(escape_inline("Zoë 🎉 — ok"), "Zoë 🎉 — ok");
+        assert_eq!(escape_inline(""), "");
+    }
+
+    #[test]
+    fn headings_lose_trailing_punctuation() {
+        assert_eq!(heading_text("Call the lead."), "Call the lead");
+        assert_eq!(heading_text("Done!!! :"), "Done");
+        assert_eq!(heading_text("Why?"), "Why?");
+        assert_eq!(heading_text("..."), "");
+    }
+
+    #[test]
+    fn fits_follows_markdownlint() {
+        assert!(fits(&"x".repeat(80)));
+        assert!(!fits(&format!("{} {} z", "x".repeat(40), "y".repeat(40))));
+        // The last word may run past the limit when it starts within it.
+        assert!(fits(&format!("{} {}", "x".repeat(10), "y".repeat(100))));
+        assert!(!fits(&format!("{} {}", "x".repeat(80), "y")));
+        // UTF-16 units: an emoji counts twice.
+        assert!(!fits(&format!("{} {}", "🎉".repeat(40), "y")));
+    }
+
+    #[test]
+    fn wrap_breaks_at_80_and_never_before_a_block_marker() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap(text.trim(), "- ", "  ", WIDTH);
+        assert!(wrapped.lines().all(|l| width(l) <= WIDTH));
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  word")));
+        let tricky = format!("{} - 1. # > | = not markers", "a".repeat(74));
+        let wrapped = wrap(&tricky, "", "", WIDTH);
+        for l in wrapped.lines().skip(1) {
+            assert!(!starts_block(l), "{l:?}");
+        }
+        // A long word stands alone.
+        let long = format!("see {}", "u".repeat(100));
+        assert_eq!(
+            wrap(&long, "", "", WIDTH),
+            format!("see\n{}", "u".repeat(100))
+        );
+        // No break inside `<…>`, nor after a backslash.
+        let angle = format!("{} <a b c d e f g h>", "x".repeat(70));
+        assert!(wrap(&angle, "", "", WIDTH).contains("<a b c d e f g h>"));
+    }
+
+    #[test]
+    fn number_ranges_read_well() {
+        assert_eq!(number_ranges(&[1]), "1");
+        assert_eq!(number_ranges(&[1, 2]), "1 and 2");
+        assert_eq!(
+            number_ranges(&[1, 2, 3, 5, 7, 8, 9, 10]),
+            "1 to 3, 5 and 7 to 10"
+        );
+    }
+
+    #[test]
+    fn links_escape_their_title_and_url() {
+        assert_eq!(
+            link("Zoho CRM", Some("https://www.zoho.com/crm/")),
+            "[Zoho CRM](https://www.zoho.com/crm/)"
+        );
+        assert_eq!(
+            link("A [b]", Some("https://x.y/a b(c)")),
+            "[A \\[b\\]](https://x.y/a%20b%28c%29)"
+        );
+        assert_eq!(link("Phone", None), "Phone");
+        assert_eq!(link("Here", Some("https://x.y")), "Here: <https://x.y>");
+        assert_eq!(link("Wiki", Some("#nowhere")), "Wiki");
+    }
+
+    fn md(text: &str) -> String {
+        let mut doc = Doc::default();
+        markdown(text, 3, "step 1", &mut doc, WIDTH)
+    }
+
+    #[test]
+    fn descriptions_keep_the_structure() {
+        assert_eq!(md("# Notes\nSome text."), "#### Notes\n\nSome text.");
+        assert_eq!(md("## A\n### B\n## C"), "#### A\n\n##### B\n\n#### C");
+        assert_eq!(md("Title\n=====\ntext"), "#### Title\n\ntext");
+        assert_eq!(
+            md("Steps:\n* one\n* two\n    * nested"),
+            "Steps:\n\n- one\n- two\n  - nested"
+        );
+        assert_eq!(md("```\nopen fence"), "```text\nopen fence\n```");
+        assert_eq!(md("~~~\na ``` b\n~~~"), "````text\na ``` b\n````");
+        assert_eq!(
+            md("para\n\n    code\n\nmore"),
+            "para\n\n```text\ncode\n```\n\nmore"
+        );
+        assert_eq!(md("a\n\n\n\nb"), "a\n\nb");
+        assert_eq!(
+            md("x <b>bold</b> `<kept>` <https://a.b>"),
+            "x &lt;b>bold&lt;/b> `<kept>` <https://a.b>"
+        );
+        assert_eq!(
+            md("see https://a.b/c. or jo@x.org."),
+            "see <https://a.b/c>. or <jo@x.org>."
+        );
+        assert_eq!(
+            md("[site](https://a.b) www.c.d"),
+            "[site](https://a.b) www\\.c.d"
+        );
+        assert_eq!(md("#hashtag"), "\\#hashtag");
+        assert_eq!(md("hard  \nbreak"), "hard\\\nbreak");
+        assert_eq!(md("***"), "---");
+        assert_eq!(md("text\n2. not a list"), "text\n2\\. not a list");
+        // Paragraph text indented like code stays text, not a nested list.
+        assert_eq!(md("- a\n      - b"), "- a\n  \\- b");
+        assert_eq!(md("> quoted\n> # head"), "> quoted\n>\n> #### head");
+    }
+
+    #[test]
+    fn description_lines_are_wrapped() {
+        let long = format!("{} end.", "word ".repeat(30).trim());
+        let out = md(&format!("- {long}\n\n{long}"));
+        assert!(out.lines().all(|l| width(l) <= WIDTH), "{out}");
+        assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("  word")));
+    }
 }
