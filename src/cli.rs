@@ -530,19 +530,19 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ));
             }
         };
-        for w in targets {
-            let text = match args.emit {
-                Emit::Sop => sop::render(
-                    model,
-                    w,
-                    sop::SopOptions {
-                        mermaid: !args.no_mermaid,
-                    },
-                ),
-                Emit::Plan => plan::render(model, w),
-                Emit::Mermaid => mermaid::render(model, w),
-                Emit::Dot => unreachable!("handled above"),
-            };
+        let texts = backend::render_each(&targets, |w| match args.emit {
+            Emit::Sop => sop::render(
+                model,
+                w,
+                sop::SopOptions {
+                    mermaid: !args.no_mermaid,
+                },
+            ),
+            Emit::Plan => plan::render(model, w),
+            Emit::Mermaid => mermaid::render(model, w),
+            Emit::Dot => unreachable!("handled above"),
+        });
+        for (w, text) in targets.iter().zip(texts) {
             outputs.push((
                 format!(
                     "{}.{}",
@@ -742,8 +742,10 @@ fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
             .prefix(".procflow-")
             .tempfile_in(dir)
             .map_err(io(path))?;
+        // No fsync: the rename is what makes a reader see a whole file or the
+        // old one; flushing hundreds of plans to disk one by one would only
+        // make builds slow (cargo and rustfmt do not either).
         temp.write_all(text.as_bytes()).map_err(io(path))?;
-        temp.as_file().sync_all().map_err(io(path))?;
         staged.push((temp, path));
     }
     for (temp, path) in staged {

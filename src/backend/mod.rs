@@ -64,3 +64,12 @@ pub fn duration_words(d: &crate::ast::Duration) -> String {
         format!("{} {unit}s", d.amount)
     }
 }
+
+/// `render` applied to each workflow, on all cores, results in order: the
+/// documents of a file with many workflows are independent.
+pub fn render_each<R: Send>(
+    workflows: &[WorkflowId],
+    render: impl Fn(WorkflowId) -> R + Sync,
+) -> Vec<R> {
+    crate::parallel::map(workflows, |&w| render(w))
+}
