@@ -243,17 +243,13 @@ pub fn reference_markdown() -> String {
             "\n## {}\n\n{kind} Fires when {}.\n\n",
             c.name, c.summary
         ));
-        // The pages use `##` headings; nest them under the code's heading. The
-        // example of each page fires its code on purpose: tag it `ignore` so
-        // `procflow check docs/` skips it.
-        let mut in_example = false;
+        // The pages use `##` headings; nest them under the code's heading.
+        // (Each page's example fires its code on purpose, so it is tagged
+        // `flow ignore`, which `procflow check docs/` skips.)
         for line in c.explanation.lines() {
             if let Some(rest) = line.strip_prefix("## ") {
-                in_example = rest == "Example";
                 out.push_str("### ");
                 out.push_str(rest);
-            } else if in_example && line == "```flow" {
-                out.push_str("```flow ignore");
             } else {
                 out.push_str(line);
             }

@@ -124,12 +124,19 @@ impl Lower<'_> {
     /// `role_decl`, `tool_decl`, `process_decl`, `pstep_decl`, `workflow_decl`,
     /// `wstep_decl`: keyword, name, title, header `implements`, body.
     fn decl(&mut self, pair: Pair<'_, Rule>, kind: DeclKind) -> Decl {
-        let span = self.span(&pair);
+        let mut span = self.span(&pair);
+        // pest's span of a declaration without a body also covers the blanks
+        // and comments after it (skipped before the optional parts that did
+        // not match): end it at its last token instead.
+        let mut last_end = span.start;
         let mut name = None;
         let mut title = None;
         let mut implements = None;
         let mut body = None;
         for child in pair.into_inner() {
+            if child.as_rule() != Rule::COMMENT {
+                last_end = self.span(&child).end;
+            }
             match child.as_rule() {
                 Rule::COMMENT => self.comment(&child),
                 Rule::ident if name.is_none() => name = Some(self.ident(&child)),
@@ -144,6 +151,7 @@ impl Lower<'_> {
                 _ => {} // keywords
             }
         }
+        span.end = last_end;
         Decl {
             kind,
             span,
@@ -200,7 +208,7 @@ impl Lower<'_> {
             Rule::allow_attr => AttrKind::Allow,
             r => unreachable!("unexpected {r:?} in a {} (entry)", parent.describe()),
         };
-        let span = self.span(&pair);
+        let mut span = self.span(&pair);
         // The keyword starts the attribute (see `sep` in the grammar).
         let keyword = Span {
             end: span.start + u32::try_from(kind.keyword().len()).unwrap_or(0),
@@ -220,6 +228,15 @@ impl Lower<'_> {
                 r => unreachable!("unexpected {r:?} value (entry)"),
             };
         }
+        // A list's span may run over the comments after its last name: end
+        // the attribute at its last token.
+        span.end = match &value {
+            Value::None => span.end,
+            Value::Str(s) => s.span.end,
+            Value::Ident(i) => i.span.end,
+            Value::Idents(v) => v.last().map_or(span.end, |i| i.span.end),
+            Value::Duration(d) => d.span.end,
+        };
         Entry::Attr(Attr {
             kind,
             keyword,
