@@ -1422,6 +1422,24 @@ fn expand_tabs(line: &str) -> String {
 /// made into a link (markdownlint's MD034).
 #[must_use]
 fn escape_inline(text: &str) -> String {
+    // Most titles need no escaping at all: words, single spaces and harmless
+    // punctuation, none of the patterns handled below. Return those as they
+    // are (the escaping below would give the same text, only slower).
+    let plain = !text.is_empty()
+        && !text.starts_with([' ', '-'])
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"www"))
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " ,.'\"()?!;/-".contains(c));
+    if plain {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text
         .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
         .filter(|w| !w.is_empty())
@@ -1566,6 +1584,11 @@ fn starts_block(word: &str) -> bool {
 /// `<…>`. A word longer than a line stands on a line of its own (markdownlint
 /// allows that).
 fn wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+    // Most lines fit: then wrapping would rejoin the same units with the same
+    // single spaces, so the answer is the line itself.
+    if !text.contains('\n') && width(first) + width(text) <= budget {
+        return format!("{first}{text}").trim_end().to_owned();
+    }
     // Units: text between breakable single spaces.
     let mut units: Vec<String> = Vec::new();
     let chars: Vec<char> = text.chars().collect();
@@ -1606,17 +1629,23 @@ fn wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
     }
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    // The width of `line`, kept as it grows (UTF-16 lengths add up).
+    let mut line_width = 0;
     for unit in glued {
+        let unit_width = width(&unit);
         if line.is_empty() {
             line = format!("{first}{unit}");
+            line_width = width(first) + unit_width;
             continue;
         }
-        let candidate = format!("{line} {unit}");
-        if width(&candidate) <= budget {
-            line = candidate;
+        if line_width + 1 + unit_width <= budget {
+            line.push(' ');
+            line.push_str(&unit);
+            line_width += 1 + unit_width;
         } else {
             lines.push(std::mem::take(&mut line));
             line = format!("{rest}{unit}");
+            line_width = width(rest) + unit_width;
         }
     }
     if !line.is_empty() {
