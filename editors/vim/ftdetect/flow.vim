@@ -1,0 +1,2 @@
+" Flow (procflow) files.
+au BufRead,BufNewFile *.flow setfiletype flow
