@@ -47,6 +47,8 @@ enum Command {
     Explain(ExplainArgs),
     /// Print a JSON Schema (draft 2020-12) of an output format.
     Schema(SchemaArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 const BUILD_HELP: &str = "\
@@ -296,6 +298,15 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(&args, sub.map(level_settings).unwrap_or_default()),
         Command::Fmt(args) => fmt(&args),
         Command::Explain(args) => explain(&args),
+        Command::Lsp => {
+            return match procflow::lsp::run() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("procflow lsp: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Schema(args) => {
             match args.format {
                 SchemaFormat::Plan => write_stdout(&procflow::backend::plan::schema()),

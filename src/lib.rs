@@ -19,6 +19,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod fmt;
+pub mod lsp;
 pub mod markdown;
 pub mod model;
 mod parallel;
