@@ -558,3 +558,32 @@ fn exit_without_shutdown_fails() {
     let status = client.child.wait().unwrap();
     assert!(!status.success());
 }
+
+#[test]
+fn rename_reaches_open_documents_that_use_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = std::fs::canonicalize(dir.path()).unwrap();
+    let team = "role ops \"Operations\"\ntool crm\n";
+    std::fs::write(dir_path.join("team.flow"), team).unwrap();
+    let user = "use \"team.flow\"\nprocess p {\n  outcome \"done\"\n  owner ops\n  step a\n}\n\
+                workflow w implements p {\n  step one {\n    implements a\n    owner ops\n    tool crm\n  }\n}\n";
+    let team_uri = uri_of(&dir_path.join("team.flow"));
+    let a_uri = uri_of(&dir_path.join("a.flow"));
+    let b_uri = uri_of(&dir_path.join("b.flow"));
+    let mut client = Client::start();
+    client.initialize(&uri_of(&dir_path));
+    client.open(&team_uri, team);
+    client.open(&a_uri, user);
+    client.open(&b_uri, user);
+    let _ = client.diagnostics(&b_uri);
+    // Rename `ops` where it is declared, in team.flow.
+    let mut params = pos(&team_uri, 0, 6);
+    params["newName"] = json!("operations");
+    let edit = client.result("textDocument/rename", &params);
+    let changes = edit["changes"].as_object().unwrap();
+    let count = |uri: &str| changes.get(uri).map_or(0, |e| e.as_array().unwrap().len());
+    assert_eq!(count(&team_uri), 1, "{edit}");
+    assert_eq!(count(&a_uri), 2, "{edit}");
+    assert_eq!(count(&b_uri), 2, "{edit}");
+    assert!(client.stop().success());
+}

@@ -513,13 +513,45 @@ impl Server {
                 p.new_name
             )));
         }
+        let mut locations: Vec<Location> = a
+            .index
+            .all(&occurrence.key)
+            .filter_map(|o| location(&a, o.span, uri))
+            .collect();
+        // Other open documents that use the file declaring the name: rename
+        // their uses too. They are matched by the declaration's location,
+        // since each document is compiled on its own.
+        let declared_at = a
+            .index
+            .defs
+            .get(&occurrence.key)
+            .and_then(|d| location(&a, d.name, uri));
+        if let Some(declared_at) = declared_at {
+            let others: Vec<Uri> = self.docs.keys().filter(|u| *u != uri).cloned().collect();
+            for other in others {
+                let Some(b) = self.analysis(&other) else {
+                    continue;
+                };
+                let same = b
+                    .index
+                    .defs
+                    .iter()
+                    .find(|(_, d)| location(&b, d.name, &other).as_ref() == Some(&declared_at))
+                    .map(|(k, _)| k.clone());
+                if let Some(key) = same {
+                    locations.extend(
+                        b.index
+                            .all(&key)
+                            .filter_map(|o| location(&b, o.span, &other)),
+                    );
+                }
+            }
+        }
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-        for o in a.index.all(&occurrence.key) {
-            if let Some(l) = location(&a, o.span, uri) {
-                changes
-                    .entry(l.uri)
-                    .or_default()
-                    .push(TextEdit::new(l.range, p.new_name.clone()));
+        for l in locations {
+            let edits = changes.entry(l.uri).or_default();
+            if !edits.iter().any(|e| e.range == l.range) {
+                edits.push(TextEdit::new(l.range, p.new_name.clone()));
             }
         }
         Ok(Some(WorkspaceEdit {
