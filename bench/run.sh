@@ -3,15 +3,19 @@
 # files (linearity), and `jq` parsing the same information as JSON as a baseline.
 # See bench/README.md and docs/performance.md.
 #
-#   bench/run.sh [--big] [--runs N] [--no-build] [--python-timer] [--wait-idle S]
+#   bench/run.sh [--big] [--runs N] [--no-build] [--rev REV] [--python-timer] [--wait-idle S]
 #
 #   --big           also time a 60 MB input (2,000 workflows, 200,000 steps)
-#   --runs N        timed runs per command (default: 30 small, 20 for 0.6 MB,
+#   --runs N        timed runs per command (default: 100 small, 20 for 0.6 MB,
 #                   10 for 6 MB, 3 for 60 MB)
 #   --no-build      do not run `cargo build --release` (use the binary as it is)
+#   --rev REV       build and time the committed revision REV (e.g. HEAD) instead
+#                   of the working tree: `git archive` into target/bench/rev-src/,
+#                   built with its own target dir (target/bench/rev-target/)
 #   --python-timer  time with the Python fallback even where hyperfine exists
 #   --wait-idle S   before each measurement, wait up to S seconds for other
-#                   processes to leave the CPUs alone (default 0: do not wait)
+#                   processes to leave the CPUs alone, and measure again (up to
+#                   3 times) when they did not (default 0: do not wait)
 #
 # Environment: PROCFLOW=path overrides target/release/procflow.
 # Prints a Markdown report on standard output (also saved as target/bench/results.md);
@@ -19,18 +23,24 @@
 # timer, `apt-get install -y hyperfine`; without it a Python fallback takes the
 # median of N runs.
 set -euo pipefail
+# The whole script is one brace group, so bash reads all of it before running
+# any of it: editing this file while it runs cannot change the running copy.
+{
 
 BIG=0
 RUNS=""
 BUILD=1
 PY_TIMER=0
 WAIT_IDLE=0
+REV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --big) BIG=1 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
     --runs=*) RUNS="${1#--runs=}" ;;
     --no-build) BUILD=0 ;;
+    --rev) REV="${2:?--rev needs a revision}"; shift ;;
+    --rev=*) REV="${1#--rev=}" ;;
     --python-timer) PY_TIMER=1 ;;
     --wait-idle) WAIT_IDLE="${2:?--wait-idle needs a number of seconds}"; shift ;;
     --wait-idle=*) WAIT_IDLE="${1#--wait-idle=}" ;;
@@ -64,16 +74,61 @@ fi
 # ---------------------------------------------------------------------------
 # Build and tools.
 
+# The commit measured (read-only git commands), and whether src/ differs from it.
+source_version() {
+  if ! have git || ! git rev-parse --git-dir >/dev/null 2>&1; then
+    echo "unknown (not a git checkout)"
+    return
+  fi
+  local rev
+  rev=$(git log -1 --format='%h %s' 2>/dev/null || echo '?')
+  if git diff --quiet HEAD -- src grammar Cargo.toml Cargo.lock 2>/dev/null; then
+    echo "commit $rev"
+  else
+    echo "commit $rev, with uncommitted changes in src/, grammar/ or Cargo.*"
+  fi
+}
+
 PF="${PROCFLOW:-target/release/procflow}"
-if [ "$BUILD" = 1 ] && [ -z "${PROCFLOW:-}" ]; then
+if [ -n "$REV" ]; then
+  # A committed revision, built apart from the working tree (which someone may
+  # be editing). Only read-only git commands.
+  if ! sha=$(git rev-parse --verify --quiet "$REV^{commit}"); then
+    log "run.sh: --rev: no such commit: $REV"
+    exit 2
+  fi
+  SOURCE="commit $(git log -1 --format='%h %s' "$sha") (built from git archive)"
+  PF="$OUT/rev-${sha:0:12}/procflow"  # named procflow, as perf and ps show it
+  if [ ! -x "$PF" ]; then
+    log "== git archive ${sha:0:12} && cargo build --release"
+    rm -rf "$OUT/rev-src"
+    mkdir -p "$OUT/rev-src"
+    git archive "$sha" | tar -x -C "$OUT/rev-src"
+    if ! (cd "$OUT/rev-src" && CARGO_TARGET_DIR="$ROOT/$OUT/rev-target" cargo build --release >&2); then
+      log "run.sh: cargo build --release of $REV failed"
+      exit 2
+    fi
+    mkdir -p "$(dirname "$PF")"
+    cp "$OUT/rev-target/release/procflow" "$PF"
+  fi
+elif [ "$BUILD" = 1 ] && [ -z "${PROCFLOW:-}" ]; then
   log "== cargo build --release"
   if ! have cargo || ! cargo build --release >&2; then
     log "run.sh: WARNING: cargo build --release failed; timing what exists"
   fi
+  SOURCE=$(source_version)
+else
+  SOURCE=$(source_version)
 fi
 HAVE_PF=0
 if [ -x "$PF" ]; then
   HAVE_PF=1
+  PF_SHOWN=$PF
+  if [ -z "$REV" ]; then
+    # Time a copy, so that a rebuild during the run does not mix two binaries.
+    cp "$PF" "$OUT/procflow.tmp" && mv "$OUT/procflow.tmp" "$OUT/procflow"
+    PF="$OUT/procflow"
+  fi
 else
   log "run.sh: WARNING: $PF not found; the procflow columns will say n/a"
 fi
@@ -84,6 +139,9 @@ else
   log "run.sh: WARNING: jq not found (apt-get install -y jq); the jq columns will say n/a"
 fi
 TIMING_OPTS=(--out "$OUT" --wait-idle "$WAIT_IDLE")
+if [ "$WAIT_IDLE" -gt 0 ]; then
+  TIMING_OPTS+=(--attempts 3)
+fi
 if [ "$PY_TIMER" = 0 ] && have hyperfine; then
   TIMER="hyperfine $(hyperfine --version | awk '{print $2}') (-N, no shell; 1 warm-up run)"
 else
@@ -124,7 +182,7 @@ if [ "$BIG" = 1 ]; then
 fi
 runs_for() { # default runs per input
   case "$1" in
-    small) echo "${RUNS:-30}" ;;
+    small) echo "${RUNS:-100}" ;;
     bench-0.6mb) echo "${RUNS:-20}" ;;
     bench-6mb) echo "${RUNS:-10}" ;;
     *) echo "${RUNS:-3}" ;;
@@ -161,7 +219,7 @@ measure() {
   local line
   line=$(python3 bench/timing.py "${TIMING_OPTS[@]}" --runs "$runs" -- "$@")
   read -r "MED[$key]" _ "SD[$key]" "USR[$key]" "SYS[$key]" "FOREIGN[$key]" <<<"$line"
-  if awk -v f="${FOREIGN[$key]}" 'BEGIN { exit !(f + 0 > 0.2) }'; then
+  if awk -v f="${FOREIGN[$key]}" 'BEGIN { exit !(f + 0 > 0.1) }'; then
     BUSY+=("- \`$key\`: ${FOREIGN[$key]} CPUs")
     log "run.sh: WARNING: other processes used ${FOREIGN[$key]} CPUs while timing $key"
   fi
@@ -180,7 +238,7 @@ verdict() {
 }
 
 # One untimed run: what procflow says, and its peak memory. Sets RC[key],
-# LINES[key] and RSS[key] (MB). The output goes to target/bench/KEY.check.txt
+# LINES[key] and RSS[key] (MiB, the peak resident set size). The output goes to target/bench/KEY.check.txt
 # (KEY with `/` and `:` as `_`).
 declare -A RC LINES RSS
 probe() { # probe KEY PATH
@@ -194,13 +252,25 @@ with open(sys.argv[1], "wb") as out:
 print(rc, f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
 ' "$file" "$PF" check "$path" --format short) || line="n/a n/a"
   read -r "RC[$key]" "RSS[$key]" <<<"$line"
-  LINES[$key]=$(wc -l < "$file")
+  LINES[$key]=$(awk 'END { print NR }' "$file")
+}
+# Exit status 2 means "could not run" (a bad flag, an unreadable path): timing
+# that would time an error message.
+runnable() { # runnable KEY
+  case "${RC[$1]:-}" in
+    0|1) return 0 ;;
+    *)
+      log "run.sh: WARNING: procflow check exited ${RC[$1]:-?} for $1 (could not run); not timing it:"
+      awk '{ print "    " $0 }' "$OUT/${1//[\/:]/_}.check.txt" | head -n 5 >&2
+      return 1 ;;
+  esac
 }
 
 if [ "$HAVE_PF" = 1 ]; then
   for path in "${SMALL[@]}"; do
     key="small:$path"
     probe "$key" "$path"
+    runnable "$key" || continue
     log "== timing procflow check $path ($(runs_for small) runs)"
     measure "$key" "$(runs_for small)" "$PF" check "$path" --format short
   done
@@ -213,11 +283,13 @@ for name in "${GENERATED[@]}"; do
     if [ "${RC[$name]}" != 0 ] || [ "${LINES[$name]}" -gt 0 ]; then
       log "run.sh: WARNING: procflow check $flow exited ${RC[$name]} and printed ${LINES[$name]} line(s);"
       log "  a generated file should be clean. First lines (all in $OUT/$name.check.txt):"
-      head -n 5 "$OUT/$name.check.txt" | sed 's/^/    /' >&2
+      awk '{ print "    " $0 }' "$OUT/$name.check.txt" | head -n 5 >&2
       log "  independent check of the generator: $(python3 bench/check_gen.py "$flow" | tail -n 1)"
     fi
-    log "== timing procflow check $flow ($runs runs)"
-    measure "pf:$name" "$runs" "$PF" check "$flow" --format short
+    if runnable "$name"; then
+      log "== timing procflow check $flow ($runs runs)"
+      measure "pf:$name" "$runs" "$PF" check "$flow" --format short
+    fi
   fi
   if [ "$HAVE_JQ" = 1 ]; then
     for form in json sparse.json; do
@@ -273,7 +345,7 @@ report() {
       wr=$(ratio "${MED[pf:$name]:-}" "${MED[pf:$prev]:-}")
       cr=$(ratio "$(cpu "pf:$name")" "$(cpu "pf:$prev")")
     fi
-    echo "| $name | $(size "$OUT/$name.flow") | ${STEPS[$name]} | $(or_na "${RC[$name]:-}"), $(or_na "${LINES[$name]:-}") | $(or_na "${MED[pf:$name]:-}") | $(or_na "${SD[pf:$name]:-}") | $(cpu "pf:$name") | $wr | $cr | $(or_na "${RSS[$name]:-}") MB |"
+    echo "| $name | $(size "$OUT/$name.flow") | ${STEPS[$name]} | $(or_na "${RC[$name]:-}"), $(or_na "${LINES[$name]:-}") | $(or_na "${MED[pf:$name]:-}") | $(or_na "${SD[pf:$name]:-}") | $(cpu "pf:$name") | $wr | $cr | $(or_na "${RSS[$name]:-}") MiB |"
     prev=$name
   done
   echo
@@ -333,10 +405,13 @@ report() {
   echo "- kernel: $(uname -r)"
   echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')"
   echo "- timer: $TIMER"
-  echo "- procflow: $([ "$HAVE_PF" = 1 ] && echo "$PF ($("$PF" --version 2>/dev/null || echo '?'))" || echo 'not built')"
+  echo "- procflow: $([ "$HAVE_PF" = 1 ] && echo "$PF_SHOWN ($("$PF" --version 2>/dev/null || echo '?'))" || echo 'not built')"
+  echo "- source: $SOURCE"
   echo "- rustc: $(rustc --version 2>/dev/null || echo 'not found')"
   echo "- jq: $(jq --version 2>/dev/null || echo 'not found')"
   echo "- command timed: \`procflow check FILE --format short\` (exit status ignored)"
   echo "- most CPU used by other processes during one measurement: $(printf '%s\n' "${FOREIGN[@]}" | awk '$1 != "n/a" && $1 + 0 > m { m = $1 + 0 } END { printf "%.2f CPUs", m }')"
 }
 report | tee "$OUT/results.md"
+exit
+}

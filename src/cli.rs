@@ -397,11 +397,15 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
         Format::Github => render::github(sources, &report.diagnostics),
     };
     write_stdout(&text);
-    Ok(if report.errors() > 0 {
+    let code = if report.errors() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process is about to exit: freeing a large file's trees one
+    // allocation at a time would only delay it (rustc does the same).
+    std::mem::forget(report);
+    Ok(code)
 }
 
 fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
@@ -582,6 +586,8 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         }
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
+    // As for `check`: exit without freeing the model and the trees.
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }
 
