@@ -370,10 +370,7 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
             let color = match args.color {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
-                ColorWhen::Auto => {
-                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                        && std::io::stdout().is_terminal()
-                }
+                ColorWhen::Auto => auto_color(std::io::stdout().is_terminal()),
             };
             let mut text = render::human(sources, &report.diagnostics, HumanOptions { color });
             let files = if report.files == 1 {
@@ -480,8 +477,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
     let built = procflow::compile(&input, &options)?;
     let sources = &built.workspace.sources;
     let compilation = &built.compilation;
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stderr().is_terminal();
+    let color = auto_color(std::io::stderr().is_terminal());
     if !compilation.diagnostics.is_empty() {
         let text = render::human(sources, &compilation.diagnostics, HumanOptions { color });
         eprint!("{text}");
@@ -595,28 +591,7 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
     use procflow::fmt::{FormatOptions, format_source};
 
     let options = FormatOptions::default();
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stderr().is_terminal();
-    // Shows the syntax errors of a file that cannot be formatted.
-    let report_errors = |name: &str, text: &str, diagnostics: &[procflow::Diagnostic]| {
-        let mut sources = procflow::source::SourceMap::new();
-        let id = sources.add(name, None, text.to_owned());
-        let diagnostics: Vec<procflow::Diagnostic> = diagnostics
-            .iter()
-            .cloned()
-            .map(|mut d| {
-                d.span.file = id;
-                for l in &mut d.labels {
-                    l.span.file = id;
-                }
-                d
-            })
-            .collect();
-        eprint!(
-            "{}",
-            render::human(&sources, &diagnostics, HumanOptions { color })
-        );
-    };
+    let color = auto_color(std::io::stderr().is_terminal());
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -641,8 +616,8 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
                     }
                 }
                 Ok(formatted) => write_stdout(&formatted),
-                Err(diagnostics) => {
-                    report_errors(&name, &text, &diagnostics);
+                Err(_) => {
+                    show_syntax_errors(&name, None, vec![text.into_bytes()], color);
                     failed = true;
                 }
             }
@@ -655,67 +630,42 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
                 path: file.clone(),
                 source,
             })?;
-            let Ok(text) = String::from_utf8(bytes) else {
-                let mut ws = procflow::Workspace::default();
-                let bytes = std::fs::read(&file).map_err(|source| Error::Io {
-                    path: file.clone(),
-                    source,
-                })?;
-                let id = ws.add_bytes(&name, Some(&file), bytes);
-                let diagnostics = ws.parse(id).1.to_vec();
-                eprint!(
-                    "{}",
-                    render::human(&ws.sources, &diagnostics, HumanOptions { color })
-                );
-                failed = true;
-                continue;
-            };
-            if procflow::is_markdown(&file) {
-                match procflow::markdown::format_blocks(&text, &options) {
-                    Ok(formatted) if formatted == text => {}
-                    Ok(formatted) if args.check => {
-                        write_stdout(&unified_diff(&name, &text, &formatted));
-                        unformatted += 1;
-                    }
-                    Ok(formatted) => {
-                        write_atomically(&[(file.clone(), formatted)])?;
-                        changed += 1;
-                    }
-                    Err(blocks) => {
-                        // Show the errors where they are in the Markdown file.
-                        let mut ws = procflow::Workspace::default();
-                        let mut diagnostics = Vec::new();
-                        for block in blocks {
-                            let id = ws.add_text(
-                                &name,
-                                Some(&file),
-                                procflow::markdown::mask(&text, block),
-                            );
-                            diagnostics.extend(ws.parse(id).1.iter().cloned());
-                        }
-                        eprint!(
-                            "{}",
-                            render::human(&ws.sources, &diagnostics, HumanOptions { color })
-                        );
-                        eprintln!("{name}: not formatted, a `flow` block does not parse");
-                        failed = true;
+            // The text and its formatted form, or the texts whose syntax
+            // errors say why the file cannot be formatted (for Markdown, each
+            // broken block masked in place, so positions are the file's).
+            let outcome: Result<(String, String), Vec<Vec<u8>>> = match String::from_utf8(bytes) {
+                Err(e) => Err(vec![e.into_bytes()]),
+                Ok(text) if procflow::is_markdown(&file) => {
+                    match procflow::markdown::format_blocks(&text, &options) {
+                        Ok(formatted) => Ok((text, formatted)),
+                        Err(blocks) => Err(blocks
+                            .into_iter()
+                            .map(|b| procflow::markdown::mask(&text, b).into_bytes())
+                            .collect()),
                     }
                 }
-                continue;
-            }
-            match format_source(&text, &options) {
-                Ok(formatted) if formatted == text => {}
-                Ok(formatted) if args.check => {
+                Ok(text) => match format_source(&text, &options) {
+                    Ok(formatted) => Ok((text, formatted)),
+                    Err(_) => Err(vec![text.into_bytes()]),
+                },
+            };
+            match outcome {
+                Ok((text, formatted)) if formatted == text => {}
+                Ok((text, formatted)) if args.check => {
                     write_stdout(&unified_diff(&name, &text, &formatted));
                     unformatted += 1;
                 }
-                Ok(formatted) => {
+                Ok((_, formatted)) => {
                     write_atomically(&[(file.clone(), formatted)])?;
                     changed += 1;
                 }
-                Err(diagnostics) => {
-                    report_errors(&name, &text, &diagnostics);
-                    eprintln!("{name}: not formatted, it does not parse");
+                Err(texts) => {
+                    show_syntax_errors(&name, Some(&file), texts, color);
+                    if procflow::is_markdown(&file) {
+                        eprintln!("{name}: not formatted, a `flow` block does not parse");
+                    } else {
+                        eprintln!("{name}: not formatted, it does not parse");
+                    }
                     failed = true;
                 }
             }
@@ -731,6 +681,33 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether `auto` colour applies: the stream is a terminal and `NO_COLOR` is
+/// unset or empty.
+fn auto_color(is_terminal: bool) -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
+}
+
+/// Shows on standard error the syntax errors of texts that cannot be
+/// formatted, parsed as the checker parses them (so invalid UTF-8 is named
+/// with its offset).
+fn show_syntax_errors(
+    name: &str,
+    path: Option<&std::path::Path>,
+    texts: Vec<Vec<u8>>,
+    color: bool,
+) {
+    let mut ws = procflow::Workspace::default();
+    let mut diagnostics = Vec::new();
+    for text in texts {
+        let id = ws.add_bytes(name, path, text);
+        diagnostics.extend(ws.parse(id).1.iter().cloned());
+    }
+    eprint!(
+        "{}",
+        render::human(&ws.sources, &diagnostics, HumanOptions { color })
+    );
 }
 
 /// A unified diff between a file and its formatted text.
