@@ -7,56 +7,14 @@
 //! `PROCFLOW_UPDATE_DIAGRAMS=1 cargo test --test backend_dot`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::{compile, compile_text, crate_dir, examples, stem};
 use procflow::backend::{dot, root_processes, root_workflows};
 use procflow::model::{Model, WorkflowId};
-use procflow::{Compilation, Levels, Workspace};
-
-fn crate_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every `examples/*.flow`, sorted.
-fn examples() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no examples found");
-    files
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
-}
-
-/// Compiles an example; examples are clean.
-fn compile(path: &Path) -> Compilation {
-    let mut ws = Workspace::default();
-    let name = format!("examples/{}", path.file_name().unwrap().to_string_lossy());
-    let id = ws.add_path(&name, path).unwrap();
-    let c = ws.compile(id, &Levels::default());
-    assert!(
-        c.diagnostics.is_empty(),
-        "{name} has diagnostics: {:?}",
-        c.diagnostics
-    );
-    c
-}
-
-/// Compiles a file given as text; it may have warnings but no error.
-fn compile_text(text: &str) -> Compilation {
-    let mut ws = Workspace::default();
-    let id = ws.add_text("test.flow", None, text.to_owned());
-    let c = ws.compile(id, &Levels::default());
-    assert!(!c.has_errors(), "test file has errors: {:?}", c.diagnostics);
-    c
-}
 
 /// Runs `dot -Tsvg` on `source`; fails on a non-zero exit or anything on
 /// standard error (Graphviz prints its warnings there).

@@ -154,33 +154,18 @@ fn corpus() -> &'static [(String, PathBuf, String)] {
     })
 }
 
-/// Pieces of Flow-looking text: these find more bugs than raw bytes.
-const TOKENS: &[&str] = &[
-    "use",
-    "role",
-    "tool",
-    "process",
-    "workflow",
-    "step",
-    "implements",
-    "owner",
-    "after",
-    "when",
-    "wait",
-    "within",
-    "automated",
-    "needs",
-    "produces",
-    "run",
-    "description",
-    "outcome",
-    "trigger",
-    "who",
-    "url",
-    "external",
-    "optional",
-    "version",
-    "allow",
+/// Every keyword of the language, then the other tokens.
+fn tokens() -> Vec<&'static str> {
+    procflow::syntax::KEYWORDS
+        .iter()
+        .chain(OTHER_TOKENS)
+        .copied()
+        .collect()
+}
+
+/// Pieces of Flow-looking text: these find more bugs than raw bytes. The
+/// language's keywords come first (`tokens`), then these.
+const OTHER_TOKENS: &[&str] = &[
     "unused-tool",
     "owner-overload",
     "warnings",
@@ -239,7 +224,7 @@ const TOKENS: &[&str] = &[
 ];
 
 fn flowish() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(TOKENS), 0..300).prop_map(|parts| parts.concat())
+    prop::collection::vec(prop::sample::select(tokens()), 0..300).prop_map(|parts| parts.concat())
 }
 
 /// One random edit of a text.
@@ -259,7 +244,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 0usize..64).prop_map(|(a, n)| Mutation::Delete(a, n)),
         (any::<usize>(), 0usize..200).prop_map(|(a, n)| Mutation::Duplicate(a, n)),
-        (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        (any::<usize>(), prop::sample::select(tokens())).prop_map(|(a, t)| Mutation::Insert(a, t)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
     ]
 }
