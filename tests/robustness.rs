@@ -969,3 +969,371 @@ fn cli_nul_bytes_and_empty_files() {
     assert_eq!(json["diagnostics"][0]["file"], "in.flow");
     assert_eq!(json["diagnostics"][0]["column"], 9);
 }
+
+// ------------------------------------------- the fast parser agrees with pest
+//
+// `procflow::syntax::parse_fast` is a hand-written parser for valid files;
+// pest, generated from grammar/flow.pest, is the definition. Wherever the fast
+// parser returns a tree, pest must parse the same text without error into the
+// same tree (spans and comments included); and on valid files the fast parser
+// must not give up, or `check` silently loses its speed.
+
+use procflow::source::FileId;
+use procflow::syntax::{ParserChoice, parse_fast, parse_with};
+
+/// Whether the fast parser accepted `text`; panics if it disagrees with pest.
+fn assert_parsers_agree(text: &str) -> bool {
+    let Some(fast) = parse_fast(FileId(0), text) else {
+        return false;
+    };
+    let (pest, errors) = parse_with(FileId(0), text, ParserChoice::Pest);
+    assert!(
+        errors.is_empty(),
+        "the fast parser accepted a text pest rejects ({:?}):\n{text}",
+        errors.first().map(|d| &d.message)
+    );
+    assert_eq!(
+        format!("{fast:#?}"),
+        format!("{pest:#?}"),
+        "the parsers give different trees for:\n{text}"
+    );
+    true
+}
+
+/// A random valid file from a seed: every kind of item and attribute, with
+/// random blanks, line endings and comments wherever the grammar allows them,
+/// none where it allows none (`role a"title"{who "x"}`).
+fn random_valid_file(seed: u64) -> String {
+    struct G {
+        state: u64,
+        out: String,
+    }
+    impl G {
+        fn below(&mut self, n: usize) -> usize {
+            // xorshift64*: small, deterministic, good enough for picking.
+            self.state ^= self.state >> 12;
+            self.state ^= self.state << 25;
+            self.state ^= self.state >> 27;
+            let r = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            usize::try_from(r >> 33).unwrap() % n
+        }
+        fn push(&mut self, choices: &[&str]) {
+            let pick = choices[self.below(choices.len())];
+            self.out.push_str(pick);
+        }
+        /// Trivia before a token: none possible unless two words would merge.
+        fn space(&mut self, next_is_word: bool) {
+            let after_word = self
+                .out
+                .bytes()
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if after_word && next_is_word {
+                self.sep();
+            } else {
+                self.push(&[
+                    "",
+                    "",
+                    " ",
+                    "\n",
+                    "\t",
+                    "\r\n",
+                    " # note\n",
+                    "#c\r",
+                    "\n\n  ",
+                ]);
+            }
+        }
+        /// At least one blank or comment.
+        fn sep(&mut self) {
+            self.push(&[
+                " ",
+                " ",
+                "\n    ",
+                "\t",
+                "\r\n",
+                " # note é\n",
+                "#\n",
+                "\n\n  ",
+            ]);
+        }
+        fn word(&mut self, word: &str) {
+            self.space(true);
+            self.out.push_str(word);
+        }
+        fn name(&mut self) {
+            if !self.out.ends_with(char::is_whitespace) {
+                self.space(true);
+            }
+            self.push(&[
+                "a", "b-2", "x_y", "Lead", "crm", "p1", "steps", "tools", "Z",
+            ]);
+        }
+        fn names(&mut self) {
+            self.name();
+            for _ in 0..self.below(3) {
+                self.space(false);
+                self.out.push(',');
+                self.name();
+            }
+        }
+        fn string(&mut self) {
+            self.space(false);
+            self.push(&[
+                "\"x\"",
+                "\"\"",
+                "\"Café ☕ \\\" \\\\ \\n \\t \\u{1F600} \\u{41}\"",
+                "\"# not a comment { }\"",
+                "\"\"\"\n    a\n      b\n\n    c\n    \"\"\"",
+                "\"\"\"one line\"\"\"",
+                "\"\"\"\r\n  x\r\n  \"\"\"",
+                "\"\"\"\nrole r\n\"\"\"",
+                "\"\"\"\"\"\"",
+            ]);
+        }
+        fn attr(&mut self, keyword: &str) {
+            self.word(keyword);
+            match keyword {
+                "external" | "optional" | "automated" => {}
+                "owner" => {
+                    self.sep();
+                    self.push(&["ops", "a-b", "Founder_1"]);
+                }
+                "implements" | "tool" | "after" | "needs" | "produces" => {
+                    self.sep();
+                    self.names();
+                }
+                "allow" => {
+                    self.sep();
+                    self.push(&["unused-tool", "warnings", "owner", "step"]);
+                    if self.below(2) == 0 {
+                        self.space(false);
+                        self.out.push_str(",missing-tool");
+                    }
+                }
+                "wait" | "within" => {
+                    self.sep();
+                    self.push(&["2d", "30m", "1w", "0h", "007d", "99999999999999999999999m"]);
+                }
+                _ => {
+                    self.sep();
+                    self.string();
+                }
+            }
+        }
+        fn body(&mut self, attrs: &[&str], step: Option<(&[&str], bool)>) {
+            self.space(false);
+            self.out.push('{');
+            for _ in 0..self.below(6) {
+                match step {
+                    Some((step_attrs, body_required)) if self.below(3) == 0 => {
+                        self.decl("step", None, step_attrs, body_required);
+                    }
+                    _ => {
+                        let attr = attrs[self.below(attrs.len())];
+                        self.attr(attr);
+                    }
+                }
+            }
+            self.space(false);
+            self.out.push('}');
+        }
+        fn decl(&mut self, keyword: &str, implements: Option<()>, attrs: &[&str], body: bool) {
+            self.word(keyword);
+            self.name();
+            if self.below(2) == 0 {
+                self.string();
+            }
+            if implements.is_some() {
+                self.word("implements");
+                self.name();
+            }
+            if body || self.below(2) == 0 {
+                let steps: Option<(&[&str], bool)> = match keyword {
+                    "process" => Some((&["description", "optional", "allow"], false)),
+                    "workflow" => Some((
+                        &[
+                            "implements",
+                            "owner",
+                            "tool",
+                            "within",
+                            "automated",
+                            "produces",
+                            "needs",
+                            "description",
+                            "after",
+                            "when",
+                            "wait",
+                            "run",
+                            "allow",
+                        ],
+                        true,
+                    )),
+                    _ => None,
+                };
+                self.body(attrs, steps);
+            }
+        }
+    }
+    let mut g = G {
+        state: seed | 1,
+        out: String::new(),
+    };
+    if g.below(4) == 0 {
+        g.out.push('\u{feff}');
+    }
+    for _ in 0..g.below(8) {
+        match g.below(5) {
+            0 => {
+                g.word("use");
+                g.string();
+            }
+            1 => g.decl(
+                "role",
+                None,
+                &["who", "description", "external", "allow"],
+                false,
+            ),
+            2 => g.decl("tool", None, &["url", "description", "allow"], false),
+            3 => g.decl(
+                "process",
+                None,
+                &["outcome", "owner", "description", "allow"],
+                true,
+            ),
+            _ => g.decl(
+                "workflow",
+                Some(()),
+                &["owner", "trigger", "version", "description", "allow"],
+                true,
+            ),
+        }
+    }
+    g.space(false);
+    g.out
+}
+
+proptest! {
+    #![proptest_config(config(1000))]
+
+    #[test]
+    fn the_fast_parser_reads_random_valid_files_as_pest_does(seed in any::<u64>()) {
+        let text = random_valid_file(seed);
+        prop_assert!(
+            assert_parsers_agree(&text),
+            "the fast parser gave up on a valid file:\n{}\npest says: {:?}",
+            text,
+            parse_with(FileId(0), &text, ParserChoice::Pest).1.first().map(|d| &d.message)
+        );
+    }
+
+    #[test]
+    fn the_fast_parser_never_accepts_more_than_pest_on_mutated_files(
+        index in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(mutation(), 1..4),
+    ) {
+        let (_, _, text) = index.get(corpus());
+        let mut text = text.clone();
+        for m in &mutations {
+            apply(&mut text, m);
+        }
+        assert_parsers_agree(&text);
+    }
+
+    #[test]
+    fn the_fast_parser_never_accepts_more_than_pest_on_mutated_random_files(
+        seed in any::<u64>(),
+        mutations in prop::collection::vec(mutation(), 1..4),
+    ) {
+        let mut text = random_valid_file(seed);
+        for m in &mutations {
+            apply(&mut text, m);
+        }
+        assert_parsers_agree(&text);
+    }
+
+    /// One character deleted or inserted: the edits that turn a valid file into
+    /// an almost valid one (`who"x"`, `after a,`, `2dd`), where a lenient fast
+    /// parser would be caught.
+    #[test]
+    fn the_fast_parser_never_accepts_more_than_pest_after_one_char_edits(
+        seed in any::<u64>(),
+        at in any::<usize>(),
+        insert in prop::option::of(prop::sample::select(
+            vec![" ", "\"", ",", "#", "{", "}", "\n", "a", "0", "d", "\\", "-", "é"],
+        )),
+    ) {
+        let mut text = random_valid_file(seed);
+        let at = floor_boundary(&text, at % (text.len() + 1));
+        match insert {
+            Some(token) => text.insert_str(at, token),
+            None => {
+                if let Some(c) = text[at..].chars().next() {
+                    text.replace_range(at..at + c.len_utf8(), "");
+                }
+            }
+        }
+        assert_parsers_agree(&text);
+    }
+
+    #[test]
+    fn the_fast_parser_never_accepts_more_than_pest_on_flowish_text(text in flowish()) {
+        assert_parsers_agree(&text);
+    }
+}
+
+#[test]
+fn the_fast_parser_reads_every_valid_file_of_the_corpus() {
+    let mut valid = 0;
+    for (name, _, text) in corpus() {
+        if parse_with(FileId(0), text, ParserChoice::Pest).1.is_empty() {
+            assert!(assert_parsers_agree(text), "gave up on {name}");
+            valid += 1;
+        }
+    }
+    assert!(valid >= 10, "only {valid} valid files");
+}
+
+#[test]
+fn the_fast_parser_reads_large_files_in_chunks_as_pest_does() {
+    // Over 512 KiB: parsed in chunks on several threads. With item-like lines
+    // inside block strings a chunk boundary can fall inside a string: then the
+    // fast parser gives up and pest's careful path reads the file.
+    let text = big_valid_file(3 * 1024 * 1024, false);
+    assert!(assert_parsers_agree(&text));
+    let crlf = text.replace('\n', "\r\n");
+    assert!(assert_parsers_agree(&crlf));
+    let tricky = big_valid_file(3 * 1024 * 1024, true);
+    assert_parsers_agree(&tricky);
+    let (tree, errors) = procflow::syntax::parse(FileId(0), &tricky);
+    assert!(errors.is_empty());
+    let (pest, _) = parse_with(FileId(0), &tricky, ParserChoice::Pest);
+    assert_eq!(format!("{tree:?}"), format!("{pest:?}"));
+}
+
+#[test]
+fn the_fast_parser_leaves_errors_to_pest() {
+    // Each is valid for the fast parser's shape of mind but an error for the
+    // language: the fast parser must give up and pest must explain.
+    for text in [
+        "role step",
+        "role a { who \"\\u{D800}\" }",
+        "role a { who \"\\u{1234567}\" }",
+        "role a { who\"x\" }",
+        "role a { externalx }",
+        "tool t { url \"x\n\" }",
+        "process p { step s { optional } step run }",
+        "workflow w implements p { step s { after a, } }",
+        "workflow w implements p { step s { wait 2dd } }",
+        "workflow w implements p { step s { wait 2 d } }",
+        "workflow w implements p { step s { owner step } }",
+        "workflow w \"t\" { }",
+        "role a { who \"\"\"x\"\" }",
+        "role a {",
+        "rolea",
+    ] {
+        assert!(parse_fast(FileId(0), text).is_none(), "accepted: {text}");
+        let (_, errors) = procflow::syntax::parse(FileId(0), text);
+        assert!(!errors.is_empty(), "no error for: {text}");
+    }
+}

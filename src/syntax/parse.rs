@@ -3,7 +3,7 @@
 use pest::Parser;
 use pest_derive::Parser;
 
-use super::{errors, lower};
+use super::{errors, fast, lower};
 use crate::ast::File;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
@@ -18,28 +18,80 @@ const BOM: &str = "\u{feff}";
 /// diagnostic per top-level item that did not.
 #[must_use]
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, ParserChoice::default())
+}
+
+/// Which parser reads a valid file (see [`parse_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParserChoice {
+    /// The hand-written parser (`fast.rs`) first; pest if it gives up.
+    #[default]
+    Fast,
+    /// pest only: the reference the fast parser is tested against.
+    Pest,
+}
+
+/// [`parse`] with a choice of parser for valid files. Syntax errors always come
+/// from pest: when the fast parser gives up, pest parses the text again and
+/// explains what is wrong. Both give the same tree for a valid file.
+#[must_use]
+pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
+    if parser == ParserChoice::Fast {
+        if let Some(tree) = parse_fast(file, text) {
+            return (tree, Vec::new());
+        }
+    }
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    // The fast path: the whole file at once, in parallel chunks when large.
-    if let Some(parsed) = parse_chunks(file, text, start) {
+    // With pest: the whole file at once, in parallel chunks when large.
+    let with_pest = |from: usize, to: usize| -> Option<Parsed> {
+        let mut pairs = FlowParser::parse(Rule::file, &text[from..to]).ok()?;
+        let mut tree = File::default();
+        let mut errors = Vec::new();
+        if let Some(pair) = pairs.next() {
+            lower::lower_items(file, from, pair, &mut tree, &mut errors);
+        }
+        Some((tree, errors))
+    };
+    if let Some(parsed) = in_chunks(text, start, with_pest) {
         return parsed;
     }
     recover(file, text, start, File::default())
 }
 
+/// The fast parser alone (in parallel chunks for a large file): the tree of a
+/// file without syntax errors, or `None` when it gives up (see `fast.rs`).
+/// [`parse`] uses it first; tests compare it with pest.
+#[must_use]
+pub fn parse_fast(file: FileId, text: &str) -> Option<File> {
+    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let fast = |from: usize, to: usize| {
+        fast::parse_valid(file, text, from, to).map(|tree| (tree, Vec::new()))
+    };
+    in_chunks(text, start, fast).map(|(tree, _)| tree)
+}
+
 /// A parsed file or chunk and its syntax errors.
-type Parsed = (File, Vec<Diagnostic>);
+pub type Parsed = (File, Vec<Diagnostic>);
 
 /// Files above this size are split into chunks parsed on several threads.
 const CHUNK_BYTES: usize = 512 * 1024;
 
-/// Parses `text[start..]` as whole files, one per chunk. Chunks end where a
-/// line starts with a top-level keyword; `None` if any chunk fails (also when
-/// a split fell inside a `"""` string, which leaves the string unterminated),
-/// so the caller takes the careful path.
-fn parse_chunks(file: FileId, text: &str, start: usize) -> Option<Parsed> {
+/// Parses `text[start..]` with `parse_one(from, to)` on chunks, each a whole
+/// file, on several threads. Chunks end where a line starts with a top-level
+/// keyword; `None` if any chunk fails (also when a split fell inside a `"""`
+/// string, which leaves the string unterminated), so the caller takes the
+/// careful path.
+fn in_chunks(
+    text: &str,
+    start: usize,
+    parse_one: impl Fn(usize, usize) -> Option<Parsed> + Sync,
+) -> Option<Parsed> {
     // One chunk per thread: measured faster than many small chunks.
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let chunks = (text.len() / CHUNK_BYTES).clamp(1, threads);
+    if chunks == 1 {
+        return parse_one(start, text.len());
+    }
     let mut bounds = vec![start];
     for i in 1..chunks {
         let at = text.len() * i / chunks;
@@ -50,15 +102,6 @@ fn parse_chunks(file: FileId, text: &str, start: usize) -> Option<Parsed> {
         }
     }
     bounds.push(text.len());
-    let parse_one = |from: usize, to: usize| -> Option<Parsed> {
-        let mut pairs = FlowParser::parse(Rule::file, &text[from..to]).ok()?;
-        let mut tree = File::default();
-        let mut errors = Vec::new();
-        if let Some(pair) = pairs.next() {
-            lower::lower_items(file, from, pair, &mut tree, &mut errors);
-        }
-        Some((tree, errors))
-    };
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
     let parts = crate::parallel::map(&ranges, |&(from, to)| parse_one(from, to));
     let mut tree = File::default();
