@@ -6,8 +6,6 @@
 //! declaration is reported and then left out of the model, and references into
 //! something that did not resolve are not checked.
 
-use std::collections::HashMap;
-
 use super::{
     Allow, Model, Order, Process, ProcessId, ProcessStep, Role, RoleId, Step, Tool, ToolId,
     Workflow,
@@ -38,6 +36,15 @@ impl Sym {
     }
 }
 
+/// The shared namespace: each top-level name, what it is and where it is
+/// first declared. foldhash: hashing every name of a large file with the
+/// standard library's DoS-resistant `SipHash` was a visible share of `check`.
+type Names = foldhash::HashMap<String, (Sym, Ident)>;
+
+/// Workflows are resolved on several threads when they hold at least this
+/// many steps in all; below it, starting threads costs more than it saves.
+const PARALLEL_STEPS: usize = 2000;
+
 /// Resolves the files of one compilation (each file after the files it uses;
 /// the root file last) into a model.
 #[must_use]
@@ -46,15 +53,13 @@ pub fn resolve(
     root: FileId,
     import_failed: bool,
 ) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver {
-        model: Model {
-            root: Some(root),
-            import_failed,
-            ..Model::default()
-        },
-        names: HashMap::new(),
-        diags: Vec::new(),
+    let mut model = Model {
+        root: Some(root),
+        import_failed,
+        ..Model::default()
     };
+    let mut names = Names::default();
+    let mut diags = Vec::new();
     let decls: Vec<&Decl> = files
         .iter()
         .flat_map(|(_, f)| f.items.iter())
@@ -68,33 +73,121 @@ pub fn resolve(
     // counts as used.
     let mut kept = Vec::with_capacity(decls.len());
     for decl in decls {
-        let duplicate = !r.declare(decl);
+        let duplicate = !declare(&mut names, &mut diags, decl);
         kept.push((decl, duplicate));
     }
+    // Each declaration is resolved against the namespace and the model so far,
+    // then entered into both: its index in the model becomes its symbol.
     for &(decl, dup) in &kept {
         match decl.kind {
-            DeclKind::Role => r.role(decl, dup),
-            DeclKind::Tool => r.tool(decl, dup),
+            DeclKind::Role => {
+                let (role, out) = Ctx::run(&names, &model, |cx| cx.role(decl, dup));
+                out.append(&mut diags, &mut model);
+                enter(&mut names, decl, dup, Sym::Role(model.roles.len()));
+                model.roles.push(role);
+            }
+            DeclKind::Tool => {
+                let (tool, out) = Ctx::run(&names, &model, |cx| cx.tool(decl, dup));
+                out.append(&mut diags, &mut model);
+                enter(&mut names, decl, dup, Sym::Tool(model.tools.len()));
+                model.tools.push(tool);
+            }
             _ => {}
         }
     }
     for &(decl, dup) in &kept {
         if decl.kind == DeclKind::Process {
-            r.process(decl, dup);
+            let (process, out) = Ctx::run(&names, &model, |cx| cx.process(decl, dup));
+            out.append(&mut diags, &mut model);
+            enter(&mut names, decl, dup, Sym::Process(model.processes.len()));
+            model.processes.push(process);
         }
     }
-    for &(decl, dup) in &kept {
-        if decl.kind == DeclKind::Workflow {
-            r.workflow(decl, dup);
-        }
+    // Workflows only read the namespace and the processes: on a large file
+    // they are resolved in parallel, and entered in order afterwards.
+    let workflows: Vec<(&Decl, bool)> = kept
+        .iter()
+        .copied()
+        .filter(|(d, _)| d.kind == DeclKind::Workflow)
+        .collect();
+    let steps: usize = workflows.iter().map(|(d, _)| d.steps().count()).sum();
+    let resolve_one =
+        |&(decl, dup): &(&Decl, bool)| Ctx::run(&names, &model, |cx| cx.workflow(decl, dup));
+    let resolved = if steps >= PARALLEL_STEPS {
+        crate::parallel::map(&workflows, resolve_one)
+    } else {
+        workflows.iter().map(resolve_one).collect()
+    };
+    for (&(decl, dup), (workflow, out)) in workflows.iter().zip(resolved) {
+        out.append(&mut diags, &mut model);
+        enter(&mut names, decl, dup, Sym::Workflow(model.workflows.len()));
+        model.workflows.push(workflow);
     }
-    (r.model, r.diags)
+    (model, diags)
 }
 
-struct Resolver {
-    model: Model,
-    names: HashMap<String, (Sym, Ident)>,
+/// Enters a declaration into the namespace (not a duplicate: the name stays
+/// with the first declaration).
+fn enter(names: &mut Names, decl: &Decl, duplicate: bool, sym: Sym) {
+    if duplicate {
+        return;
+    }
+    if let Some(entry) = names.get_mut(&decl.name.text) {
+        entry.0 = sym;
+    }
+}
+
+/// Enters a top-level declaration into the namespace; `false` for a duplicate.
+fn declare(names: &mut Names, diags: &mut Vec<Diagnostic>, decl: &Decl) -> bool {
+    let sym = match decl.kind {
+        DeclKind::Role => Sym::Role(0),
+        DeclKind::Tool => Sym::Tool(0),
+        DeclKind::Process => Sym::Process(0),
+        _ => Sym::Workflow(0),
+    };
+    if let Some((first, first_name)) = names.get(&decl.name.text) {
+        let d = Diagnostic::new(
+            Code::DuplicateDefinition,
+            decl.name.span,
+            format!("`{}` is defined twice", decl.name.text),
+            format!("this {} reuses the name", decl.kind.describe()),
+        )
+        .with_label(
+            first_name.span,
+            format!(
+                "`{}` is first defined here as a {}",
+                decl.name.text,
+                first.kind()
+            ),
+        )
+        .with_help("roles, tools, processes and workflows share one namespace: rename one of them");
+        diags.push(d);
+        return false;
+    }
+    names.insert(decl.name.text.clone(), (sym, decl.name.clone()));
+    true
+}
+
+/// Resolves one declaration: reads the namespace and the model, collects what
+/// it reports and the `allow`s it declares.
+struct Ctx<'r> {
+    names: &'r Names,
+    model: &'r Model,
+    out: Out,
+}
+
+/// What resolving one declaration produced besides the declaration itself.
+#[derive(Default)]
+struct Out {
     diags: Vec<Diagnostic>,
+    allows: Vec<Allow>,
+}
+
+impl Out {
+    fn append(mut self, diags: &mut Vec<Diagnostic>, model: &mut Model) {
+        diags.append(&mut self.diags);
+        model.allows.append(&mut self.allows);
+    }
 }
 
 /// The attributes of one block, first occurrence of each.
@@ -144,43 +237,19 @@ impl<'a> Attrs<'a> {
     }
 }
 
-impl Resolver {
-    fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+impl<'r> Ctx<'r> {
+    fn run<T>(names: &'r Names, model: &'r Model, f: impl FnOnce(&mut Ctx<'r>) -> T) -> (T, Out) {
+        let mut cx = Ctx {
+            names,
+            model,
+            out: Out::default(),
+        };
+        let value = f(&mut cx);
+        (value, cx.out)
     }
 
-    /// Enters a top-level declaration into the namespace; `false` for a duplicate.
-    fn declare(&mut self, decl: &Decl) -> bool {
-        let sym = match decl.kind {
-            DeclKind::Role => Sym::Role(0),
-            DeclKind::Tool => Sym::Tool(0),
-            DeclKind::Process => Sym::Process(0),
-            _ => Sym::Workflow(0),
-        };
-        if let Some((first, first_name)) = self.names.get(&decl.name.text) {
-            let d = Diagnostic::new(
-                Code::DuplicateDefinition,
-                decl.name.span,
-                format!("`{}` is defined twice", decl.name.text),
-                format!("this {} reuses the name", decl.kind.describe()),
-            )
-            .with_label(
-                first_name.span,
-                format!(
-                    "`{}` is first defined here as a {}",
-                    decl.name.text,
-                    first.kind()
-                ),
-            )
-            .with_help(
-                "roles, tools, processes and workflows share one namespace: rename one of them",
-            );
-            self.push(d);
-            return false;
-        }
-        self.names
-            .insert(decl.name.text.clone(), (sym, decl.name.clone()));
-        true
+    fn push(&mut self, d: Diagnostic) {
+        self.out.diags.push(d);
     }
 
     /// Checks a block's attributes: duplicates, empty strings, zero durations,
@@ -267,7 +336,7 @@ impl Resolver {
         for ident in codes {
             match crate::check::codes::Code::from_name(&ident.text) {
                 Some(code) if matches!(code.info().kind, Kind::Lint(_)) => {
-                    self.model.allows.push(Allow {
+                    self.out.allows.push(Allow {
                         scope: decl.span,
                         code,
                     });
@@ -367,9 +436,9 @@ impl Resolver {
         format!("`{attr}` takes a {want}: {}", list(&names))
     }
 
-    fn role(&mut self, decl: &Decl, duplicate: bool) {
+    fn role(&mut self, decl: &Decl, duplicate: bool) -> Role {
         let a = self.attrs(decl);
-        let role = Role {
+        Role {
             name: decl.name.clone(),
             duplicate,
             span: decl.span,
@@ -377,39 +446,25 @@ impl Resolver {
             who: a.string(AttrKind::Who),
             description: a.string(AttrKind::Description),
             external: a.flag(AttrKind::External),
-        };
-        if !duplicate {
-            self.set(&decl.name.text, Sym::Role(self.model.roles.len()));
         }
-        self.model.roles.push(role);
     }
 
-    fn tool(&mut self, decl: &Decl, duplicate: bool) {
+    fn tool(&mut self, decl: &Decl, duplicate: bool) -> Tool {
         let a = self.attrs(decl);
-        let tool = Tool {
+        Tool {
             name: decl.name.clone(),
             duplicate,
             span: decl.span,
             title: decl.title.clone(),
             url: a.string(AttrKind::Url),
             description: a.string(AttrKind::Description),
-        };
-        if !duplicate {
-            self.set(&decl.name.text, Sym::Tool(self.model.tools.len()));
-        }
-        self.model.tools.push(tool);
-    }
-
-    fn set(&mut self, name: &str, sym: Sym) {
-        if let Some(entry) = self.names.get_mut(name) {
-            entry.0 = sym;
         }
     }
 
     /// Step declarations of a block; duplicate names are reported (and kept, so
     /// what they use counts; references by name go to the first).
     fn unique_steps<'a>(&mut self, decl: &'a Decl) -> Vec<&'a Decl> {
-        let mut seen: HashMap<&str, &Ident> = HashMap::new();
+        let mut seen: foldhash::HashMap<&str, &Ident> = foldhash::HashMap::default();
         let mut steps = Vec::new();
         for step in decl.steps() {
             if let Some(first) = seen.get(step.name.text.as_str()) {
@@ -437,7 +492,7 @@ impl Resolver {
         steps
     }
 
-    fn process(&mut self, decl: &Decl, duplicate: bool) {
+    fn process(&mut self, decl: &Decl, duplicate: bool) -> Process {
         let a = self.attrs(decl);
         let owner = a
             .ident(AttrKind::Owner)
@@ -457,7 +512,7 @@ impl Resolver {
                 }
             })
             .collect();
-        let process = Process {
+        Process {
             name: decl.name.clone(),
             duplicate,
             span: decl.span,
@@ -466,14 +521,10 @@ impl Resolver {
             owner,
             description: a.string(AttrKind::Description),
             steps,
-        };
-        if !duplicate {
-            self.set(&decl.name.text, Sym::Process(self.model.processes.len()));
         }
-        self.model.processes.push(process);
     }
 
-    fn workflow(&mut self, decl: &Decl, duplicate: bool) {
+    fn workflow(&mut self, decl: &Decl, duplicate: bool) -> Workflow {
         let a = self.attrs(decl);
         let process = decl
             .implements
@@ -485,7 +536,10 @@ impl Resolver {
             .and_then(|o| self.lookup(o, "role", "owner"))
             .map(RoleId);
         let step_decls = self.unique_steps(decl);
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(step_decls.len());
+        let mut index: foldhash::HashMap<&str, usize> = foldhash::HashMap::with_capacity_and_hasher(
+            step_decls.len(),
+            foldhash::fast::RandomState::default(),
+        );
         for (i, s) in step_decls.iter().enumerate() {
             index.entry(s.name.text.as_str()).or_insert(i);
         }
@@ -592,7 +646,7 @@ impl Resolver {
         }
         let afters: Vec<&[usize]> = steps.iter().map(|s| s.after.as_slice()).collect();
         let order = Order::compute(&afters);
-        let workflow = Workflow {
+        Workflow {
             name: decl.name.clone(),
             duplicate,
             span: decl.span,
@@ -604,11 +658,7 @@ impl Resolver {
             description: a.string(AttrKind::Description),
             steps,
             order,
-        };
-        if !duplicate {
-            self.set(&decl.name.text, Sym::Workflow(self.model.workflows.len()));
         }
-        self.model.workflows.push(workflow);
     }
 
     /// Resolves a step's `implements` name among the steps of process `p`.
@@ -659,7 +709,7 @@ impl Resolver {
     /// Resolves an `after` name among the steps of the same workflow.
     fn workflow_step(
         &mut self,
-        index: &HashMap<&str, usize>,
+        index: &foldhash::HashMap<&str, usize>,
         id: &Ident,
         workflow: &Decl,
         process: Option<ProcessId>,
