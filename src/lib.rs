@@ -74,6 +74,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were checked (not counting those only `use`d).
     pub files: usize,
+    /// The resolved model of each file checked, in the order checked: what it
+    /// declares, with every name resolved (also when it has errors).
+    pub models: Vec<model::Model>,
 }
 
 impl Report {
@@ -107,6 +110,7 @@ pub fn check_source(name: &str, text: &str) -> Report {
         workspace,
         diagnostics: compilation.diagnostics,
         files: 1,
+        models: vec![compilation.model],
     }
 }
 
@@ -181,13 +185,18 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         }
     }
     let mut diagnostics = Vec::new();
+    let mut models = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (root, dir) in &roots {
         if !seen.insert(*root) {
             continue;
         }
         let levels = levels_for(dir.as_deref(), options, &mut configs)?;
-        diagnostics.extend(workspace.compile(*root, &levels).diagnostics);
+        // The model is kept, not dropped here: freeing a large model is a
+        // visible share of a check, and the CLI exits without freeing.
+        let compilation = workspace.compile(*root, &levels);
+        diagnostics.extend(compilation.diagnostics);
+        models.push(compilation.model);
     }
     workspace::sort_diagnostics(&workspace.sources, &mut diagnostics);
     let flow_files = seen
@@ -198,6 +207,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         workspace,
         diagnostics,
         files: flow_files + markdown_files,
+        models,
     })
 }
 

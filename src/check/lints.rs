@@ -51,8 +51,14 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 fn uncovered_step(model: &Model, w: &Workflow, out: &mut Vec<Diagnostic>) {
     let Some(p) = w.process else { return };
     let process = &model.processes[p.0];
+    // One pass over the workflow (not one per process step: that is
+    // quadratic in the size of the workflow).
+    let mut covered = vec![false; process.steps.len()];
+    for &k in w.steps.iter().flat_map(|s| &s.implements) {
+        covered[k] = true;
+    }
     for (k, ps) in process.steps.iter().enumerate() {
-        if ps.optional || w.steps.iter().any(|s| s.implements.contains(&k)) {
+        if ps.optional || covered[k] {
             continue;
         }
         out.push(
@@ -283,14 +289,12 @@ fn out_of_order(model: &Model, w: &Workflow, out: &mut Vec<Diagnostic>) {
 }
 
 fn unimplemented_process(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut implemented = vec![false; model.processes.len()];
+    for p in model.workflows.iter().filter_map(|w| w.process) {
+        implemented[p.0] = true;
+    }
     for (k, p) in model.processes.iter().enumerate() {
-        if p.duplicate
-            || !model.in_root(p.name.span)
-            || model
-                .workflows
-                .iter()
-                .any(|w| w.process.is_some_and(|wp| wp.0 == k))
-        {
+        if p.duplicate || !model.in_root(p.name.span) || implemented[k] {
             continue;
         }
         out.push(

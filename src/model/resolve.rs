@@ -41,6 +41,9 @@ impl Sym {
 /// standard library's DoS-resistant `SipHash` was a visible share of `check`.
 type Names = foldhash::HashMap<String, (Sym, Ident)>;
 
+/// Steps of one block by name.
+type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
+
 /// Workflows are resolved on several threads when they hold at least this
 /// many steps in all; below it, starting threads costs more than it saves.
 const PARALLEL_STEPS: usize = 2000;
@@ -543,6 +546,13 @@ impl<'r> Ctx<'r> {
         for (i, s) in step_decls.iter().enumerate() {
             index.entry(s.name.text.as_str()).or_insert(i);
         }
+        // The steps of the process, by name (the first of a duplicate name).
+        let mut process_steps = StepIndex::default();
+        if let Some(p) = process {
+            for (k, s) in self.model.processes[p.0].steps.iter().enumerate() {
+                process_steps.entry(s.name.text.as_str()).or_insert(k);
+            }
+        }
         let produced: Vec<&str> = {
             let mut p: Vec<&str> = Vec::new();
             for s in &step_decls {
@@ -564,7 +574,7 @@ impl<'r> Ctx<'r> {
                     let ids = sa.idents(AttrKind::Implements);
                     let mut found = Vec::with_capacity(ids.len());
                     for id in ids {
-                        if let Some(k) = self.process_step(p, id, decl) {
+                        if let Some(k) = self.process_step(p, &process_steps, id, decl) {
                             if !found.contains(&k) {
                                 found.push(k);
                             }
@@ -662,11 +672,17 @@ impl<'r> Ctx<'r> {
     }
 
     /// Resolves a step's `implements` name among the steps of process `p`.
-    fn process_step(&mut self, p: ProcessId, id: &Ident, workflow: &Decl) -> Option<usize> {
-        let process = &self.model.processes[p.0];
-        if let Some(k) = process.steps.iter().position(|s| s.name.text == id.text) {
+    fn process_step(
+        &mut self,
+        p: ProcessId,
+        steps: &StepIndex<'_>,
+        id: &Ident,
+        workflow: &Decl,
+    ) -> Option<usize> {
+        if let Some(&k) = steps.get(id.text.as_str()) {
             return Some(k);
         }
+        let process = &self.model.processes[p.0];
         let names: Vec<&str> = process.steps.iter().map(|s| s.name.text.as_str()).collect();
         let help = did_you_mean(&id.text, names.iter().copied()).map_or_else(
             || {
@@ -709,7 +725,7 @@ impl<'r> Ctx<'r> {
     /// Resolves an `after` name among the steps of the same workflow.
     fn workflow_step(
         &mut self,
-        index: &foldhash::HashMap<&str, usize>,
+        index: &StepIndex<'_>,
         id: &Ident,
         workflow: &Decl,
         process: Option<ProcessId>,

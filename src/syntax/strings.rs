@@ -114,8 +114,14 @@ pub(super) fn cook_line(raw: &str) -> Result<String, (usize, usize)> {
 /// lines is removed, trailing whitespace before the closing quotes is dropped,
 /// and `\r\n` becomes `\n`. Escapes are not processed in block strings.
 pub(super) fn cook_block(raw: &str) -> String {
-    let raw = raw.replace("\r\n", "\n");
-    let body = raw.strip_prefix('\n').unwrap_or(&raw);
+    let crlf;
+    let raw = if raw.contains('\r') {
+        crlf = raw.replace("\r\n", "\n");
+        crlf.as_str()
+    } else {
+        raw
+    };
+    let body = raw.strip_prefix('\n').unwrap_or(raw);
     let body = body.trim_end();
     let indent = body
         .lines()
