@@ -94,7 +94,7 @@ impl Decl {
     /// The nested step declarations, in source order.
     pub fn steps(&self) -> impl Iterator<Item = &Decl> {
         self.entries().filter_map(|e| match e {
-            Entry::Step(d) => Some(d),
+            Entry::Step(d) => Some(&**d),
             Entry::Attr(_) => None,
         })
     }
@@ -120,8 +120,9 @@ pub struct Body {
 pub enum Entry {
     /// An attribute such as `owner ops`.
     Attr(Attr),
-    /// A nested `step`.
-    Step(Decl),
+    /// A nested `step`. Boxed: a declaration is over twice the size of an
+    /// attribute, and blocks hold mostly attributes.
+    Step(Box<Decl>),
 }
 
 /// An attribute keyword.

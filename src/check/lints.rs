@@ -1,8 +1,6 @@
 //! The lints of the second table in the language reference. Each is reported
 //! only about declarations in the root file (the file being checked).
 
-use std::collections::HashMap;
-
 use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Workflow};
@@ -134,7 +132,7 @@ fn owner_overload(model: &Model, w: &Workflow, out: &mut Vec<Diagnostic>) {
         return;
     }
     let manual: Vec<_> = w.steps.iter().filter(|s| !s.automated).collect();
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    let mut counts: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     for s in &manual {
         if let Some(o) = s.owner {
             *counts.entry(o.0).or_default() += 1;
@@ -167,7 +165,7 @@ fn owner_overload(model: &Model, w: &Workflow, out: &mut Vec<Diagnostic>) {
 /// Artifacts available to each step from its ancestors, as bit sets over the
 /// workflow's needed artifacts, filled in executable order.
 fn unproduced_input(w: &Workflow, out: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut ids: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
     for s in &w.steps {
         for n in &s.needs {
             let next = ids.len();

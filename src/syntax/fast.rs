@@ -305,7 +305,7 @@ impl<'t> Parser<'t> {
                     DeclKind::Workflow => DeclKind::WorkflowStep,
                     _ => return None,
                 };
-                entries.push(Entry::Step(self.decl(start, kind)?));
+                entries.push(Entry::Step(Box::new(self.decl(start, kind)?)));
                 continue;
             }
             let kind = attr_kind(parent, word)?;

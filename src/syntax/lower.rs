@@ -184,8 +184,12 @@ impl Lower<'_> {
     /// One attribute (`*_attr`) or nested step of a block.
     fn entry(&mut self, pair: Pair<'_, Rule>, parent: DeclKind) -> Entry {
         let kind = match pair.as_rule() {
-            Rule::pstep_decl => return Entry::Step(self.decl(pair, DeclKind::ProcessStep)),
-            Rule::wstep_decl => return Entry::Step(self.decl(pair, DeclKind::WorkflowStep)),
+            Rule::pstep_decl => {
+                return Entry::Step(Box::new(self.decl(pair, DeclKind::ProcessStep)));
+            }
+            Rule::wstep_decl => {
+                return Entry::Step(Box::new(self.decl(pair, DeclKind::WorkflowStep)));
+            }
             Rule::who_attr => AttrKind::Who,
             Rule::url_attr => AttrKind::Url,
             Rule::description_attr => AttrKind::Description,
