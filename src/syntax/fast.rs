@@ -26,43 +26,51 @@ use crate::source::{FileId, Span};
 /// Parses `text[from..to]` as a whole file (spans are offsets in `text`), or
 /// `None` if it is not exactly what the grammar accepts without error.
 pub(super) fn parse_valid(file: FileId, text: &str, from: usize, to: usize) -> Option<File> {
+    let mut tree = File {
+        // About one item per 500 bytes in real files: a guess that spares
+        // most of the vector's regrowth.
+        items: Vec::with_capacity((to - from) / 512),
+        comments: Vec::new(),
+    };
+    (parse_items(file, text, from, to, &mut tree) == to).then_some(tree)
+}
+
+/// Parses the items of `text[from..to]` into `tree` for as long as they are
+/// valid, each followed by the start of another item or the end (the grammar's
+/// `item_then_next`, which recovery parses with). Returns where it stopped: `to`,
+/// or the start of the first item it could not read, with the blanks and
+/// comments before that item read.
+pub(super) fn parse_items(
+    file: FileId,
+    text: &str,
+    from: usize,
+    to: usize,
+    tree: &mut File,
+) -> usize {
     let mut p = Parser {
         text: &text[..to],
         bytes: &text.as_bytes()[..to],
         pos: from,
         file,
-        comments: Vec::new(),
+        comments: std::mem::take(&mut tree.comments),
     };
-    // About one item per 300 bytes in real files: a guess that spares most
-    // of the vector's regrowth.
-    let mut items = Vec::with_capacity((to - from) / 512);
-    loop {
-        p.trivia();
-        if p.pos >= p.bytes.len() {
-            break;
-        }
+    p.trivia();
+    while p.pos < p.bytes.len() {
         let start = p.pos;
-        let item = match p.word()? {
-            "use" => {
-                p.trivia();
-                let path = p.string()?;
-                Item::Use(Use {
-                    span: p.span(start, path.span.end as usize),
-                    path,
-                })
-            }
-            "role" => Item::Decl(p.decl(start, DeclKind::Role)?),
-            "tool" => Item::Decl(p.decl(start, DeclKind::Tool)?),
-            "process" => Item::Decl(p.decl(start, DeclKind::Process)?),
-            "workflow" => Item::Decl(p.decl(start, DeclKind::Workflow)?),
-            _ => return None,
+        let comments = p.comments.len();
+        let item = p.item().filter(|_| {
+            p.trivia();
+            p.pos >= p.bytes.len() || p.at_top_keyword()
+        });
+        let Some(item) = item else {
+            p.pos = start;
+            p.comments.truncate(comments);
+            break;
         };
-        items.push(item);
+        tree.items.push(item);
     }
-    Some(File {
-        items,
-        comments: p.comments,
-    })
+    tree.comments = p.comments;
+    p.pos
 }
 
 struct Parser<'t> {
@@ -84,6 +92,37 @@ impl<'t> Parser<'t> {
 
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
+    }
+
+    /// One top-level item.
+    fn item(&mut self) -> Option<Item> {
+        let start = self.pos;
+        Some(match self.word()? {
+            "use" => {
+                self.trivia();
+                let path = self.string()?;
+                Item::Use(Use {
+                    span: self.span(start, path.span.end as usize),
+                    path,
+                })
+            }
+            "role" => Item::Decl(self.decl(start, DeclKind::Role)?),
+            "tool" => Item::Decl(self.decl(start, DeclKind::Tool)?),
+            "process" => Item::Decl(self.decl(start, DeclKind::Process)?),
+            "workflow" => Item::Decl(self.decl(start, DeclKind::Workflow)?),
+            _ => return None,
+        })
+    }
+
+    /// Whether a top-level keyword starts here (the grammar's `top_keyword`).
+    fn at_top_keyword(&mut self) -> bool {
+        let start = self.pos;
+        let top = matches!(
+            self.word(),
+            Some("use" | "role" | "tool" | "process" | "workflow")
+        );
+        self.pos = start;
+        top
     }
 
     /// Blanks and comments (the grammar's implicit `WHITESPACE | COMMENT`),

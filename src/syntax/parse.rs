@@ -36,12 +36,15 @@ pub enum ParserChoice {
 /// explains what is wrong. Both give the same tree for a valid file.
 #[must_use]
 pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
+    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
     if parser == ParserChoice::Fast {
         if let Some(tree) = parse_fast(file, text) {
             return (tree, Vec::new());
         }
+        // Item by item: the fast parser reads the items it can, pest the
+        // others (and explains their errors).
+        return recover(file, text, start, ParserChoice::Fast);
     }
-    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
     // With pest: the whole file at once, in parallel chunks when large.
     let with_pest = |from: usize, to: usize| -> Option<Parsed> {
         let mut pairs = FlowParser::parse(Rule::file, &text[from..to]).ok()?;
@@ -55,7 +58,7 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
     if let Some(parsed) = in_chunks(text, start, with_pest) {
         return parsed;
     }
-    recover(file, text, start, File::default())
+    recover(file, text, start, ParserChoice::Pest)
 }
 
 /// The fast parser alone (in parallel chunks for a large file): the tree of a
@@ -118,10 +121,24 @@ fn in_chunks(
 /// Parses item by item. After a broken item, parsing resumes at the next line
 /// whose first column starts a top-level keyword, so one error does not hide
 /// the errors of the items after it.
-fn recover(file: FileId, text: &str, mut pos: usize, mut tree: File) -> (File, Vec<Diagnostic>) {
+///
+/// With [`ParserChoice::Fast`], the fast parser reads every run of valid items
+/// (each followed by the start of another item, as `item_then_next` wants) and
+/// pest only the items it gives up on: the same result, since wherever the fast
+/// parser reads an item pest reads it the same way.
+fn recover(
+    file: FileId,
+    text: &str,
+    mut pos: usize,
+    parser: ParserChoice,
+) -> (File, Vec<Diagnostic>) {
+    let mut tree = File::default();
     let mut errors = Vec::new();
     loop {
         pos = lower::skip_trivia(file, text, pos, &mut tree.comments);
+        if parser == ParserChoice::Fast {
+            pos = fast::parse_items(file, text, pos, text.len(), &mut tree);
+        }
         if pos >= text.len() {
             break;
         }
