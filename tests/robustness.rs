@@ -791,6 +791,31 @@ fn a_large_file_with_reference_errors_reports_each_once_in_order() {
 }
 
 #[test]
+fn a_large_file_with_lint_warnings_reports_each_once_in_order() {
+    // Over 2,000 steps: the lints of workflows run on several threads.
+    let text = big_valid_file(1536 * 1024, false);
+    let mut broken = String::new();
+    let mut expected = 0;
+    for (n, item) in text.split_inclusive("\nworkflow ").enumerate() {
+        if n % 40 == 1 {
+            broken.push_str(&item.replacen("    within 2d\n", "", 1));
+            expected += 1;
+        } else {
+            broken.push_str(item);
+        }
+    }
+    assert!(expected >= 20);
+    let (ws, diags) = compile_text(&broken);
+    assert_spans_valid(&ws, &diags);
+    assert_eq!(diags.len(), expected, "{:#?}", &diags[..diags.len().min(3)]);
+    assert!(diags.iter().all(|d| d.code == Code::HandoffWithoutDeadline));
+    assert!(diags.windows(2).all(|w| w[0].span.start < w[1].span.start));
+    for _ in 0..3 {
+        assert_eq!(compile_text(&broken).1, diags);
+    }
+}
+
+#[test]
 fn ten_thousand_syntax_errors_are_all_reported() {
     let mut text = String::new();
     for i in 0..10_000 {

@@ -6,20 +6,33 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Workflow};
 use crate::suggest::list;
 
+/// The lints of workflows run on several threads when the root file's
+/// workflows hold at least this many steps in all.
+const PARALLEL_STEPS: usize = 2000;
+
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for w in model
+    let workflows: Vec<&Workflow> = model
         .workflows
         .iter()
         .filter(|w| model.in_root(w.name.span))
-    {
-        uncovered_step(model, w, out);
-        off_process_step(w, out);
-        handoff_without_deadline(model, w, out);
-        owner_overload(model, w, out);
+        .collect();
+    let lint = |w: &&Workflow| {
+        let mut out = Vec::new();
+        uncovered_step(model, w, &mut out);
+        off_process_step(w, &mut out);
+        handoff_without_deadline(model, w, &mut out);
+        owner_overload(model, w, &mut out);
         if !w.order.is_cyclic() {
-            unproduced_input(w, out);
-            out_of_order(model, w, out);
+            unproduced_input(w, &mut out);
+            out_of_order(model, w, &mut out);
         }
+        out
+    };
+    let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
+    if steps >= PARALLEL_STEPS {
+        out.extend(crate::parallel::map(&workflows, lint).into_iter().flatten());
+    } else {
+        out.extend(workflows.iter().flat_map(lint));
     }
     for p in model
         .processes
