@@ -728,6 +728,12 @@ fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
     };
     let mut staged = Vec::with_capacity(files.len());
     for (path, text) in files {
+        // A file that already holds the text is left as it is, like `fmt`
+        // does: replacing it would change nothing but cost a new inode, and
+        // rebuilding hundreds of outputs mostly rewrites identical ones.
+        if holds(path, text) {
+            continue;
+        }
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -749,6 +755,12 @@ fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
         })?;
     }
     Ok(())
+}
+
+/// Whether `path` is a regular file (not a link) whose bytes are `text`.
+fn holds(path: &std::path::Path, text: &str) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == text.len() as u64)
+        && std::fs::read(path).is_ok_and(|bytes| bytes == text.as_bytes())
 }
 
 #[cfg(test)]

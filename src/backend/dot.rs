@@ -16,377 +16,533 @@
 //! cannot hold into spaces. Node and cluster ids
 //! are quoted strings made of names, which are ASCII identifiers.
 
-use std::fmt::Write as _;
-
-use super::{duration_words, root_processes, root_workflows, step_title};
-use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId, display_title};
+use super::{push_duration_words, root_processes, root_workflows, sequence, title};
+use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId};
 
 /// Column at which long titles, outcomes, triggers and conditions are wrapped.
 const WRAP: usize = 32;
 
+/// The start of every graph: its default attributes.
+const HEADER: &str = concat!(
+    "digraph procflow {\n",
+    "  graph [fontname=\"Helvetica\", fontsize=12, newrank=true, rankdir=TB, nodesep=0.3, ranksep=0.35, labeljust=l, labelloc=t];\n",
+    "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#555555\"];\n",
+    "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];\n",
+);
+
 /// The DOT graph of the root file (its processes, with the processes its
 /// workflows implement, and its workflows), or, with `only`, of one workflow
 /// and its process.
+///
+/// The clusters and edges of each process and workflow are rendered on all
+/// cores and joined in order.
 #[must_use]
 pub fn render(model: &Model, only: Option<WorkflowId>) -> String {
     let (processes, workflows): (Vec<ProcessId>, Vec<WorkflowId>) = match only {
         Some(w) => (model.workflows[w.0].process.into_iter().collect(), vec![w]),
         None => (root_processes(model), root_workflows(model)),
     };
-    let mut out = String::new();
-    out.push_str("digraph procflow {\n");
-    out.push_str(
-        "  graph [fontname=\"Helvetica\", fontsize=12, newrank=true, rankdir=TB, nodesep=0.3, ranksep=0.35, labeljust=l, labelloc=t];\n",
-    );
-    out.push_str(
-        "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#555555\"];\n",
-    );
-    out.push_str("  edge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];\n");
-    for &p in &processes {
-        process_cluster(&mut out, model, p);
-    }
-    for &w in &workflows {
-        workflow_cluster(&mut out, model, w);
-    }
-    for &w in &workflows {
-        order_edges(&mut out, model, w);
-    }
-    for &w in &workflows {
-        implements_edges(&mut out, model, w, &processes);
+    let roles = Roles::new(model);
+    let items: Vec<Item> = processes
+        .iter()
+        .map(|&p| Item::Process(p))
+        .chain(workflows.iter().map(|&w| Item::Workflow(w)))
+        .collect();
+    // For a process: its cluster. For a workflow: its cluster, its order edges
+    // and its `implements` edges.
+    let parts: Vec<[String; 3]> = crate::parallel::map(&items, |item| match *item {
+        Item::Process(p) => {
+            let mut cluster = String::new();
+            process_cluster(&mut cluster, model, &roles, p);
+            [cluster, String::new(), String::new()]
+        }
+        Item::Workflow(w) => {
+            let mut cluster = String::new();
+            workflow_cluster(&mut cluster, model, &roles, w);
+            let mut order = String::new();
+            order_edges(&mut order, model, w);
+            let mut implements = String::new();
+            implements_edges(&mut implements, model, w, &processes);
+            [cluster, order, implements]
+        }
+    });
+    let len = HEADER.len() + 2 + parts.iter().flatten().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(HEADER);
+    for k in 0..3 {
+        for part in &parts {
+            out.push_str(&part[k]);
+        }
     }
     out.push_str("}\n");
     out
 }
 
-/// A DOT quoted string (ids): backslashes and quotes escaped.
-fn quote(id: &str) -> String {
-    let mut s = String::with_capacity(id.len() + 2);
-    s.push('"');
+/// A unit of the drawing rendered on its own.
+enum Item {
+    Process(ProcessId),
+    Workflow(WorkflowId),
+}
+
+/// Each role's title, escaped and wrapped ([`push_text`]), computed once.
+struct Roles(Vec<String>);
+
+impl Roles {
+    fn new(model: &Model) -> Self {
+        Self(
+            model
+                .roles
+                .iter()
+                .map(|r| {
+                    let mut s = String::new();
+                    push_text(&mut s, &title(&r.name, r.title.as_ref()));
+                    s
+                })
+                .collect(),
+        )
+    }
+
+    fn text(&self, role: RoleId) -> &str {
+        &self.0[role.0]
+    }
+}
+
+/// Whether a byte stands for itself in a DOT quoted string.
+const fn plain_in_quotes(b: u8) -> bool {
+    !matches!(b, b'"' | b'\\' | b'\n' | b'\r')
+}
+
+/// Appends the inside of a DOT quoted string (ids): backslashes and quotes
+/// escaped, line breaks as spaces.
+fn push_quoted(out: &mut String, id: &str) {
+    if id.bytes().all(plain_in_quotes) {
+        out.push_str(id);
+        return;
+    }
     for c in id.chars() {
         match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' | '\r' => s.push(' '),
-            c => s.push(c),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
         }
     }
-    s.push('"');
+}
+
+/// Appends a DOT quoted string made of `parts` joined.
+fn push_id(out: &mut String, parts: &[&str]) {
+    out.push('"');
+    for part in parts {
+        push_quoted(out, part);
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+fn quote(id: &str) -> String {
+    let mut s = String::new();
+    push_id(&mut s, &[id]);
     s
 }
 
-/// User text for an HTML-like label: special characters as character
+/// Which ASCII bytes [`push_html`] copies as they are.
+const HTML_PLAIN: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b: u8 = 0x20;
+    while b < 0x7f {
+        table[b as usize] = !matches!(
+            b,
+            b'&' | b'<' | b'>' | b'"' | b'\'' | b'\\' | b'{' | b'}' | b'|' | b'[' | b']'
+        );
+        b += 1;
+    }
+    table
+};
+
+/// Appends user text for an HTML-like label: special characters as character
 /// references, line breaks as `<br/>`, characters XML cannot hold (control
 /// characters, U+FFFE, U+FFFF) as spaces.
-fn html(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
+fn push_html(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b < 0x80 && HTML_PLAIN[b as usize]) {
+        out.push_str(text);
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             // Graphviz expands `\G`, `\N`, … in HTML-like labels too, and
             // shows `\\` as one backslash.
-            '\\' => s.push_str("&#92;&#92;"),
-            '{' => s.push_str("&#123;"),
-            '}' => s.push_str("&#125;"),
-            '|' => s.push_str("&#124;"),
-            '[' => s.push_str("&#91;"),
-            ']' => s.push_str("&#93;"),
+            '\\' => out.push_str("&#92;&#92;"),
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '|' => out.push_str("&#124;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
             '\r' => {
                 if chars.peek() != Some(&'\n') {
-                    s.push_str("<br/>");
+                    out.push_str("<br/>");
                 }
             }
-            '\n' => s.push_str("<br/>"),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => s.push(' '),
-            c => s.push(c),
+            '\n' => out.push_str("<br/>"),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push(' '),
+            c => out.push(c),
         }
     }
+}
+
+#[cfg(test)]
+fn html(text: &str) -> String {
+    let mut s = String::new();
+    push_html(&mut s, text);
     s
 }
 
+/// A piece of wrapped text.
+enum Piece<'a> {
+    /// A word (no space, tab or line break in it).
+    Word(&'a str),
+    /// The space between two words on a line.
+    Space,
+    /// A line break (written by the user or made by wrapping).
+    Break,
+}
+
 /// Wraps text at spaces so that lines stay near [`WRAP`] characters (a word
-/// longer than that keeps its own line); line breaks written by the user are
-/// kept. Runs of spaces and tabs become one space.
-fn wrap(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+/// longer than that keeps its own line); line breaks written by the user
+/// (`\n`, `\r\n`, `\r`) are kept. Runs of spaces and tabs become one space.
+/// The result goes to `emit` piece by piece.
+fn wrap_pieces<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
+    let mut rest = text;
+    let mut first = true;
+    loop {
+        let (line, next) = match rest.find(['\r', '\n']) {
+            Some(i) => {
+                let bytes = rest.as_bytes();
+                let skip = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                (&rest[..i], Some(&rest[i + skip..]))
+            }
+            None => (rest, None),
+        };
+        if !first {
+            emit(Piece::Break);
         }
+        first = false;
         let mut width = 0;
         for word in line.split([' ', '\t']).filter(|w| !w.is_empty()) {
-            let len = word.chars().count();
+            let len = if word.is_ascii() {
+                word.len()
+            } else {
+                word.chars().count()
+            };
             if width > 0 && width + 1 + len > WRAP {
-                out.push('\n');
+                emit(Piece::Break);
                 width = 0;
             } else if width > 0 {
-                out.push(' ');
+                emit(Piece::Space);
                 width += 1;
             }
-            out.push_str(word);
+            emit(Piece::Word(word));
             width += len;
         }
-    }
-    out
-}
-
-/// Wrapped, escaped text.
-fn text(s: &str) -> String {
-    html(&wrap(s))
-}
-
-/// Escaped text with each line in bold (Graphviz does not allow a `<br/>`
-/// inside `<b>`).
-fn bold(s: &str) -> String {
-    wrap(s)
-        .split('\n')
-        .map(|line| format!("<b>{}</b>", html(line)))
-        .collect::<Vec<_>>()
-        .join("<br/>")
-}
-
-fn process_node(p: &str, step: &str) -> String {
-    quote(&format!("p:{p}:{step}"))
-}
-
-fn step_node(w: &str, step: &str) -> String {
-    quote(&format!("w:{w}:{step}"))
-}
-
-fn start_node(w: &str) -> String {
-    quote(&format!("start:{w}"))
-}
-
-/// The steps of a workflow in executable order (source order if the order is
-/// not known, which only happens for models with errors).
-fn sequence(workflow: &Workflow) -> Vec<usize> {
-    if workflow.order.sequence.len() == workflow.steps.len() {
-        workflow.order.sequence.clone()
-    } else {
-        (0..workflow.steps.len()).collect()
+        match next {
+            Some(next) => rest = next,
+            None => break,
+        }
     }
 }
 
-fn role_title(model: &Model, role: RoleId) -> String {
-    let r = &model.roles[role.0];
-    display_title(&r.name, r.title.as_ref())
+#[cfg(test)]
+fn wrap(text: &str) -> String {
+    let mut s = String::new();
+    wrap_pieces(text, |piece| match piece {
+        Piece::Word(w) => s.push_str(w),
+        Piece::Space => s.push(' '),
+        Piece::Break => s.push('\n'),
+    });
+    s
 }
 
-fn process_cluster(out: &mut String, model: &Model, p: ProcessId) {
+/// Appends wrapped, escaped text.
+fn push_text(out: &mut String, text: &str) {
+    wrap_pieces(text, |piece| match piece {
+        Piece::Word(w) => push_html(out, w),
+        Piece::Space => out.push(' '),
+        Piece::Break => out.push_str("<br/>"),
+    });
+}
+
+/// Appends escaped text with each line in bold (Graphviz does not allow a
+/// `<br/>` inside `<b>`).
+fn push_bold(out: &mut String, text: &str) {
+    out.push_str("<b>");
+    wrap_pieces(text, |piece| match piece {
+        Piece::Word(w) => push_html(out, w),
+        Piece::Space => out.push(' '),
+        Piece::Break => out.push_str("</b><br/><b>"),
+    });
+    out.push_str("</b>");
+}
+
+fn push_process_node(out: &mut String, p: &str, step: &str) {
+    push_id(out, &["p:", p, ":", step]);
+}
+
+fn push_step_node(out: &mut String, w: &str, step: &str) {
+    push_id(out, &["w:", w, ":", step]);
+}
+
+fn push_start_node(out: &mut String, w: &str) {
+    push_id(out, &["start:", w]);
+}
+
+fn process_cluster(out: &mut String, model: &Model, roles: &Roles, p: ProcessId) {
     let process = &model.processes[p.0];
     let name = &process.name.text;
-    let _ = writeln!(out, "  subgraph {} {{", quote(&format!("cluster_p:{name}")));
-    let mut label = format!(
-        "Process: {}",
-        display_title(&process.name, process.title.as_ref())
+    out.push_str("  subgraph ");
+    push_id(out, &["cluster_p:", name]);
+    out.push_str(" {\n    label=<");
+    push_bold(
+        out,
+        &format!("Process: {}", title(&process.name, process.title.as_ref())),
     );
-    label = bold(&label);
     if let Some(outcome) = &process.outcome {
-        let _ = write!(
-            label,
-            "<br/><font point-size=\"10\"><i>{}</i></font>",
-            text(&outcome.value)
-        );
+        out.push_str("<br/><font point-size=\"10\"><i>");
+        push_text(out, &outcome.value);
+        out.push_str("</i></font>");
     }
     if let Some(owner) = process.owner {
-        let _ = write!(
-            label,
-            "<br/><font point-size=\"10\">owner: {}</font>",
-            text(&role_title(model, owner))
-        );
+        out.push_str("<br/><font point-size=\"10\">owner: ");
+        out.push_str(roles.text(owner));
+        out.push_str("</font>");
     }
-    let _ = writeln!(out, "    label=<{label}>;");
+    out.push_str(">;\n");
     out.push_str("    style=\"rounded,filled\"; color=\"#999999\"; fillcolor=\"#f4f4f4\";\n");
     for step in &process.steps {
-        let mut label = bold(&display_title(&step.name, step.title.as_ref()));
-        let style = if step.optional {
-            label.push_str("<br/><font point-size=\"9\"><i>optional</i></font>");
-            "filled,dashed"
+        out.push_str("    ");
+        push_process_node(out, name, &step.name.text);
+        out.push_str(" [label=<");
+        push_bold(out, &title(&step.name, step.title.as_ref()));
+        if step.optional {
+            out.push_str(
+                "<br/><font point-size=\"9\"><i>optional</i></font>>, shape=box, style=\"filled,dashed\", fillcolor=\"#e8e8e8\"];\n",
+            );
         } else {
-            "filled"
-        };
-        let _ = writeln!(
-            out,
-            "    {} [label=<{label}>, shape=box, style=\"{style}\", fillcolor=\"#e8e8e8\"];",
-            process_node(name, &step.name.text)
-        );
+            out.push_str(">, shape=box, style=\"filled\", fillcolor=\"#e8e8e8\"];\n");
+        }
     }
     for pair in process.steps.windows(2) {
-        let _ = writeln!(
-            out,
-            "    {} -> {} [color=\"#999999\"];",
-            process_node(name, &pair[0].name.text),
-            process_node(name, &pair[1].name.text)
-        );
+        out.push_str("    ");
+        push_process_node(out, name, &pair[0].name.text);
+        out.push_str(" -> ");
+        push_process_node(out, name, &pair[1].name.text);
+        out.push_str(" [color=\"#999999\"];\n");
     }
     out.push_str("  }\n");
 }
 
-fn workflow_cluster(out: &mut String, model: &Model, w: WorkflowId) {
+fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowId) {
     let workflow = &model.workflows[w.0];
     let name = &workflow.name.text;
-    let _ = writeln!(out, "  subgraph {} {{", quote(&format!("cluster_w:{name}")));
-    let mut label = bold(&format!(
-        "Workflow: {}",
-        display_title(&workflow.name, workflow.title.as_ref())
-    ));
-    let mut meta = Vec::new();
-    if let Some(owner) = workflow.owner {
-        meta.push(format!("owner: {}", text(&role_title(model, owner))));
+    out.push_str("  subgraph ");
+    push_id(out, &["cluster_w:", name]);
+    out.push_str(" {\n    label=<");
+    push_bold(
+        out,
+        &format!(
+            "Workflow: {}",
+            title(&workflow.name, workflow.title.as_ref())
+        ),
+    );
+    if workflow.owner.is_some() || workflow.version.is_some() {
+        out.push_str("<br/><font point-size=\"10\">");
+        if let Some(owner) = workflow.owner {
+            out.push_str("owner: ");
+            out.push_str(roles.text(owner));
+        }
+        if let Some(version) = &workflow.version {
+            if workflow.owner.is_some() {
+                out.push_str(" · ");
+            }
+            out.push_str("version ");
+            push_text(out, &version.value);
+        }
+        out.push_str("</font>");
     }
-    if let Some(version) = &workflow.version {
-        meta.push(format!("version {}", text(&version.value)));
-    }
-    if !meta.is_empty() {
-        let _ = write!(
-            label,
-            "<br/><font point-size=\"10\">{}</font>",
-            meta.join(" · ")
-        );
-    }
-    let _ = writeln!(out, "    label=<{label}>;");
+    out.push_str(">;\n");
     out.push_str("    style=\"rounded\"; color=\"#555555\";\n");
 
     // The start node: what triggers the workflow.
-    let mut start = String::from("<b>Start</b>");
+    out.push_str("    ");
+    push_start_node(out, name);
+    out.push_str(" [label=<<b>Start</b>");
     if let Some(trigger) = &workflow.trigger {
-        let _ = write!(
-            start,
-            "<br/><font point-size=\"9\">{}</font>",
-            text(&trigger.value)
-        );
+        out.push_str("<br/><font point-size=\"9\">");
+        push_text(out, &trigger.value);
+        out.push_str("</font>");
     }
-    let _ = writeln!(
-        out,
-        "    {} [label=<{start}>, shape=oval, style=\"filled\", fillcolor=\"#fff4cc\"];",
-        start_node(name)
-    );
+    out.push_str(">, shape=oval, style=\"filled\", fillcolor=\"#fff4cc\"];\n");
 
     // Swimlanes: one per owner, in the order the owners first act.
     let order = sequence(workflow);
     let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
-    for &i in &order {
+    for &i in order.iter() {
         let owner = workflow.steps[i].owner;
         match lanes.iter_mut().find(|(o, _)| *o == owner) {
             Some((_, steps)) => steps.push(i),
             None => lanes.push((owner, vec![i])),
         }
     }
+    let mut scratch = String::new();
     for (owner, steps) in &lanes {
-        let (lane_id, lane_label, dashed) = match owner {
-            Some(role) => {
-                let r = &model.roles[role.0];
-                let mut label = bold(&role_title(model, *role));
-                let mut meta = Vec::new();
+        out.push_str("    subgraph ");
+        let dashed = if let Some(role) = owner {
+            let r = &model.roles[role.0];
+            push_id(out, &["cluster_w:", name, ":role:", &r.name.text]);
+            out.push_str(" {\n      label=<");
+            push_bold(out, &title(&r.name, r.title.as_ref()));
+            if r.who.is_some() || r.external {
+                out.push_str("<br/><font point-size=\"9\">");
                 if let Some(who) = &r.who {
-                    meta.push(text(&who.value));
+                    push_text(out, &who.value);
+                    if r.external {
+                        out.push_str(" · ");
+                    }
                 }
                 if r.external {
-                    meta.push("external".to_owned());
+                    out.push_str("external");
                 }
-                if !meta.is_empty() {
-                    let _ = write!(
-                        label,
-                        "<br/><font point-size=\"9\">{}</font>",
-                        meta.join(" · ")
-                    );
-                }
-                (r.name.text.as_str(), label, r.external)
+                out.push_str("</font>");
             }
-            None => ("", "<b>No owner</b>".to_owned(), false),
+            r.external
+        } else {
+            push_id(out, &["cluster_w:", name, ":role:"]);
+            out.push_str(" {\n      label=<<b>No owner</b>");
+            false
         };
-        let _ = writeln!(
-            out,
-            "    subgraph {} {{",
-            quote(&format!("cluster_w:{name}:role:{lane_id}"))
-        );
-        let _ = writeln!(out, "      label=<{lane_label}>;");
-        let style = if dashed { "rounded,dashed" } else { "rounded" };
-        let _ = writeln!(out, "      style=\"{style}\"; color=\"#aaaaaa\";");
+        out.push_str(">;\n");
+        if dashed {
+            out.push_str("      style=\"rounded,dashed\"; color=\"#aaaaaa\";\n");
+        } else {
+            out.push_str("      style=\"rounded\"; color=\"#aaaaaa\";\n");
+        }
         for &i in steps {
-            let _ = writeln!(
-                out,
-                "      {} {};",
-                step_node(name, &workflow.steps[i].name.text),
-                step_attrs(model, workflow, i)
-            );
+            out.push_str("      ");
+            push_step_node(out, name, &workflow.steps[i].name.text);
+            out.push(' ');
+            step_attrs(out, &mut scratch, model, roles, workflow, i);
+            out.push_str(";\n");
         }
         out.push_str("    }\n");
     }
     out.push_str("  }\n");
 }
 
-/// The attribute list of a workflow step's node.
-fn step_attrs(model: &Model, workflow: &Workflow, i: usize) -> String {
+/// Appends the attribute list of a workflow step's node; `scratch` is a
+/// buffer to reuse.
+fn step_attrs(
+    out: &mut String,
+    scratch: &mut String,
+    model: &Model,
+    roles: &Roles,
+    workflow: &Workflow,
+    i: usize,
+) {
     let step = &workflow.steps[i];
-    let mut lines = Vec::new();
-    if let Some(owner) = step.owner {
-        lines.push(format!("owner: {}", text(&role_title(model, owner))));
-    }
-    if !step.tools.is_empty() {
-        let tools: Vec<String> = step
-            .tools
-            .iter()
-            .map(|t| {
+    out.push_str("[label=<");
+    push_bold(out, &title(&step.name, step.title.as_ref()));
+    let timing = step.wait.is_some() || step.within.is_some();
+    if step.owner.is_some() || !step.tools.is_empty() || timing || step.automated {
+        out.push_str("<br/><font point-size=\"9\">");
+        let mut first = true;
+        let mut line = |out: &mut String| {
+            if !first {
+                out.push_str("<br/>");
+            }
+            first = false;
+        };
+        if let Some(owner) = step.owner {
+            line(out);
+            out.push_str("owner: ");
+            out.push_str(roles.text(owner));
+        }
+        if !step.tools.is_empty() {
+            line(out);
+            scratch.clear();
+            for (k, t) in step.tools.iter().enumerate() {
+                if k > 0 {
+                    scratch.push_str(", ");
+                }
                 let tool = &model.tools[t.0];
-                display_title(&tool.name, tool.title.as_ref())
-            })
-            .collect();
-        lines.push(format!("tools: {}", text(&tools.join(", "))));
-    }
-    let mut timing = Vec::new();
-    if let Some(wait) = &step.wait {
-        timing.push(format!("waits {}", duration_words(wait)));
-    }
-    if let Some(within) = &step.within {
-        timing.push(format!("within {}", duration_words(within)));
-    }
-    if !timing.is_empty() {
-        lines.push(timing.join(" · "));
+                scratch.push_str(&title(&tool.name, tool.title.as_ref()));
+            }
+            out.push_str("tools: ");
+            push_text(out, scratch);
+        }
+        if timing {
+            line(out);
+            if let Some(wait) = &step.wait {
+                out.push_str("waits ");
+                push_duration_words(out, wait);
+            }
+            if let Some(within) = &step.within {
+                if step.wait.is_some() {
+                    out.push_str(" · ");
+                }
+                out.push_str("within ");
+                push_duration_words(out, within);
+            }
+        }
+        if step.automated {
+            line(out);
+            out.push_str("<i>automated</i>");
+        }
+        out.push_str("</font>");
     }
     if step.automated {
-        lines.push("<i>automated</i>".to_owned());
-    }
-    let mut label = bold(&step_title(workflow, i));
-    if !lines.is_empty() {
-        let _ = write!(
-            label,
-            "<br/><font point-size=\"9\">{}</font>",
-            lines.join("<br/>")
+        out.push_str(
+            ">, shape=box, style=\"filled\", fillcolor=\"#dcebfb\", color=\"#3b6ea8\", peripheries=2]",
         );
-    }
-    if step.automated {
-        format!(
-            "[label=<{label}>, shape=box, style=\"filled\", fillcolor=\"#dcebfb\", color=\"#3b6ea8\", peripheries=2]"
-        )
     } else {
-        format!("[label=<{label}>]")
+        out.push_str(">]");
     }
 }
 
 fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     let workflow = &model.workflows[w.0];
     let name = &workflow.name.text;
-    for i in sequence(workflow) {
+    let mut attrs = String::new();
+    for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];
-        let attrs = step.when.as_ref().map_or_else(String::new, |when| {
-            format!(" [label=<if {}>]", text(&when.value))
-        });
-        let to = step_node(name, &step.name.text);
+        attrs.clear();
+        if let Some(when) = &step.when {
+            attrs.push_str(" [label=<if ");
+            push_text(&mut attrs, &when.value);
+            attrs.push_str(">]");
+        }
         if step.after.is_empty() {
-            let _ = writeln!(out, "  {} -> {to}{attrs};", start_node(name));
+            out.push_str("  ");
+            push_start_node(out, name);
+            out.push_str(" -> ");
+            push_step_node(out, name, &step.name.text);
+            out.push_str(&attrs);
+            out.push_str(";\n");
         }
         for &a in &step.after {
-            let _ = writeln!(
-                out,
-                "  {} -> {to}{attrs};",
-                step_node(name, &workflow.steps[a].name.text)
-            );
+            out.push_str("  ");
+            push_step_node(out, name, &workflow.steps[a].name.text);
+            out.push_str(" -> ");
+            push_step_node(out, name, &step.name.text);
+            out.push_str(&attrs);
+            out.push_str(";\n");
         }
     }
 }
@@ -397,17 +553,18 @@ fn implements_edges(out: &mut String, model: &Model, w: WorkflowId, drawn: &[Pro
         return;
     };
     let process = &model.processes[p.0];
-    for i in sequence(workflow) {
+    for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];
         for &k in &step.implements {
             let Some(target) = process.steps.get(k) else {
                 continue;
             };
-            let _ = writeln!(
-                out,
-                "  {} -> {} [style=dashed, constraint=false, arrowhead=empty, color=\"#888888\"];",
-                step_node(&workflow.name.text, &step.name.text),
-                process_node(&process.name.text, &target.name.text)
+            out.push_str("  ");
+            push_step_node(out, &workflow.name.text, &step.name.text);
+            out.push_str(" -> ");
+            push_process_node(out, &process.name.text, &target.name.text);
+            out.push_str(
+                " [style=dashed, constraint=false, arrowhead=empty, color=\"#888888\"];\n",
             );
         }
     }

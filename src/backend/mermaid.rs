@@ -10,31 +10,27 @@
 //! string whose special characters are written as Mermaid entity codes
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.
 
-use std::fmt::Write as _;
-
-use super::{duration_words, step_title};
-use crate::model::{Model, RoleId, WorkflowId, display_title};
+use super::{push_duration_words, sequence, title};
+use crate::model::{Model, RoleId, WorkflowId};
 
 /// The Mermaid flowchart of workflow `w` (without code fences), ending with a
 /// newline.
 #[must_use]
 pub fn render(model: &Model, w: WorkflowId) -> String {
     let workflow = &model.workflows[w.0];
-    let order: Vec<usize> = if workflow.order.sequence.len() == workflow.steps.len() {
-        workflow.order.sequence.clone()
-    } else {
-        (0..workflow.steps.len()).collect()
-    };
-    let mut out = String::from("flowchart TD\n");
+    let order = sequence(workflow);
+    let mut out = String::with_capacity(64 + 96 * workflow.steps.len());
+    out.push_str("flowchart TD\n");
 
-    let start = workflow
-        .trigger
-        .as_ref()
-        .map_or_else(|| "Start".to_owned(), |t| format!("Start: {}", t.value));
-    let _ = writeln!(out, "  start([\"{}\"])", label(&start));
+    out.push_str("  start([\"Start");
+    if let Some(t) = &workflow.trigger {
+        out.push_str(": ");
+        push_label(&mut out, &t.value);
+    }
+    out.push_str("\"])\n");
 
     let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
-    for &i in &order {
+    for &i in order.iter() {
         let owner = workflow.steps[i].owner;
         match lanes.iter_mut().find(|(o, _)| *o == owner) {
             Some((_, steps)) => steps.push(i),
@@ -42,98 +38,180 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         }
     }
     for (n, (owner, steps)) in lanes.iter().enumerate() {
-        let title = owner.map_or_else(
-            || "No owner".to_owned(),
-            |role| {
+        out.push_str("  subgraph lane");
+        push_index(&mut out, n);
+        out.push_str("[\"");
+        match owner {
+            Some(role) => {
                 let r = &model.roles[role.0];
-                let title = display_title(&r.name, r.title.as_ref());
+                push_label(&mut out, &title(&r.name, r.title.as_ref()));
                 if r.external {
-                    format!("{title} (external)")
-                } else {
-                    title
+                    out.push_str(" (external)");
                 }
-            },
-        );
-        let _ = writeln!(out, "  subgraph lane{n}[\"{}\"]", label(&title));
+            }
+            None => out.push_str("No owner"),
+        }
+        out.push_str("\"]\n");
         for &i in steps {
             let step = &workflow.steps[i];
-            let mut text = step_title(workflow, i);
-            let mut timing = Vec::new();
-            if let Some(wait) = &step.wait {
-                timing.push(format!("waits {}", duration_words(wait)));
+            out.push_str("    s");
+            push_index(&mut out, i);
+            out.push_str(if step.automated { "[[\"" } else { "[\"" });
+            push_label(&mut out, &title(&step.name, step.title.as_ref()));
+            // Durations in words need no escaping.
+            if step.wait.is_some() || step.within.is_some() {
+                out.push_str(" (");
+                if let Some(wait) = &step.wait {
+                    out.push_str("waits ");
+                    push_duration_words(&mut out, wait);
+                }
+                if let Some(within) = &step.within {
+                    if step.wait.is_some() {
+                        out.push_str(", ");
+                    }
+                    out.push_str("within ");
+                    push_duration_words(&mut out, within);
+                }
+                out.push(')');
             }
-            if let Some(within) = &step.within {
-                timing.push(format!("within {}", duration_words(within)));
-            }
-            if !timing.is_empty() {
-                let _ = write!(text, " ({})", timing.join(", "));
-            }
-            let (open, close) = if step.automated {
-                ("[[", "]]")
-            } else {
-                ("[", "]")
-            };
-            let _ = writeln!(out, "    s{i}{open}\"{}\"{close}", label(&text));
+            out.push_str(if step.automated { "\"]]\n" } else { "\"]\n" });
         }
         out.push_str("  end\n");
     }
 
-    for &i in &order {
+    let mut arrow = String::new();
+    for &i in order.iter() {
         let step = &workflow.steps[i];
-        let arrow = step.when.as_ref().map_or_else(
-            || "-->".to_owned(),
-            |when| format!("-->|\"if {}\"|", label(&when.value)),
-        );
+        arrow.clear();
+        arrow.push_str("-->");
+        if let Some(when) = &step.when {
+            arrow.push_str("|\"if ");
+            push_label(&mut arrow, &when.value);
+            arrow.push_str("\"|");
+        }
         if step.after.is_empty() {
-            let _ = writeln!(out, "  start {arrow} s{i}");
+            out.push_str("  start ");
+            out.push_str(&arrow);
+            out.push_str(" s");
+            push_index(&mut out, i);
+            out.push('\n');
         }
         for &a in &step.after {
-            let _ = writeln!(out, "  s{a} {arrow} s{i}");
+            out.push_str("  s");
+            push_index(&mut out, a);
+            out.push(' ');
+            out.push_str(&arrow);
+            out.push_str(" s");
+            push_index(&mut out, i);
+            out.push('\n');
         }
     }
 
-    let automated: Vec<String> = order
-        .iter()
-        .filter(|&&i| workflow.steps[i].automated)
-        .map(|i| format!("s{i}"))
-        .collect();
-    if !automated.is_empty() {
+    let mut automated = order.iter().filter(|&&i| workflow.steps[i].automated);
+    if let Some(&first) = automated.next() {
         out.push_str("  classDef automated fill:#dcebfb,stroke:#3b6ea8\n");
-        let _ = writeln!(out, "  class {} automated", automated.join(","));
+        out.push_str("  class s");
+        push_index(&mut out, first);
+        for &i in automated {
+            out.push_str(",s");
+            push_index(&mut out, i);
+        }
+        out.push_str(" automated\n");
     }
     out
 }
 
-/// Text for a quoted Mermaid label: characters that Mermaid or Markdown could
-/// read as syntax as entity codes, line breaks and control characters as
-/// spaces.
-fn label(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => s.push_str("#quot;"),
-            '#' => s.push_str("#35;"),
-            '&' => s.push_str("#amp;"),
-            '<' => s.push_str("#lt;"),
-            '>' => s.push_str("#gt;"),
-            '[' => s.push_str("#91;"),
-            ']' => s.push_str("#93;"),
-            '{' => s.push_str("#123;"),
-            '}' => s.push_str("#125;"),
-            '|' => s.push_str("#124;"),
-            '\\' => s.push_str("#92;"),
-            '`' => s.push_str("#96;"),
-            '%' => s.push_str("#37;"),
-            c if c.is_control() => s.push(' '),
-            c => s.push(c),
+/// Appends a number in decimal.
+fn push_index(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        // A digit: `n % 10` is below 10.
+        digits[k] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Which ASCII bytes [`push_label`] copies as they are.
+const LABEL_PLAIN: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b: u8 = 0x20;
+    while b < 0x7f {
+        table[b as usize] = !matches!(
+            b,
+            b'"' | b'#'
+                | b'&'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'|'
+                | b'\\'
+                | b'`'
+                | b'%'
+        );
+        b += 1;
+    }
+    table
+};
+
+/// Appends text for a quoted Mermaid label: characters that Mermaid or
+/// Markdown could read as syntax as entity codes, line breaks and control
+/// characters as spaces.
+fn push_label(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b < 0x80 && LABEL_PLAIN[b as usize]) {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '[' => out.push_str("#91;"),
+            ']' => out.push_str("#93;"),
+            '{' => out.push_str("#123;"),
+            '}' => out.push_str("#125;"),
+            '|' => out.push_str("#124;"),
+            '\\' => out.push_str("#92;"),
+            '`' => out.push_str("#96;"),
+            '%' => out.push_str("#37;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+fn label(text: &str) -> String {
+    let mut s = String::new();
+    push_label(&mut s, text);
     s
 }
 
 #[cfg(test)]
 mod tests {
-    use super::label;
+    use super::{label, push_index};
+
+    #[test]
+    fn index_in_decimal() {
+        for n in [0, 7, 10, 99, 12_345, usize::MAX] {
+            let mut s = String::new();
+            push_index(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 
     #[test]
     fn label_escapes_mermaid_syntax() {

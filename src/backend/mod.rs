@@ -9,6 +9,9 @@ pub mod mermaid;
 pub mod plan;
 pub mod sop;
 
+use std::borrow::Cow;
+
+use crate::ast::{Ident, StrLit};
 use crate::model::{Model, ProcessId, Workflow, WorkflowId, display_title};
 
 /// The workflows declared in the root file, in source order: the ones a build
@@ -46,6 +49,44 @@ pub fn root_processes(model: &Model) -> Vec<ProcessId> {
 pub fn step_title(workflow: &Workflow, step: usize) -> String {
     let s = &workflow.steps[step];
     display_title(&s.name, s.title.as_ref())
+}
+
+/// [`display_title`] without a copy where a title is written.
+#[must_use]
+pub(crate) fn title<'a>(name: &'a Ident, title: Option<&'a StrLit>) -> Cow<'a, str> {
+    match title {
+        Some(t) => Cow::Borrowed(&t.value),
+        None => Cow::Owned(display_title(name, None)),
+    }
+}
+
+/// The steps of a workflow in executable order, or in source order where the
+/// order is not known (only in models with errors).
+#[must_use]
+pub(crate) fn sequence(workflow: &Workflow) -> Cow<'_, [usize]> {
+    if workflow.order.sequence.len() == workflow.steps.len() {
+        Cow::Borrowed(&workflow.order.sequence)
+    } else {
+        Cow::Owned((0..workflow.steps.len()).collect())
+    }
+}
+
+/// Appends [`duration_words`] to `out`.
+pub(crate) fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
+    use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};
+    use std::fmt::Write as _;
+    let unit = match d.unit {
+        Minutes => "minute",
+        Hours => "hour",
+        Days => "day",
+        Weeks => "week",
+    };
+    if d.amount == 1 {
+        out.push_str("1 ");
+        out.push_str(unit);
+    } else {
+        let _ = write!(out, "{} {unit}s", d.amount);
+    }
 }
 
 /// A duration in words for people: `2 days`, `1 hour`, `90 minutes`.

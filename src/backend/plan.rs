@@ -5,7 +5,10 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::step_title;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use super::{step_title, title};
 use crate::model::{Model, WorkflowId, display_title};
 
 /// The value of `format`.
@@ -267,13 +270,254 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
     }
 }
 
-/// The plan as pretty JSON with a final newline.
+/// The plan as pretty JSON with a final newline: the bytes of
+/// `serde_json::to_string_pretty(&plan(model, w))` and a newline, written
+/// straight from the model without building the [`Plan`].
 #[must_use]
 pub fn render(model: &Model, w: WorkflowId) -> String {
-    let mut text = serde_json::to_string_pretty(&plan(model, w))
-        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
-    text.push('\n');
-    text
+    let workflow = &model.workflows[w.0];
+    let process = workflow.process.map(|p| &model.processes[p.0]);
+    let mut role_used = vec![false; model.roles.len()];
+    let mut tool_used = vec![false; model.tools.len()];
+    if let Some(o) = workflow.owner {
+        role_used[o.0] = true;
+    }
+    for s in &workflow.steps {
+        if let Some(o) = s.owner {
+            role_used[o.0] = true;
+        }
+        for t in &s.tools {
+            tool_used[t.0] = true;
+        }
+    }
+    let mut j = Json(String::with_capacity(1024 + 640 * workflow.steps.len()));
+
+    j.0.push('{');
+    j.key(1, true, "format");
+    j.str(FORMAT);
+    j.key(1, false, "version");
+    let _ = write!(j.0, "{VERSION}");
+
+    j.key(1, false, "workflow");
+    j.0.push('{');
+    j.key(2, true, "id");
+    j.str(&workflow.name.text);
+    j.key(2, false, "title");
+    j.str(&title(&workflow.name, workflow.title.as_ref()));
+    j.key(2, false, "owner");
+    j.opt_str(workflow.owner.map(|o| model.roles[o.0].name.text.as_str()));
+    j.key(2, false, "trigger");
+    j.opt_str(text(workflow.trigger.as_ref()));
+    j.key(2, false, "version");
+    j.opt_str(text(workflow.version.as_ref()));
+    j.key(2, false, "description");
+    j.opt_str(text(workflow.description.as_ref()));
+    j.end(1, '}');
+
+    j.key(1, false, "process");
+    j.0.push('{');
+    j.key(2, true, "id");
+    j.str(process.map_or("", |p| &p.name.text));
+    j.key(2, false, "title");
+    j.str(&process.map_or(Cow::Borrowed(""), |p| title(&p.name, p.title.as_ref())));
+    j.key(2, false, "outcome");
+    j.opt_str(process.and_then(|p| text(p.outcome.as_ref())));
+    j.key(2, false, "steps");
+    let process_steps = process.map_or(&[][..], |p| &p.steps);
+    j.array(2, process_steps, |j, s| {
+        j.0.push('{');
+        j.key(4, true, "id");
+        j.str(&s.name.text);
+        j.key(4, false, "title");
+        j.str(&title(&s.name, s.title.as_ref()));
+        j.key(4, false, "optional");
+        j.bool(s.optional);
+        j.end(3, '}');
+    });
+    j.end(1, '}');
+
+    let roles: Vec<&crate::model::Role> = model
+        .roles
+        .iter()
+        .zip(role_used)
+        .filter(|(r, used)| *used && !r.duplicate)
+        .map(|(r, _)| r)
+        .collect();
+    j.key(1, false, "roles");
+    j.array(1, &roles, |j, r| {
+        j.0.push('{');
+        j.key(3, true, "id");
+        j.str(&r.name.text);
+        j.key(3, false, "title");
+        j.str(&title(&r.name, r.title.as_ref()));
+        j.key(3, false, "who");
+        j.opt_str(text(r.who.as_ref()));
+        j.key(3, false, "external");
+        j.bool(r.external);
+        j.end(2, '}');
+    });
+
+    let tools: Vec<&crate::model::Tool> = model
+        .tools
+        .iter()
+        .zip(tool_used)
+        .filter(|(t, used)| *used && !t.duplicate)
+        .map(|(t, _)| t)
+        .collect();
+    j.key(1, false, "tools");
+    j.array(1, &tools, |j, t| {
+        j.0.push('{');
+        j.key(3, true, "id");
+        j.str(&t.name.text);
+        j.key(3, false, "title");
+        j.str(&title(&t.name, t.title.as_ref()));
+        j.key(3, false, "url");
+        j.opt_str(text(t.url.as_ref()));
+        j.end(2, '}');
+    });
+
+    j.key(1, false, "steps");
+    j.array(1, &workflow.order.sequence, |j, &i| {
+        let s = &workflow.steps[i];
+        j.0.push('{');
+        j.key(3, true, "id");
+        j.str(&s.name.text);
+        j.key(3, false, "title");
+        j.str(&title(&s.name, s.title.as_ref()));
+        j.key(3, false, "implements");
+        j.array(3, &s.implements, |j, &k| {
+            j.str(process.map_or("", |p| &p.steps[k].name.text));
+        });
+        j.key(3, false, "owner");
+        j.str(s.owner.map_or("", |o| &model.roles[o.0].name.text));
+        j.key(3, false, "tools");
+        j.array(3, &s.tools, |j, t| j.str(&model.tools[t.0].name.text));
+        j.key(3, false, "automated");
+        j.bool(s.automated);
+        j.key(3, false, "after");
+        j.array(3, &s.after, |j, &a| j.str(&workflow.steps[a].name.text));
+        j.key(3, false, "when");
+        j.opt_str(text(s.when.as_ref()));
+        j.key(3, false, "wait_seconds");
+        j.opt_u64(s.wait.map(|d| d.seconds()));
+        j.key(3, false, "within_seconds");
+        j.opt_u64(s.within.map(|d| d.seconds()));
+        j.key(3, false, "needs");
+        j.array(3, &s.needs, |j, n| j.str(&n.text));
+        j.key(3, false, "produces");
+        j.array(3, &s.produces, |j, n| j.str(&n.text));
+        j.key(3, false, "run");
+        j.opt_str(text(s.run.as_ref()));
+        j.key(3, false, "description");
+        j.opt_str(text(s.description.as_ref()));
+        j.end(2, '}');
+    });
+    j.end(0, '}');
+    j.0.push('\n');
+    j.0
+}
+
+/// The value of an optional string attribute.
+fn text(s: Option<&crate::ast::StrLit>) -> Option<&str> {
+    s.map(|s| s.value.as_str())
+}
+
+/// JSON written the way `serde_json`'s pretty printer writes it (two spaces
+/// per level).
+struct Json(String);
+
+impl Json {
+    /// A line break and the indentation of `depth`.
+    fn newline(&mut self, depth: usize) {
+        self.0.push('\n');
+        for _ in 0..depth {
+            self.0.push_str("  ");
+        }
+    }
+
+    /// The key of an object member at `depth` (after a comma unless `first`).
+    fn key(&mut self, depth: usize, first: bool, key: &str) {
+        if !first {
+            self.0.push(',');
+        }
+        self.newline(depth);
+        self.0.push('"');
+        self.0.push_str(key);
+        self.0.push_str("\": ");
+    }
+
+    /// The end of a non-empty object or array whose opening is at `depth`.
+    fn end(&mut self, depth: usize, close: char) {
+        self.newline(depth);
+        self.0.push(close);
+    }
+
+    fn bool(&mut self, value: bool) {
+        self.0.push_str(if value { "true" } else { "false" });
+    }
+
+    fn opt_u64(&mut self, value: Option<u64>) {
+        match value {
+            Some(n) => {
+                let _ = write!(self.0, "{n}");
+            }
+            None => self.0.push_str("null"),
+        }
+    }
+
+    fn opt_str(&mut self, value: Option<&str>) {
+        match value {
+            Some(s) => self.str(s),
+            None => self.0.push_str("null"),
+        }
+    }
+
+    /// A string: `"` and `\` escaped, control characters as `\n`, `\t`, …
+    /// or `\u00XX`, like `serde_json`.
+    fn str(&mut self, s: &str) {
+        self.0.push('"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\t' => "\\t",
+                b'\r' => "\\r",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..0x20 => "",
+                _ => continue,
+            };
+            self.0.push_str(&s[start..i]);
+            if escape.is_empty() {
+                let _ = write!(self.0, "\\u{b:04x}");
+            } else {
+                self.0.push_str(escape);
+            }
+            start = i + 1;
+        }
+        self.0.push_str(&s[start..]);
+        self.0.push('"');
+    }
+
+    /// An array whose opening is at `depth`, its items written by `item`.
+    fn array<T>(&mut self, depth: usize, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
+        if items.is_empty() {
+            self.0.push_str("[]");
+            return;
+        }
+        self.0.push('[');
+        for (k, x) in items.iter().enumerate() {
+            if k > 0 {
+                self.0.push(',');
+            }
+            self.newline(depth + 1);
+            item(self, x);
+        }
+        self.end(depth, ']');
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of the plan format, pretty, with a final
@@ -301,4 +545,106 @@ pub fn schema() -> String {
         .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Json, plan, render};
+    use crate::{Levels, Workspace};
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é🎉\u{85}\u{2028}\u{FFFF}");
+        for s in [all.as_str(), "", "plain", "a\"b\\c\nd\u{1}", "\u{7f}"] {
+            let mut j = Json(String::new());
+            j.str(s);
+            assert_eq!(j.0, serde_json::to_string(s).unwrap());
+        }
+    }
+
+    /// Every kind of value a plan holds, and text to escape.
+    const ODD: &str = r#"
+role r "R \"q\" \\ \t\n\u{1}\u{7f} é🎉" {
+  external
+  who "W"
+}
+tool t { url "https://x/" }
+process p {
+  outcome "O"
+  owner r
+  step a
+  step b "B" {
+    optional
+  }
+}
+workflow w implements p {
+  owner r
+  trigger "T"
+  version "1"
+  description "D\n"
+  step x "X" {
+    implements a
+    owner r
+    tool t
+    produces n2
+    run "echo \"hi\""
+    wait 2h
+    within 1w
+  }
+  step y {
+    implements a, b
+    owner r
+    tool t
+    after x
+    needs n2
+    when "ok"
+    automated
+  }
+}
+workflow v implements p {
+  step z {
+    implements a, b
+    owner r
+    tool t
+  }
+}
+"#;
+
+    /// The plan written straight from the model is the serialized [`Plan`].
+    #[test]
+    fn render_writes_the_serialized_plan() {
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "flow") {
+                files.push(path);
+            }
+        }
+        let mut checked = 0;
+        for file in files.iter().map(Some).chain([None]) {
+            let mut ws = Workspace::default();
+            let (name, id) = match file {
+                Some(path) => {
+                    let name = format!("examples/{}", path.file_name().unwrap().to_string_lossy());
+                    let id = ws.add_path(&name, path).unwrap();
+                    (name, id)
+                }
+                None => (
+                    "odd.flow".to_owned(),
+                    ws.add_text("odd.flow", None, ODD.to_owned()),
+                ),
+            };
+            let c = ws.compile(id, &Levels::default());
+            assert!(!c.has_errors(), "{name}: {:?}", c.diagnostics);
+            for w in super::super::root_workflows(&c.model) {
+                let mut expected = serde_json::to_string_pretty(&plan(&c.model, w)).unwrap();
+                expected.push('\n');
+                assert_eq!(render(&c.model, w), expected, "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 5, "only {checked} plans checked");
+    }
 }
