@@ -738,10 +738,22 @@ fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(std::path::Path::new("."));
-        let mut temp = tempfile::Builder::new()
-            .prefix(".procflow-")
-            .tempfile_in(dir)
-            .map_err(io(path))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".procflow-");
+        // tempfile creates files readable by their owner only; the file we
+        // write is a document like any other: a new one gets the usual mode
+        // (0666 less the umask), a replaced one keeps its mode.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut temp = builder.tempfile_in(dir).map_err(io(path))?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            temp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(io(path))?;
+        }
         // No fsync: the rename is what makes a reader see a whole file or the
         // old one; flushing hundreds of plans to disk one by one would only
         // make builds slow (cargo and rustfmt do not either).

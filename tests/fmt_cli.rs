@@ -190,3 +190,55 @@ fn markdown_blocks_are_formatted_in_place() {
         .assert()
         .code(0);
 }
+
+/// The process's umask, from /proc (Linux); `None` elsewhere.
+#[cfg(unix)]
+fn umask() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+    u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+}
+
+#[cfg(unix)]
+#[test]
+fn rewritten_files_keep_their_mode_and_new_outputs_get_the_usual_one() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("a.flow");
+    std::fs::write(&file, MESSY).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    procflow()
+        .current_dir(dir.path())
+        .arg("fmt")
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), TIDY);
+    assert_eq!(mode(&file), 0o640, "fmt changed the file's mode");
+
+    // A new output of `build` is created like any file: 0666 less the umask
+    // (not tempfile's owner-only 0600).
+    let Some(umask) = umask() else { return };
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = dir.path().join("lead.md");
+    procflow()
+        .arg("build")
+        .arg(examples.join("lead-generation.flow"))
+        .args(["--emit", "sop", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert_eq!(mode(&out), 0o666 & !umask);
+    // Rebuilt with other text, it keeps the mode it was given.
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o604)).unwrap();
+    procflow()
+        .arg("build")
+        .arg(examples.join("lead-generation.flow"))
+        .args(["--emit", "sop", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert_eq!(mode(&out), 0o604);
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('#'));
+}
