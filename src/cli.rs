@@ -576,9 +576,15 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 .map(|(name, text)| (dir.join(name), text))
                 .collect();
             write_atomically(&files)?;
+            // One write for the whole list: standard error is unbuffered.
+            let mut wrote = String::new();
             for (path, _) in &files {
-                eprintln!("wrote {}", path.display());
+                let _ = std::fmt::Write::write_fmt(
+                    &mut wrote,
+                    format_args!("wrote {}\n", path.display()),
+                );
             }
+            eprint!("{wrote}");
         }
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
