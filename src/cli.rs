@@ -541,7 +541,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ));
             }
         };
-        let texts = backend::render_each(&targets, |w| match args.emit {
+        let render = |w: procflow::model::WorkflowId| match args.emit {
             Emit::Sop => sop::render(
                 model,
                 w,
@@ -552,21 +552,51 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
             Emit::Plan => plan::render(model, w),
             Emit::Mermaid => mermaid::render(model, w),
             Emit::Dot => unreachable!("handled above"),
-        });
-        for (w, text) in targets.iter().zip(texts) {
-            outputs.push((
-                format!(
-                    "{}.{}",
-                    model.workflows[w.0].name.text,
-                    args.emit.extension()
-                ),
-                text,
-            ));
+        };
+        let name = |w: procflow::model::WorkflowId| {
+            format!(
+                "{}.{}",
+                model.workflows[w.0].name.text,
+                args.emit.extension()
+            )
+        };
+        if let (None, Some(dir)) = (&args.output, &args.out_dir) {
+            // Each workflow's file is written (to its temporary file) by the
+            // thread that rendered it, so writing overlaps rendering; the
+            // files are renamed into place only once all are written.
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let staged = backend::render_each(&targets, |w| {
+                let path = dir.join(name(w));
+                stage(&path, &render(w)).map(|temp| (temp, path))
+            });
+            let mut ready = Vec::with_capacity(staged.len());
+            let mut wrote = String::new();
+            for result in staged {
+                let (temp, path) = result?;
+                // One write for the whole list: standard error is unbuffered.
+                let _ = std::fmt::Write::write_fmt(
+                    &mut wrote,
+                    format_args!("wrote {}\n", path.display()),
+                );
+                ready.extend(temp.map(|t| (t, path)));
+            }
+            persist_all(ready)?;
+            eprint!("{wrote}");
+            std::mem::forget(built);
+            return Ok(ExitCode::SUCCESS);
+        }
+        let texts = backend::render_each(&targets, render);
+        for (&w, text) in targets.iter().zip(texts) {
+            outputs.push((name(w), text));
         }
     }
     match (&args.output, &args.out_dir) {
         (Some(path), _) => write_atomically(&[(path.clone(), outputs.swap_remove(0).1)])?,
         (None, Some(dir)) => {
+            // `--emit dot`: one file for the whole input.
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 path: dir.clone(),
                 source,
@@ -576,15 +606,9 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 .map(|(name, text)| (dir.join(name), text))
                 .collect();
             write_atomically(&files)?;
-            // One write for the whole list: standard error is unbuffered.
-            let mut wrote = String::new();
             for (path, _) in &files {
-                let _ = std::fmt::Write::write_fmt(
-                    &mut wrote,
-                    format_args!("wrote {}\n", path.display()),
-                );
+                eprintln!("wrote {}", path.display());
             }
-            eprint!("{wrote}");
         }
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
@@ -728,47 +752,60 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 /// Writes every file to a temporary file beside it, then renames them all into
 /// place: an error before the renames leaves every existing file untouched.
 fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| Error::Io { path, source }
-    };
     let mut staged = Vec::with_capacity(files.len());
     for (path, text) in files {
-        // A file that already holds the text is left as it is, like `fmt`
-        // does: replacing it would change nothing but cost a new inode, and
-        // rebuilding hundreds of outputs mostly rewrites identical ones.
-        if holds(path, text) {
-            continue;
+        if let Some(temp) = stage(path, text)? {
+            staged.push((temp, path.clone()));
         }
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".procflow-");
-        // tempfile creates files readable by their owner only; the file we
-        // write is a document like any other: a new one gets the usual mode
-        // (0666 less the umask), a replaced one keeps its mode.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let mut temp = builder.tempfile_in(dir).map_err(io(path))?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            temp.as_file()
-                .set_permissions(meta.permissions())
-                .map_err(io(path))?;
-        }
-        // No fsync: the rename is what makes a reader see a whole file or the
-        // old one; flushing hundreds of plans to disk one by one would only
-        // make builds slow (cargo and rustfmt do not either).
-        temp.write_all(text.as_bytes()).map_err(io(path))?;
-        staged.push((temp, path));
     }
+    persist_all(staged)
+}
+
+/// Writes `text` to a temporary file beside `path`, to be renamed over it by
+/// [`persist_all`]; `None` if `path` already holds the text (left as it is,
+/// like `fmt` does: replacing it would change nothing but cost a new inode, and
+/// rebuilding hundreds of outputs mostly rewrites identical ones). Dropping the
+/// temporary file deletes it.
+fn stage(path: &std::path::Path, text: &str) -> Result<Option<tempfile::NamedTempFile>, Error> {
+    let io = |source: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if holds(path, text) {
+        return Ok(None);
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".procflow-");
+    // tempfile creates files readable by their owner only; the file we write
+    // is a document like any other: a new one gets the usual mode (0666 less
+    // the umask), a replaced one keeps its mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(io)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(io)?;
+    }
+    // No fsync: the rename is what makes a reader see a whole file or the old
+    // one; flushing hundreds of plans to disk one by one would only make builds
+    // slow (cargo and rustfmt do not either).
+    temp.write_all(text.as_bytes()).map_err(io)?;
+    Ok(Some(temp))
+}
+
+/// Renames every staged file into place, once all of them are written.
+fn persist_all(staged: Vec<(tempfile::NamedTempFile, PathBuf)>) -> Result<(), Error> {
     for (temp, path) in staged {
-        temp.persist(path).map_err(|e| Error::Io {
-            path: path.clone(),
+        temp.persist(&path).map_err(|e| Error::Io {
+            path,
             source: e.error,
         })?;
     }
