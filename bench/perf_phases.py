@@ -6,6 +6,8 @@
 Reads the samples of a `perf record --call-graph dwarf` profile of procflow and
 sorts each one into a phase by the outermost procflow function on its stack:
 
+  parse (fast parser) the hand-written parser for valid files (src/syntax/fast.rs),
+                     string values included
   parse (pest)       the pest parser generated from grammar/flow.pest
                      (src/syntax/parse.rs), including its line index
   lower              pest pairs to the syntax tree (src/syntax/lower.rs,
@@ -39,10 +41,11 @@ PHASES = [
     ("read", re.compile(r"Loader>::read|Workspace<L>::add_path")),
     ("resolve", re.compile(r"procflow::model::")),
     ("checks", re.compile(r"procflow::check::")),
+    ("parse (fast parser)", re.compile(r"procflow::syntax::fast::")),
     ("lower", re.compile(r"procflow::syntax::lower::|procflow::syntax::strings::")),
     ("parse (pest)", re.compile(r"FlowParser as pest::parser::Parser|pest::parser_state::")),
 ]
-ORDER = ["parse (pest)", "lower", "resolve", "checks", "free at exit", "read", "other"]
+ORDER = ["parse (fast parser)", "parse (pest)", "lower", "resolve", "checks", "free at exit", "read", "other"]
 
 
 def samples(lines):
