@@ -6,8 +6,10 @@
 //! `npm ci --prefix tools/markdownlint`; without it the lint tests fail.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use procflow::backend::sop::{self, SopOptions};
@@ -15,27 +17,14 @@ use procflow::backend::{mermaid, root_workflows};
 use procflow::{Compilation, Levels, Workspace};
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::crate_dir()
 }
 
 /// Every `examples/*.flow`, compiled (each must be free of diagnostics).
 fn examples() -> Vec<(String, Compilation)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .collect();
-    paths.sort();
-    paths
+    common::examples()
         .into_iter()
-        .map(|path| {
-            let name = format!("examples/{}", path.file_name().unwrap().to_string_lossy());
-            let mut ws = Workspace::default();
-            let id = ws.add_path(&name, &path).unwrap();
-            let c = ws.compile(id, &Levels::default());
-            assert!(c.diagnostics.is_empty(), "{name}: {:?}", c.diagnostics);
-            (name, c)
-        })
+        .map(|path| (common::stem(&path), common::compile(&path)))
         .collect()
 }
 

@@ -2,6 +2,8 @@
 //! validator, exit codes, workflow selection, and writing files atomically.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -13,19 +15,15 @@ fn procflow() -> Command {
 }
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::crate_dir()
 }
 
+/// The examples that declare workflows (`team.flow` only declares roles).
 fn examples_with_workflows() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "flow")
-                && std::fs::read_to_string(p).unwrap().contains("\nworkflow ")
-        })
+    let files: Vec<PathBuf> = common::examples()
+        .into_iter()
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("\nworkflow "))
         .collect();
-    files.sort();
     assert!(files.len() >= 3);
     files
 }
