@@ -1361,7 +1361,15 @@ fn sentence(text: &str) -> String {
 
 /// Width as markdownlint counts it (JavaScript string length: UTF-16 units).
 fn width(s: &str) -> usize {
-    s.encode_utf16().count()
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return b.len();
+    }
+    // One unit per character (every byte but UTF-8 continuation bytes), two
+    // for a character outside the BMP (a 4-byte sequence, lead byte >= F0).
+    b.iter()
+        .map(|&x| usize::from(x & 0xC0 != 0x80) + usize::from(x >= 0xF0))
+        .sum()
 }
 
 /// Whitespace as JavaScript's `\s` sees it (markdownlint's MD013).
@@ -1422,125 +1430,174 @@ fn expand_tabs(line: &str) -> String {
 /// made into a link (markdownlint's MD034).
 #[must_use]
 fn escape_inline(text: &str) -> String {
-    // Most titles need no escaping at all: words, single spaces and harmless
-    // punctuation, none of the patterns handled below. Return those as they
-    // are (the escaping below would give the same text, only slower).
-    let plain = !text.is_empty()
-        && !text.starts_with([' ', '-'])
-        && !text.starts_with(|c: char| c.is_ascii_digit())
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-        && !text
-            .as_bytes()
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"www"))
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || " ,.'\"()?!;/-".contains(c));
-    if plain {
-        return text.to_owned();
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_inline_into(&mut out, text);
+    out
+}
+
+/// Whether `text` needs no escaping at all: words, single spaces and harmless
+/// punctuation, none of the patterns [`escape_inline`] handles (it would give
+/// the same text).
+fn is_plain_inline(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if first == b' ' || first == b'-' || first.is_ascii_digit() || last == b' ' {
+        return false;
     }
-    let chars: Vec<char> = text
+    let mut prev = 0u8;
+    for (k, &c) in b.iter().enumerate() {
+        if c < 0x80 {
+            let harmless = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b' ' | b','
+                        | b'.'
+                        | b'\''
+                        | b'"'
+                        | b'('
+                        | b')'
+                        | b'?'
+                        | b'!'
+                        | b';'
+                        | b'/'
+                        | b'-'
+                );
+            if !harmless || (c == b' ' && prev == b' ') {
+                return false;
+            }
+            if c | 0x20 == b'w'
+                && b.get(k + 1).is_some_and(|&x| x | 0x20 == b'w')
+                && b.get(k + 2).is_some_and(|&x| x | 0x20 == b'w')
+            {
+                return false;
+            }
+        }
+        prev = c;
+    }
+    b.is_ascii() || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
+}
+
+/// [`escape_inline`], appended to `out`.
+fn escape_inline_into(out: &mut String, text: &str) {
+    if is_plain_inline(text) {
+        out.push_str(text);
+        return;
+    }
+    // Whitespace and control characters, in runs, as one space; none at
+    // either end.
+    let mut flat = String::with_capacity(text.len());
+    for word in text
         .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect();
-    let mut out = String::with_capacity(chars.len() + 8);
+    {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
+    let s = flat.as_str();
+    let b = s.as_bytes();
+    let prev_char = |i: usize| s[..i].chars().next_back();
+    let next_char = |i: usize| s[i + 1..].chars().next();
     let mut i = 0;
     // A leading ordered-list marker: digits then `.` or `)`, then a space or
     // nothing ("1.3" is no marker).
-    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits > 0
-        && matches!(chars.get(digits), Some('.' | ')'))
-        && matches!(chars.get(digits + 1), None | Some(' '))
+        && matches!(b.get(digits), Some(b'.' | b')'))
+        && matches!(b.get(digits + 1), None | Some(b' '))
     {
-        out.extend(&chars[..digits]);
+        out.push_str(&s[..digits]);
         out.push('\\');
-        out.push(chars[digits]);
+        out.push(char::from(b[digits]));
         i = digits + 1;
     }
-    while i < chars.len() {
-        let c = chars[i];
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1).copied();
+    while i < b.len() {
+        let c = b[i];
+        if c >= 0x80 {
+            // Other characters as they are, up to the next ASCII one.
+            let end = b[i..]
+                .iter()
+                .position(|&x| x < 0x80)
+                .map_or(b.len(), |k| i + k);
+            out.push_str(&s[i..end]);
+            i = end;
+            continue;
+        }
         let at_start = i == 0;
+        let prev_byte = if at_start { None } else { Some(b[i - 1]) };
+        let next_byte = b.get(i + 1).copied();
         match c {
-            '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '@' => {
+            b'\\' | b'`' | b'*' | b'[' | b']' | b'|' | b'~' | b'@' => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            '_' => {
-                let inner = prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric);
+            b'_' => {
+                let inner = !at_start
+                    && prev_char(i).is_some_and(char::is_alphanumeric)
+                    && next_char(i).is_some_and(char::is_alphanumeric);
                 if !inner {
                     out.push('\\');
                 }
                 out.push('_');
             }
-            '<' => out.push_str("&lt;"),
-            '&' => {
-                if starts_entity(&chars[i + 1..]) {
+            b'<' => out.push_str("&lt;"),
+            b'&' => {
+                if starts_entity_bytes(&b[i + 1..]) {
                     out.push_str("&amp;");
                 } else {
                     out.push('&');
                 }
             }
-            '#' if at_start || prev == Some(' ') => out.push_str("\\#"),
-            '>' if at_start => out.push_str("\\>"),
+            b'#' if at_start || prev_byte == Some(b' ') => out.push_str("\\#"),
+            b'>' if at_start => out.push_str("\\>"),
             // A bullet ("- "), a thematic break or setext underline ("---").
-            '-' | '+' | '='
-                if at_start && (matches!(next, None | Some(' ')) || next == Some(c)) =>
+            b'-' | b'+' | b'='
+                if at_start && (matches!(next_byte, None | Some(b' ')) || next_byte == Some(c)) =>
             {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => out.push_str("\\:"),
+            b':' if next_byte == Some(b'/') && b.get(i + 2) == Some(&b'/') => out.push_str("\\:"),
             // "www" ending the text: the sentence around it may put a `.`
             // after it.
-            'w' | 'W'
-                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
-                    && chars.len() == i + 3
-                    && chars[i..]
-                        .iter()
-                        .collect::<String>()
-                        .eq_ignore_ascii_case("www") =>
+            b'w' | b'W'
+                if (at_start || prev_char(i).is_some_and(|p| !p.is_alphanumeric()))
+                    && b.len() == i + 3
+                    && b[i..].eq_ignore_ascii_case(b"www") =>
             {
-                out.push_str(&format!("&#{};", u32::from(c)));
-                out.extend(&chars[i + 1..]);
+                out.push_str(if c == b'w' { "&#119;" } else { "&#87;" });
+                out.push_str(&s[i + 1..]);
                 i += 3;
                 continue;
             }
-            'w' | 'W'
-                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
-                    && chars.len() >= i + 4
-                    && chars[i..i + 4]
-                        .iter()
-                        .collect::<String>()
-                        .eq_ignore_ascii_case("www.") =>
+            b'w' | b'W'
+                if (at_start || prev_char(i).is_some_and(|p| !p.is_alphanumeric()))
+                    && b.len() >= i + 4
+                    && b[i..i + 4].eq_ignore_ascii_case(b"www.") =>
             {
-                out.extend(&chars[i..i + 3]);
+                out.push_str(&s[i..i + 3]);
                 out.push_str("\\.");
                 i += 4;
                 continue;
             }
-            _ => out.push(c),
+            _ => out.push(char::from(c)),
         }
         i += 1;
     }
-    out
 }
 
 /// Whether `rest` (after a `&`) makes an HTML entity: `#123;`, `#x1F;`,
 /// `name;`.
-fn starts_entity(rest: &[char]) -> bool {
-    let body = rest.strip_prefix(&['#']).unwrap_or(rest);
+fn starts_entity_bytes(rest: &[u8]) -> bool {
+    let body = rest.strip_prefix(b"#").unwrap_or(rest);
     let n = body
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    n > 0 && body.get(n) == Some(&';')
+    n > 0 && body.get(n) == Some(&b';')
 }
 
 /// Heading text: escaped, without the trailing punctuation markdownlint
@@ -1584,78 +1641,132 @@ fn starts_block(word: &str) -> bool {
 /// `<…>`. A word longer than a line stands on a line of its own (markdownlint
 /// allows that).
 fn wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+    let mut out = String::with_capacity(first.len() + text.len() + 16);
+    wrap_into(&mut out, text, first, rest, budget);
+    out
+}
+
+/// `prefix` then `content`, without trailing whitespace, appended to `out`.
+fn push_trimmed(out: &mut String, prefix: &str, content: &str) {
+    let content = content.trim_end();
+    if content.is_empty() {
+        out.push_str(prefix.trim_end());
+    } else {
+        out.push_str(prefix);
+        out.push_str(content);
+    }
+}
+
+/// [`wrap`], appended to `out`.
+fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usize) {
+    let b = text.as_bytes();
     // Most lines fit: then wrapping would rejoin the same units with the same
     // single spaces, so the answer is the line itself.
-    if !text.contains('\n') && width(first) + width(text) <= budget {
-        return format!("{first}{text}").trim_end().to_owned();
+    if memchr_nl(b) && width(first) + width(text) <= budget {
+        push_trimmed(out, first, text);
+        return;
     }
-    // Units: text between breakable single spaces.
-    let mut units: Vec<String> = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut current = String::new();
+    // Units: text between breakable single spaces; a unit that may not start
+    // a line is glued to the one before. Units and lines are ranges of
+    // `text` (the spaces between them are single spaces of `text`).
+    let mut w = Wrapper {
+        out,
+        text,
+        first,
+        rest,
+        budget,
+        line: None,
+        line_width: 0,
+        on_first: true,
+        glued: None,
+    };
+    let mut unit_start = 0;
     let mut angle = false;
-    for (k, &c) in chars.iter().enumerate() {
-        if c == '<' {
-            angle = true;
-        } else if c == '>' {
-            angle = false;
-        }
-        let breakable = c == ' '
-            && !angle
-            && k > 0
-            && chars[k - 1] != ' '
-            && chars.get(k + 1).is_some_and(|&n| n != ' ');
-        if breakable {
-            units.push(std::mem::take(&mut current));
-        } else {
-            current.push(c);
-        }
-    }
-    units.push(current);
-    // Glue units that may not start a line to the one before.
-    let mut glued: Vec<String> = Vec::new();
-    for unit in units {
-        let must_glue = glued.last().is_some_and(|prev: &String| {
-            let backslashes = prev.chars().rev().take_while(|&c| c == '\\').count();
-            starts_block(&unit) || backslashes % 2 == 1
-        });
-        match glued.last_mut() {
-            Some(prev) if must_glue => {
-                prev.push(' ');
-                prev.push_str(&unit);
+    for (k, &c) in b.iter().enumerate() {
+        match c {
+            b'<' => angle = true,
+            b'>' => angle = false,
+            b' ' if !angle
+                && k > 0
+                && b[k - 1] != b' '
+                && b.get(k + 1).is_some_and(|&n| n != b' ') =>
+            {
+                w.unit(unit_start, k);
+                unit_start = k + 1;
             }
-            _ => glued.push(unit),
+            _ => {}
         }
     }
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    // The width of `line`, kept as it grows (UTF-16 lengths add up).
-    let mut line_width = 0;
-    for unit in glued {
-        let unit_width = width(&unit);
-        if line.is_empty() {
-            line = format!("{first}{unit}");
-            line_width = width(first) + unit_width;
-            continue;
+    w.unit(unit_start, b.len());
+    if let Some(g) = w.glued.take() {
+        w.emit(g);
+    }
+    if let Some((ls, le)) = w.line {
+        let prefix = if w.on_first { first } else { rest };
+        push_trimmed(w.out, prefix, &text[ls..le]);
+    }
+}
+
+/// The state of [`wrap_into`].
+struct Wrapper<'o, 't> {
+    out: &'o mut String,
+    text: &'t str,
+    first: &'t str,
+    rest: &'t str,
+    budget: usize,
+    /// The range of `text` on the current line.
+    line: Option<(usize, usize)>,
+    /// The width of the current line, its prefix included.
+    line_width: usize,
+    /// Whether the current line is the first.
+    on_first: bool,
+    /// The unit (with those glued to it) not yet placed on a line.
+    glued: Option<(usize, usize)>,
+}
+
+impl Wrapper<'_, '_> {
+    fn unit(&mut self, s: usize, e: usize) {
+        if let Some((gs, ge)) = self.glued {
+            let backslashes = self.text.as_bytes()[gs..ge]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == b'\\')
+                .count();
+            if starts_block(&self.text[s..e]) || backslashes % 2 == 1 {
+                self.glued = Some((gs, e));
+                return;
+            }
+            self.emit((gs, ge));
         }
-        if line_width + 1 + unit_width <= budget {
-            line.push(' ');
-            line.push_str(&unit);
-            line_width += 1 + unit_width;
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line = format!("{rest}{unit}");
-            line_width = width(rest) + unit_width;
+        self.glued = Some((s, e));
+    }
+
+    fn emit(&mut self, (s, e): (usize, usize)) {
+        let unit_width = width(&self.text[s..e]);
+        match self.line {
+            None => {
+                self.line = Some((s, e));
+                self.line_width = width(self.first) + unit_width;
+            }
+            Some((ls, _)) if self.line_width + 1 + unit_width <= self.budget => {
+                self.line = Some((ls, e));
+                self.line_width += 1 + unit_width;
+            }
+            Some((ls, le)) => {
+                let prefix = if self.on_first { self.first } else { self.rest };
+                push_trimmed(self.out, prefix, &self.text[ls..le]);
+                self.out.push('\n');
+                self.on_first = false;
+                self.line = Some((s, e));
+                self.line_width = width(self.rest) + unit_width;
+            }
         }
     }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-        .into_iter()
-        .map(|l| l.trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+}
+
+/// Whether `b` holds no line break.
+fn memchr_nl(b: &[u8]) -> bool {
+    !b.contains(&b'\n')
 }
 
 // ---------------------------------------------------------------------------
@@ -2830,5 +2941,266 @@ mod tests {
         let out = md(&format!("- {long}\n\n{long}"));
         assert!(out.lines().all(|l| width(l) <= WIDTH), "{out}");
         assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("  word")));
+    }
+
+    /// The text functions as they were before they were made faster: the new
+    /// ones must give the same bytes.
+    mod reference {
+        use super::super::starts_block;
+
+        // Escapes single-line text for any Markdown context (a heading, a table
+        // cell, a list item, a sentence): whitespace runs (newlines included) become
+        // one space; ``\ ` * [ ] | ~`` are backslash-escaped, and so is `_` unless it
+        // stands between two letters or digits; `#` at the start or after a space;
+        // `> - + =` and a number followed by `.` or `)` at the start (a quote, a
+        // list, a setext underline); `<` becomes `&lt;` (no HTML), `&` becomes
+        // `&amp;` where it would start an entity; `@`, the `:` of `://` and the `.`
+        // of a leading `www.` are escaped, so that no bare URL or e-mail address is
+        // made into a link (markdownlint's MD034).
+        pub(super) fn old_escape_inline(text: &str) -> String {
+            // Most titles need no escaping at all: words, single spaces and harmless
+            // punctuation, none of the patterns handled below. Return those as they
+            // are (the escaping below would give the same text, only slower).
+            let plain = !text.is_empty()
+                && !text.starts_with([' ', '-'])
+                && !text.starts_with(|c: char| c.is_ascii_digit())
+                && !text.ends_with(' ')
+                && !text.contains("  ")
+                && !text
+                    .as_bytes()
+                    .windows(3)
+                    .any(|w| w.eq_ignore_ascii_case(b"www"))
+                && text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || " ,.'\"()?!;/-".contains(c));
+            if plain {
+                return text.to_owned();
+            }
+            let chars: Vec<char> = text
+                .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .collect();
+            let mut out = String::with_capacity(chars.len() + 8);
+            let mut i = 0;
+            // A leading ordered-list marker: digits then `.` or `)`, then a space or
+            // nothing ("1.3" is no marker).
+            let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0
+                && matches!(chars.get(digits), Some('.' | ')'))
+                && matches!(chars.get(digits + 1), None | Some(' '))
+            {
+                out.extend(&chars[..digits]);
+                out.push('\\');
+                out.push(chars[digits]);
+                i = digits + 1;
+            }
+            while i < chars.len() {
+                let c = chars[i];
+                let prev = i.checked_sub(1).map(|p| chars[p]);
+                let next = chars.get(i + 1).copied();
+                let at_start = i == 0;
+                match c {
+                    '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '@' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '_' => {
+                        let inner = prev.is_some_and(char::is_alphanumeric)
+                            && next.is_some_and(char::is_alphanumeric);
+                        if !inner {
+                            out.push('\\');
+                        }
+                        out.push('_');
+                    }
+                    '<' => out.push_str("&lt;"),
+                    '&' => {
+                        if old_starts_entity(&chars[i + 1..]) {
+                            out.push_str("&amp;");
+                        } else {
+                            out.push('&');
+                        }
+                    }
+                    '#' if at_start || prev == Some(' ') => out.push_str("\\#"),
+                    '>' if at_start => out.push_str("\\>"),
+                    // A bullet ("- "), a thematic break or setext underline ("---").
+                    '-' | '+' | '='
+                        if at_start && (matches!(next, None | Some(' ')) || next == Some(c)) =>
+                    {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => {
+                        out.push_str("\\:");
+                    }
+                    // "www" ending the text: the sentence around it may put a `.`
+                    // after it.
+                    'w' | 'W'
+                        if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                            && chars.len() == i + 3
+                            && chars[i..]
+                                .iter()
+                                .collect::<String>()
+                                .eq_ignore_ascii_case("www") =>
+                    {
+                        out.push_str(&format!("&#{};", u32::from(c)));
+                        out.extend(&chars[i + 1..]);
+                        i += 3;
+                        continue;
+                    }
+                    'w' | 'W'
+                        if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                            && chars.len() >= i + 4
+                            && chars[i..i + 4]
+                                .iter()
+                                .collect::<String>()
+                                .eq_ignore_ascii_case("www.") =>
+                    {
+                        out.extend(&chars[i..i + 3]);
+                        out.push_str("\\.");
+                        i += 4;
+                        continue;
+                    }
+                    _ => out.push(c),
+                }
+                i += 1;
+            }
+            out
+        }
+
+        // Whether `rest` (after a `&`) makes an HTML entity: `#123;`, `#x1F;`,
+        // `name;`.
+        fn old_starts_entity(rest: &[char]) -> bool {
+            let body = rest.strip_prefix(&['#']).unwrap_or(rest);
+            let n = body
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            n > 0 && body.get(n) == Some(&';')
+        }
+
+        // Wraps `text` (one paragraph, lines already joined or one line of a
+        // description) to `budget` columns: `first` before the first line, `rest`
+        // before the others. Breaks only at single spaces, never before a word that
+        // would start a block, after a backslash (a hard line break) or inside
+        // `<…>`. A word longer than a line stands on a line of its own (markdownlint
+        // allows that).
+        pub(super) fn old_wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+            // Most lines fit: then wrapping would rejoin the same units with the same
+            // single spaces, so the answer is the line itself.
+            if !text.contains('\n') && width(first) + width(text) <= budget {
+                return format!("{first}{text}").trim_end().to_owned();
+            }
+            // Units: text between breakable single spaces.
+            let mut units: Vec<String> = Vec::new();
+            let chars: Vec<char> = text.chars().collect();
+            let mut current = String::new();
+            let mut angle = false;
+            for (k, &c) in chars.iter().enumerate() {
+                if c == '<' {
+                    angle = true;
+                } else if c == '>' {
+                    angle = false;
+                }
+                let breakable = c == ' '
+                    && !angle
+                    && k > 0
+                    && chars[k - 1] != ' '
+                    && chars.get(k + 1).is_some_and(|&n| n != ' ');
+                if breakable {
+                    units.push(std::mem::take(&mut current));
+                } else {
+                    current.push(c);
+                }
+            }
+            units.push(current);
+            // Glue units that may not start a line to the one before.
+            let mut glued: Vec<String> = Vec::new();
+            for unit in units {
+                let must_glue = glued.last().is_some_and(|prev: &String| {
+                    let backslashes = prev.chars().rev().take_while(|&c| c == '\\').count();
+                    starts_block(&unit) || backslashes % 2 == 1
+                });
+                match glued.last_mut() {
+                    Some(prev) if must_glue => {
+                        prev.push(' ');
+                        prev.push_str(&unit);
+                    }
+                    _ => glued.push(unit),
+                }
+            }
+            let mut lines: Vec<String> = Vec::new();
+            let mut line = String::new();
+            // The width of `line`, kept as it grows (UTF-16 lengths add up).
+            let mut line_width = 0;
+            for unit in glued {
+                let unit_width = width(&unit);
+                if line.is_empty() {
+                    line = format!("{first}{unit}");
+                    line_width = width(first) + unit_width;
+                    continue;
+                }
+                if line_width + 1 + unit_width <= budget {
+                    line.push(' ');
+                    line.push_str(&unit);
+                    line_width += 1 + unit_width;
+                } else {
+                    lines.push(std::mem::take(&mut line));
+                    line = format!("{rest}{unit}");
+                    line_width = width(rest) + unit_width;
+                }
+            }
+            if !line.is_empty() {
+                lines.push(line);
+            }
+            lines
+                .into_iter()
+                .map(|l| l.trim_end().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+
+        fn width(s: &str) -> usize {
+            s.encode_utf16().count()
+        }
+    }
+
+    mod same_as_before {
+        use super::reference::{old_escape_inline, old_wrap};
+        use super::{escape_inline, wrap};
+        use proptest::prelude::*;
+
+        /// Text made of the pieces that matter to escaping and wrapping.
+        fn text() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a", "b", "Zz", "word", "www", "WwW.", "w", ".", "é", "中", "🎉", "ß", "\u{85}",
+                "\u{a0}", "\u{feff}", "\u{2028}", "\u{7}", " ", "  ", "\t", "\n", "\r\n", "-", "+",
+                "=", "*", "_", "#", ">", "<", "&", "&amp;", "&#35;", "&#x1F;", ";", "`", "~", "|",
+                "\\", "[", "]", "(", ")", "!", "?", ",", ":", "://", "/", "@", "1", "12", "1.",
+                "2)", "0", "---", "```", "- ", "1. ", "# ", "> ",
+            ]);
+            prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn escape_inline_is_unchanged(s in text()) {
+                prop_assert_eq!(escape_inline(&s), old_escape_inline(&s));
+            }
+
+            #[test]
+            fn wrap_is_unchanged(
+                s in text(),
+                first in prop::sample::select(vec!["", "- ", "  - ", "   ", "> ", " "]),
+                rest in prop::sample::select(vec!["", "  ", "    ", "   ", "> "]),
+                budget in prop::sample::select(vec![0usize, 5, 10, 20, 40, 80]),
+            ) {
+                prop_assert_eq!(wrap(&s, first, rest, budget), old_wrap(&s, first, rest, budget));
+            }
+        }
     }
 }
