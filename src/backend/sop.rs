@@ -40,6 +40,8 @@
 //!
 //! User-facing documentation: `docs/outputs/sop.md`.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{duration_words, step_title};
@@ -96,6 +98,14 @@ struct Sop<'a> {
     number: Vec<usize>,
     /// The steps that wait for each step (by step index).
     successors: Vec<Vec<usize>>,
+    /// The escaped title of each step (by step index).
+    titles: Vec<String>,
+    /// The heading of each step (by step index): see [`Sop::step_heading`].
+    headings: Vec<String>,
+    /// The labels of the roles named so far (see [`Sop::role_label`]).
+    role_labels: RefCell<HashMap<usize, String>>,
+    /// The links of the tools named so far (see [`Sop::tool_link`]).
+    tool_links: RefCell<HashMap<usize, String>>,
 }
 
 impl<'a> Sop<'a> {
@@ -118,6 +128,18 @@ impl<'a> Sop<'a> {
                 successors[a].push(i);
             }
         }
+        let mut titles = Vec::with_capacity(n);
+        let mut headings = Vec::with_capacity(n);
+        for (i, &k) in number.iter().enumerate() {
+            let title = step_title(workflow, i);
+            let heading = heading_text(&title);
+            headings.push(if heading.is_empty() {
+                format!("Step {k}")
+            } else {
+                format!("{k}. {heading}")
+            });
+            titles.push(escape_inline(&title));
+        }
         Sop {
             model,
             id: w,
@@ -126,6 +148,10 @@ impl<'a> Sop<'a> {
             order,
             number,
             successors,
+            titles,
+            headings,
+            role_labels: RefCell::default(),
+            tool_links: RefCell::default(),
         }
     }
 
@@ -135,7 +161,7 @@ impl<'a> Sop<'a> {
             doc.reserved.insert(s.to_owned());
         }
         for &i in &self.order {
-            doc.reserved.insert(self.step_heading(i));
+            doc.reserved.insert(self.headings[i].clone());
         }
         self.title(&mut doc);
         self.purpose(&mut doc);
@@ -165,6 +191,14 @@ impl<'a> Sop<'a> {
 
     /// "Operations (Maria Lopez)", "Client (outside the team)", escaped.
     fn role_label(&self, r: RoleId) -> String {
+        self.role_labels
+            .borrow_mut()
+            .entry(r.0)
+            .or_insert_with(|| self.make_role_label(r))
+            .clone()
+    }
+
+    fn make_role_label(&self, r: RoleId) -> String {
         let role = &self.model.roles[r.0];
         let mut s = escape_inline(&self.role_title(r));
         let mut notes = Vec::new();
@@ -187,6 +221,14 @@ impl<'a> Sop<'a> {
 
     /// The tool's title, linked to its `url` when it has one.
     fn tool_link(&self, t: ToolId) -> String {
+        self.tool_links
+            .borrow_mut()
+            .entry(t.0)
+            .or_insert_with(|| self.make_tool_link(t))
+            .clone()
+    }
+
+    fn make_tool_link(&self, t: ToolId) -> String {
         let tool = &self.model.tools[t.0];
         link(
             &self.tool_title(t),
@@ -194,18 +236,14 @@ impl<'a> Sop<'a> {
         )
     }
 
-    fn title_of(&self, step: usize) -> String {
-        step_title(self.workflow, step)
+    /// The step's title, escaped.
+    fn title_of(&self, step: usize) -> &str {
+        &self.titles[step]
     }
 
     /// "3. Write the first draft" (escaped), as the step's heading says it.
-    fn step_heading(&self, step: usize) -> String {
-        let title = heading_text(&self.title_of(step));
-        if title.is_empty() {
-            format!("Step {}", self.number[step])
-        } else {
-            format!("{}. {title}", self.number[step])
-        }
+    fn step_heading(&self, step: usize) -> &str {
+        &self.headings[step]
     }
 
     /// "step 2 (Draft the outline)", "steps 5 (Kickoff call) and 6 (…)".
@@ -214,7 +252,7 @@ impl<'a> Sop<'a> {
         sorted.sort_by_key(|&i| self.number[i]);
         let parts: Vec<String> = sorted
             .iter()
-            .map(|&i| format!("{} ({})", self.number[i], escape_inline(&self.title_of(i))))
+            .map(|&i| format!("{} ({})", self.number[i], self.title_of(i)))
             .collect();
         format!(
             "{} {}",
@@ -502,13 +540,7 @@ impl<'a> Sop<'a> {
             }
             let children = steps
                 .iter()
-                .map(|&i| {
-                    format!(
-                        "Step {}: {}",
-                        self.number[i],
-                        escape_inline(&self.title_of(i))
-                    )
-                })
+                .map(|&i| format!("Step {}: {}", self.number[i], self.title_of(i)))
                 .collect::<Vec<_>>();
             if !children.is_empty() {
                 text.push_str(if role.external {
@@ -606,8 +638,8 @@ impl<'a> Sop<'a> {
         let w = self.workflow;
         let s = &w.steps[i];
         let heading = self.step_heading(i);
-        doc.reserved.remove(&heading);
-        doc.heading(3, &heading, None);
+        doc.reserved.remove(heading);
+        doc.heading(3, heading, None);
 
         let mut fields: Vec<String> = Vec::new();
         if let Some(o) = s.owner {
@@ -806,7 +838,7 @@ impl<'a> Sop<'a> {
             for &i in &implementers[k] {
                 rows.push(vec![
                     title.clone(),
-                    format!("{}. {}", self.number[i], escape_inline(&self.title_of(i))),
+                    format!("{}. {}", self.number[i], self.title_of(i)),
                 ]);
             }
         }
@@ -1836,11 +1868,21 @@ fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize
         budget,
         inline: HashMap::new(),
     };
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let lines: Vec<String> = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
         .split('\n')
-        .map(|l| expand_tabs(&replace_controls(l)))
+        .map(|l| {
+            // Printable ASCII has no control characters or tabs.
+            if l.bytes().all(|c| (b' '..0x7f).contains(&c)) {
+                l.to_owned()
+            } else {
+                expand_tabs(&replace_controls(l))
+            }
+        })
         .collect();
     md.run(&lines, doc);
     collapse(&md.out)
@@ -2518,6 +2560,20 @@ fn table_cells(row: &str) -> Vec<String> {
 /// put in `<…>`, and `www.` is escaped. Code spans, autolinks, link
 /// destinations and backslash escapes are left alone.
 fn inline_markdown(text: &str) -> String {
+    // Text without any of the characters and patterns handled below is kept
+    // as it is.
+    let b = text.as_bytes();
+    let special = b.iter().enumerate().any(|(k, &c)| match c {
+        b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' => true,
+        b':' => b[k + 1..].starts_with(b"//"),
+        b'w' | b'W' => b
+            .get(k..k + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
+        _ => false,
+    });
+    if !special {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
