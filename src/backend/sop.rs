@@ -969,14 +969,18 @@ impl Doc {
     }
 
     fn list(&mut self, items: &[Item]) {
-        let mut out = Vec::new();
-        for item in items {
-            out.push(wrap(&item.text, "- ", "  ", WIDTH));
+        let mut out = String::new();
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            wrap_into(&mut out, &item.text, "- ", "  ", WIDTH);
             for child in &item.children {
-                out.push(wrap(child, "  - ", "    ", WIDTH));
+                out.push('\n');
+                wrap_into(&mut out, child, "  - ", "    ", WIDTH);
             }
         }
-        self.block(out.join("\n"));
+        self.block(out);
     }
 
     fn fenced(&mut self, info: &str, code: &str) {
@@ -1068,7 +1072,8 @@ impl Doc {
 /// text itself when the line fits, otherwise cut at a word with `…`; and
 /// whether it was cut.
 fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
-    if fits_in(&format!("{prefix}{text}"), budget) {
+    // A line no wider than the budget fits (its last word too).
+    if width(prefix) + width(text) <= budget || fits_in(&format!("{prefix}{text}"), budget) {
         return (text.to_owned(), false);
     }
     // Cut only between words where no code span, link text or `<…>` is
