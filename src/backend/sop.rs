@@ -157,11 +157,10 @@ impl<'a> Sop<'a> {
 
     fn render(&self, options: SopOptions) -> String {
         let mut doc = Doc::default();
-        for s in SECTIONS {
-            doc.reserved.insert(s.to_owned());
-        }
+        doc.reserved.reserve(SECTIONS.len() + self.order.len());
+        doc.reserved.extend(SECTIONS);
         for &i in &self.order {
-            doc.reserved.insert(self.headings[i].clone());
+            doc.reserved.insert(&self.headings[i]);
         }
         self.title(&mut doc);
         self.purpose(&mut doc);
@@ -805,7 +804,7 @@ impl<'a> Sop<'a> {
             doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
         }
         if alone {
-            doc.block("- [ ] Done".to_owned());
+            doc.block("- [ ] Done");
         }
     }
 
@@ -889,41 +888,106 @@ struct Item {
     children: Vec<String>,
 }
 
-/// A document being written: blocks separated by exactly one blank line.
-#[derive(Default)]
-struct Doc {
-    blocks: Vec<String>,
-    /// Headings already written (MD024: no two alike).
-    used: HashSet<String>,
-    /// Headings the document will write later; a heading from a description
-    /// that would take one of these is made unique instead.
-    reserved: HashSet<String>,
+/// A fast hasher for the sets of headings (short strings, no untrusted
+/// collisions to fear: the worst case is a slower document).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
-impl Doc {
-    fn block(&mut self, text: String) {
-        if text.is_empty() {
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A document being written: blocks separated by exactly one blank line.
+#[derive(Default)]
+struct Doc<'r> {
+    /// The blocks written so far, separated by blank lines.
+    out: String,
+    /// Where the last block starts in `out` (none yet: `None`).
+    last: Option<usize>,
+    /// Headings already written (MD024: no two alike).
+    used: FxSet<String>,
+    /// Headings the document will write later; a heading from a description
+    /// that would take one of these is made unique instead.
+    reserved: FxSet<&'r str>,
+}
+
+impl Doc<'_> {
+    /// Starts a block: returns where it starts, to give to [`Doc::end`]
+    /// once its text is appended to `out`.
+    fn begin(&mut self) -> usize {
+        let pos = self.out.len();
+        if self.last.is_some() {
+            self.out.push_str("\n\n");
+        }
+        pos
+    }
+
+    /// Ends the block begun at `pos` (nothing written: no block).
+    fn end(&mut self, pos: usize) {
+        let mut start = if self.last.is_some() { pos + 2 } else { pos };
+        if self.out.len() == start {
+            self.out.truncate(pos);
             return;
         }
         // Two lists of the same kind (or two quotes) with only a blank line
         // between them would be read as one; an empty HTML comment (which
         // markdownlint allows) keeps them apart, as CommonMark suggests.
-        let first = text.lines().next().unwrap_or_default();
-        let joined = self.blocks.last().is_some_and(|prev| {
-            let last = prev
+        if let Some(prev) = self.last {
+            let first = self.out[start..].lines().next().unwrap_or_default();
+            let last = self.out[prev..pos]
                 .lines()
                 .rev()
                 .find(|l| !l.starts_with(' '))
                 .unwrap_or_default();
-            match (block_start_kind(last), block_start_kind(first)) {
+            let joined = match (block_start_kind(last), block_start_kind(first)) {
                 (Some(a), Some(b)) => a == b,
                 _ => false,
+            };
+            if joined {
+                self.out.insert_str(start, "<!-- -->\n\n");
+                start += 10;
             }
-        });
-        if joined {
-            self.blocks.push("<!-- -->".to_owned());
         }
-        self.blocks.push(text);
+        self.last = Some(start);
+    }
+
+    fn block(&mut self, text: &str) {
+        let pos = self.begin();
+        self.out.push_str(text);
+        self.end(pos);
     }
 
     /// A heading of already escaped `text`. With `unique` (for headings whose
@@ -931,24 +995,35 @@ impl Doc {
     /// `(unique)` appended, then a number. One longer than 80 columns is cut at
     /// a word, and its full text follows as a paragraph.
     fn heading(&mut self, level: usize, text: &str, unique: Option<&str>) {
-        self.heading_in(level, text, unique, WIDTH, "");
+        let (shown, full) = self.heading_parts(level, text, unique, WIDTH, "");
+        let pos = self.begin();
+        self.out.push_str(&"######"[..level]);
+        self.out.push(' ');
+        self.out.push_str(&shown);
+        self.end(pos);
+        self.used.insert(shown);
+        if full {
+            self.paragraph(&format!("Full title: {text}"));
+        }
     }
 
-    fn heading_in(
+    /// The text a heading of `text` shows (cut, made unique), and whether it
+    /// was cut (its full text must follow). The caller writes it, then puts
+    /// the text into `used`.
+    fn heading_parts(
         &mut self,
         level: usize,
         text: &str,
         unique: Option<&str>,
         budget: usize,
         indent: &str,
-    ) {
-        let hashes = "#".repeat(level);
-        let (shown, full) = fit_heading(&format!("{indent}{hashes} "), text, budget);
-        let mut shown = escape_closing_hashes(&shown);
+    ) -> (String, bool) {
+        let (shown, full) = fit_heading(indent, level, text, budget);
+        let mut shown = escape_closing_hashes(shown);
         if let Some(suffix) = unique {
             let base = shown.clone();
             let mut n = 1;
-            while self.used.contains(&shown) || self.reserved.contains(&shown) {
+            while self.used.contains(&shown) || self.reserved.contains(shown.as_str()) {
                 shown = if n == 1 {
                     format!("{base} ({suffix})")
                 } else {
@@ -957,39 +1032,44 @@ impl Doc {
                 n += 1;
             }
         }
-        self.used.insert(shown.clone());
-        self.block(format!("{indent}{hashes} {shown}"));
-        if full {
-            self.block(wrap(&format!("Full title: {text}"), indent, indent, budget));
-        }
+        (shown, full)
     }
 
     fn paragraph(&mut self, text: &str) {
-        self.block(wrap(text, "", "", WIDTH));
+        let pos = self.begin();
+        wrap_into(&mut self.out, text, "", "", WIDTH);
+        self.end(pos);
     }
 
     fn list(&mut self, items: &[Item]) {
-        let mut out = String::new();
+        let pos = self.begin();
+        let out = &mut self.out;
         for (k, item) in items.iter().enumerate() {
             if k > 0 {
                 out.push('\n');
             }
-            wrap_into(&mut out, &item.text, "- ", "  ", WIDTH);
+            wrap_into(out, &item.text, "- ", "  ", WIDTH);
             for child in &item.children {
                 out.push('\n');
-                wrap_into(&mut out, child, "  - ", "    ", WIDTH);
+                wrap_into(out, child, "  - ", "    ", WIDTH);
             }
         }
-        self.block(out);
+        self.end(pos);
     }
 
     fn fenced(&mut self, info: &str, code: &str) {
         let fence = fence_for(code);
-        if code.is_empty() {
-            self.block(format!("{fence}{info}\n{fence}"));
-        } else {
-            self.block(format!("{fence}{info}\n{code}\n{fence}"));
+        let pos = self.begin();
+        let out = &mut self.out;
+        out.push_str(&fence);
+        out.push_str(info);
+        out.push('\n');
+        if !code.is_empty() {
+            out.push_str(code);
+            out.push('\n');
         }
+        out.push_str(&fence);
+        self.end(pos);
     }
 
     /// The `run` command: a code block when each of its lines fits in 80
@@ -1014,7 +1094,7 @@ impl Doc {
     /// below `level`.
     fn markdown(&mut self, text: &str, level: usize, unique: &str) {
         let out = markdown(text, level, unique, self, WIDTH);
-        self.block(out);
+        self.block(&out);
     }
 
     /// A table of escaped cells, or, when a row would be longer than 80
@@ -1028,7 +1108,7 @@ impl Doc {
         ];
         lines.extend(rows.iter().map(|r| row(r)));
         if lines.iter().all(|l| fits(l)) {
-            self.block(lines.join("\n"));
+            self.block(&lines.join("\n"));
             return;
         }
         // The list form: "First cell: other cells"; rows with the same first
@@ -1062,7 +1142,7 @@ impl Doc {
     }
 
     fn finish(self) -> String {
-        let mut s = self.blocks.join("\n\n");
+        let mut s = self.out;
         s.push('\n');
         s
     }
@@ -1071,10 +1151,19 @@ impl Doc {
 /// The heading line of already escaped `text` after `prefix` ("### "): the
 /// text itself when the line fits, otherwise cut at a word with `…`; and
 /// whether it was cut.
-fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
+fn fit_heading<'t>(
+    indent: &str,
+    level: usize,
+    text: &'t str,
+    budget: usize,
+) -> (Cow<'t, str>, bool) {
     // A line no wider than the budget fits (its last word too).
-    if width(prefix) + width(text) <= budget || fits_in(&format!("{prefix}{text}"), budget) {
-        return (text.to_owned(), false);
+    if width(indent) + level + 1 + width(text) <= budget {
+        return (Cow::Borrowed(text), false);
+    }
+    let prefix = format!("{indent}{} ", &"######"[..level]);
+    if fits_in(&format!("{prefix}{text}"), budget) {
+        return (Cow::Borrowed(text), false);
     }
     // Cut only between words where no code span, link text or `<…>` is
     // open, so the heading's Markdown stays whole.
@@ -1094,17 +1183,17 @@ fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
     }
     let shown = strip_heading_punctuation(&shown);
     if shown.is_empty() {
-        return ("…".to_owned(), true);
+        return (Cow::Borrowed("…"), true);
     }
-    (format!("{shown} …"), true)
+    (Cow::Owned(format!("{shown} …")), true)
 }
 
 /// Heading text whose trailing `#`s are escaped: unescaped, they would read
 /// as a closing sequence (markdownlint's MD020).
-fn escape_closing_hashes(text: &str) -> String {
+fn escape_closing_hashes(text: Cow<'_, str>) -> String {
     let body = text.trim_end_matches('#');
     if body.len() == text.len() || body.ends_with('\\') {
-        return text.to_owned();
+        return text.into_owned();
     }
     format!("{body}\\{}", &text[body.len()..])
 }
@@ -2174,12 +2263,21 @@ impl Md<'_> {
         let new = (parent + 1).min(6);
         self.heading_stack.push((level, new));
         // Written through the document, which keeps headings unique.
-        let before = doc.blocks.len();
-        doc.heading_in(new, &text, Some(self.unique), self.budget, &" ".repeat(col));
-        let written: Vec<String> = doc.blocks.drain(before..).collect();
-        for block in written {
+        let indent = " ".repeat(col);
+        let (shown, full) = doc.heading_parts(new, &text, Some(self.unique), self.budget, &indent);
+        self.blank();
+        self.line(format!("{indent}{} {shown}", &"######"[..new]));
+        self.blank();
+        doc.used.insert(shown);
+        if full {
+            let wrapped = wrap(
+                &format!("Full title: {text}"),
+                &indent,
+                &indent,
+                self.budget,
+            );
             self.blank();
-            for l in block.split('\n') {
+            for l in wrapped.split('\n') {
                 self.line(l.to_owned());
             }
             self.blank();
