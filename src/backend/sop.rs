@@ -100,6 +100,10 @@ struct Sop<'a> {
     successors: Vec<Vec<usize>>,
     /// The escaped title of each step (by step index).
     titles: Vec<String>,
+    /// The escaped title of each step of the process.
+    process_titles: Vec<String>,
+    /// The workflow's trigger, escaped, when it says something.
+    trigger: Option<String>,
     /// The heading of each step (by step index): see [`Sop::step_heading`].
     headings: Vec<String>,
     /// The labels of the roles named so far (see [`Sop::role_label`]).
@@ -140,11 +144,25 @@ impl<'a> Sop<'a> {
             });
             titles.push(escape_inline(&title));
         }
+        let process = workflow.process.map(|p| &model.processes[p.0]);
+        let process_titles = process.map_or_else(Vec::new, |p| {
+            p.steps
+                .iter()
+                .map(|s| escape_inline(&display_title(&s.name, s.title.as_ref())))
+                .collect()
+        });
+        let trigger = workflow
+            .trigger
+            .as_ref()
+            .map(|t| escape_inline(&t.value))
+            .filter(|t| !t.is_empty());
         Sop {
             model,
             id: w,
             workflow,
-            process: workflow.process.map(|p| &model.processes[p.0]),
+            process,
+            process_titles,
+            trigger,
             order,
             number,
             successors,
@@ -195,6 +213,43 @@ impl<'a> Sop<'a> {
             .entry(r.0)
             .or_insert_with(|| self.make_role_label(r))
             .clone()
+    }
+
+    /// [`Sop::role_label`], appended to `out`.
+    fn push_role_label(&self, out: &mut String, r: RoleId) {
+        out.push_str(
+            self.role_labels
+                .borrow_mut()
+                .entry(r.0)
+                .or_insert_with(|| self.make_role_label(r)),
+        );
+    }
+
+    /// [`Sop::tool_link`], appended to `out`.
+    fn push_tool_link(&self, out: &mut String, t: ToolId) {
+        out.push_str(
+            self.tool_links
+                .borrow_mut()
+                .entry(t.0)
+                .or_insert_with(|| self.make_tool_link(t)),
+        );
+    }
+
+    /// [`Sop::steps_with_titles`], appended to `out` (`numbers` is scratch
+    /// space).
+    fn push_steps_with_titles(&self, out: &mut String, steps: &[usize], numbers: &mut Vec<usize>) {
+        numbers.clear();
+        numbers.extend_from_slice(steps);
+        numbers.sort_by_key(|&i| self.number[i]);
+        out.push_str(plural(numbers.len(), "step", "steps"));
+        out.push(' ');
+        and_join(out, numbers.len(), |out, k| {
+            let i = numbers[k];
+            push_number(out, self.number[i]);
+            out.push_str(" (");
+            out.push_str(self.title_of(i));
+            out.push(')');
+        });
     }
 
     fn make_role_label(&self, r: RoleId) -> String {
@@ -313,6 +368,11 @@ impl<'a> Sop<'a> {
             }
         }
         by_step
+    }
+
+    /// The escaped title of process step `k`.
+    fn process_title(&self, k: usize) -> &str {
+        self.process_titles.get(k).map_or("", String::as_str)
     }
 
     fn process_step_title(&self, k: usize) -> String {
@@ -628,154 +688,178 @@ impl<'a> Sop<'a> {
                 facts.consumers.entry(a.text.as_str()).or_default().push(i);
             }
         }
+        let mut scratch = Scratch::default();
         for &i in &self.order {
-            self.step(doc, i, &facts);
+            self.step(doc, i, &facts, &mut scratch);
         }
     }
 
-    fn step(&self, doc: &mut Doc, i: usize, facts: &Facts<'_>) {
+    fn step(&self, doc: &mut Doc, i: usize, facts: &Facts<'_>, scratch: &mut Scratch) {
         let w = self.workflow;
         let s = &w.steps[i];
         let heading = self.step_heading(i);
         doc.reserved.remove(heading);
         doc.heading(3, heading, None);
 
-        let mut fields: Vec<String> = Vec::new();
+        // The facts: a list, each item written into `f` then wrapped into
+        // the document.
+        let pos = doc.begin();
+        let f = &mut scratch.field;
+        let mut first = true;
+        let mut item = |doc: &mut Doc, f: &mut String| {
+            if !first {
+                doc.out.push('\n');
+            }
+            first = false;
+            wrap_into(&mut doc.out, f, "- ", "  ", WIDTH);
+            f.clear();
+        };
+        f.clear();
         if let Some(o) = s.owner {
-            fields.push(format!("Owner: {}", self.role_label(o)));
+            f.push_str("Owner: ");
+            self.push_role_label(f, o);
+            item(doc, f);
         }
         if !s.tools.is_empty() {
-            let tools: Vec<String> = s.tools.iter().map(|&t| self.tool_link(t)).collect();
-            fields.push(format!(
-                "{}: {}",
-                plural(tools.len(), "Tool", "Tools"),
-                and_list(&tools)
-            ));
+            f.push_str(plural(s.tools.len(), "Tool", "Tools"));
+            f.push_str(": ");
+            and_join(f, s.tools.len(), |f, k| self.push_tool_link(f, s.tools[k]));
+            item(doc, f);
         }
-        fields.push(if s.automated {
-            "Type: automated (a system does it; the owner checks that it ran)".to_owned()
+        f.push_str(if s.automated {
+            "Type: automated (a system does it; the owner checks that it ran)"
         } else {
-            "Type: manual".to_owned()
+            "Type: manual"
         });
-        let serves: Vec<String> = s
-            .implements
-            .iter()
-            .map(|&k| escape_inline(&self.process_step_title(k)))
-            .collect();
-        fields.push(if serves.is_empty() {
-            "Process step: none".to_owned()
+        item(doc, f);
+        if s.implements.is_empty() {
+            f.push_str("Process step: none");
         } else {
-            format!(
-                "{}: {}",
-                plural(serves.len(), "Process step", "Process steps"),
-                and_list(&serves)
-            )
-        });
+            f.push_str(plural(s.implements.len(), "Process step", "Process steps"));
+            f.push_str(": ");
+            and_join(f, s.implements.len(), |f, k| {
+                f.push_str(self.process_title(s.implements[k]));
+            });
+        }
+        item(doc, f);
 
         // When it starts.
-        let wait = s.wait.as_ref().map(duration_words);
-        let start = if s.after.is_empty() {
-            let trigger = w
-                .trigger
-                .as_ref()
-                .map(|t| escape_inline(&t.value))
-                .filter(|t| !t.is_empty());
-            let base = match &trigger {
-                Some(t) => format!("the workflow starts: {t}"),
-                None => "the workflow starts".to_owned(),
-            };
-            match &wait {
-                Some(d) => format!("Starts: {d} after {base}"),
-                None => format!("Starts: when {base}"),
+        f.push_str("Starts: ");
+        if s.after.is_empty() {
+            if let Some(d) = &s.wait {
+                f.push_str(&duration_words(d));
+                f.push_str(" after ");
+            } else {
+                f.push_str("when ");
+            }
+            f.push_str("the workflow starts");
+            if let Some(t) = &self.trigger {
+                f.push_str(": ");
+                f.push_str(t);
             }
         } else {
-            let after = self.steps_with_titles(&s.after);
-            let done = match s.after.len() {
+            if let Some(d) = &s.wait {
+                f.push_str(&duration_words(d));
+                f.push(' ');
+            }
+            f.push_str("after ");
+            self.push_steps_with_titles(f, &s.after, &mut scratch.numbers);
+            f.push_str(match s.after.len() {
                 1 => " is done",
                 2 => " are both done",
                 _ => " are all done",
-            };
-            match &wait {
-                Some(d) => format!("Starts: {d} after {after}{done}"),
-                None => format!("Starts: after {after}{done}"),
-            }
-        };
-        fields.push(start);
+            });
+        }
+        item(doc, f);
 
-        let parallel: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&j| {
-                j != i && !facts.ancestors[i].contains(j) && !facts.ancestors[j].contains(i)
-            })
-            .collect();
-        if !parallel.is_empty() {
-            fields.push(format!(
-                "At the same time as: {}",
-                self.steps_numbers(&parallel)
-            ));
+        let numbers = &mut scratch.numbers;
+        numbers.clear();
+        numbers.extend(
+            self.order
+                .iter()
+                .copied()
+                .filter(|&j| {
+                    j != i && !facts.ancestors[i].contains(j) && !facts.ancestors[j].contains(i)
+                })
+                .map(|j| self.number[j]),
+        );
+        if !numbers.is_empty() {
+            f.push_str("At the same time as: ");
+            push_steps_numbers(f, numbers);
+            item(doc, f);
         }
         if let Some(when) = s.when.as_ref().map(|c| escape_inline(&c.value)) {
-            fields.push(format!(
-                "Condition: only if {}; otherwise skip this step",
-                when.trim_end_matches('.')
-            ));
+            f.push_str("Condition: only if ");
+            f.push_str(when.trim_end_matches('.'));
+            f.push_str("; otherwise skip this step");
+            item(doc, f);
         }
         if let Some(within) = &s.within {
-            let from = if s.after.is_empty() {
-                "the workflow starting".to_owned()
+            f.push_str("Deadline: within ");
+            f.push_str(&duration_words(within));
+            f.push_str(" of ");
+            if s.after.is_empty() {
+                f.push_str("the workflow starting");
             } else {
-                format!("becoming ready (after {})", self.steps_numbers(&s.after))
-            };
-            fields.push(format!(
-                "Deadline: within {} of {from}",
-                duration_words(within)
-            ));
+                f.push_str("becoming ready (after ");
+                numbers.clear();
+                numbers.extend(s.after.iter().map(|&j| self.number[j]));
+                push_steps_numbers(f, numbers);
+                f.push(')');
+            }
+            item(doc, f);
         }
         if !s.needs.is_empty() {
-            let needs: Vec<String> = s
-                .needs
-                .iter()
-                .map(|a| {
-                    let from: Vec<usize> = facts
+            f.push_str("Needs: ");
+            and_join(f, s.needs.len(), |f, k| {
+                let a = &s.needs[k];
+                numbers.clear();
+                numbers.extend(
+                    facts
                         .producers
                         .get(a.text.as_str())
                         .into_iter()
                         .flatten()
                         .copied()
                         .filter(|&j| facts.ancestors[i].contains(j))
-                        .collect();
-                    if from.is_empty() {
-                        format!("`{}`", a.text)
-                    } else {
-                        format!("`{}` (from {})", a.text, self.steps_numbers(&from))
-                    }
-                })
-                .collect();
-            fields.push(format!("Needs: {}", and_list(&needs)));
+                        .map(|j| self.number[j]),
+                );
+                f.push('`');
+                f.push_str(&a.text);
+                f.push('`');
+                if !numbers.is_empty() {
+                    f.push_str(" (from ");
+                    push_steps_numbers(f, numbers);
+                    f.push(')');
+                }
+            });
+            item(doc, f);
         }
         if !s.produces.is_empty() {
-            let produces: Vec<String> = s
-                .produces
-                .iter()
-                .map(|a| {
-                    let by: Vec<usize> = facts
+            f.push_str("Produces: ");
+            and_join(f, s.produces.len(), |f, k| {
+                let a = &s.produces[k];
+                numbers.clear();
+                numbers.extend(
+                    facts
                         .consumers
                         .get(a.text.as_str())
                         .into_iter()
                         .flatten()
                         .copied()
                         .filter(|&j| facts.ancestors[j].contains(i))
-                        .collect();
-                    if by.is_empty() {
-                        format!("`{}`", a.text)
-                    } else {
-                        format!("`{}` (needed by {})", a.text, self.steps_numbers(&by))
-                    }
-                })
-                .collect();
-            fields.push(format!("Produces: {}", and_list(&produces)));
+                        .map(|j| self.number[j]),
+                );
+                f.push('`');
+                f.push_str(&a.text);
+                f.push('`');
+                if !numbers.is_empty() {
+                    f.push_str(" (needed by ");
+                    push_steps_numbers(f, numbers);
+                    f.push(')');
+                }
+            });
+            item(doc, f);
         }
         // The box to tick ends the section: the last item of the list of
         // facts, or a list of its own after the command and instructions.
@@ -786,16 +870,10 @@ impl<'a> Sop<'a> {
         let command = s.run.as_ref().filter(|r| !r.value.trim().is_empty());
         let alone = description.is_some() || command.is_some();
         if !alone {
-            fields.push("[ ] Done".to_owned());
+            f.push_str("[ ] Done");
+            item(doc, f);
         }
-        let items: Vec<Item> = fields
-            .into_iter()
-            .map(|text| Item {
-                text,
-                children: Vec::new(),
-            })
-            .collect();
-        doc.list(&items);
+        doc.end(pos);
         if let Some(run) = command {
             doc.command(&run.value);
         }
@@ -1430,6 +1508,93 @@ fn link(title: &str, url: Option<&str>) -> String {
         return format!("{text}: <{dest}>");
     }
     format!("[{text}]({dest})")
+}
+
+/// Scratch space for writing the steps of a procedure.
+#[derive(Default)]
+struct Scratch {
+    /// The text of one list item.
+    field: String,
+    /// Step numbers or indices.
+    numbers: Vec<usize>,
+}
+
+/// [`and_list`] of `n` items, each written by `each`, appended to `out`.
+fn and_join(out: &mut String, n: usize, mut each: impl FnMut(&mut String, usize)) {
+    for k in 0..n {
+        if k > 0 {
+            out.push_str(if k + 1 == n { " and " } else { ", " });
+        }
+        each(out, k);
+    }
+}
+
+/// `n` in decimal, appended to `out`.
+fn push_number(out: &mut String, n: usize) {
+    let mut buf = [0u8; 20];
+    let mut k = buf.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        buf[k] = b"0123456789"[n % 10];
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
+}
+
+/// "step 2", "steps 4 to 6 and 9" for step numbers in any order (sorted and
+/// made unique here), appended to `out`.
+fn push_steps_numbers(out: &mut String, numbers: &mut Vec<usize>) {
+    numbers.sort_unstable();
+    numbers.dedup();
+    out.push_str(plural(numbers.len(), "step", "steps"));
+    out.push(' ');
+    push_number_ranges(out, numbers);
+}
+
+/// [`number_ranges`], appended to `out`.
+fn push_number_ranges(out: &mut String, numbers: &[usize]) {
+    // The parts: runs of three or more as one, others one number each.
+    let run_end = |k: usize| {
+        let mut end = k;
+        while end + 1 < numbers.len() && numbers[end + 1] == numbers[end] + 1 {
+            end += 1;
+        }
+        end
+    };
+    let mut parts = 0;
+    let mut k = 0;
+    while k < numbers.len() {
+        let end = run_end(k);
+        parts += if end >= k + 2 { 1 } else { end - k + 1 };
+        k = end + 1;
+    }
+    let mut written = 0;
+    let mut sep = |out: &mut String| {
+        if written > 0 {
+            out.push_str(if written + 1 == parts { " and " } else { ", " });
+        }
+        written += 1;
+    };
+    let mut k = 0;
+    while k < numbers.len() {
+        let end = run_end(k);
+        if end >= k + 2 {
+            sep(out);
+            push_number(out, numbers[k]);
+            out.push_str(" to ");
+            push_number(out, numbers[end]);
+        } else {
+            for &n in &numbers[k..=end] {
+                sep(out);
+                push_number(out, n);
+            }
+        }
+        k = end + 1;
+    }
 }
 
 /// "a", "a and b", "a, b and c".
