@@ -674,8 +674,22 @@ impl<'a> Sop<'a> {
         }
         doc.paragraph(&intro);
 
+        let ancestors = self.ancestors();
+        // The steps related to each step (ancestors and descendants, itself
+        // too), as bit sets by procedure number - 1.
+        let n = w.steps.len();
+        let mut related = vec![Bits::new(n); n];
+        for (j, anc) in ancestors.iter().enumerate() {
+            let nj = self.number[j] - 1;
+            related[j].insert(nj);
+            for i in anc.iter() {
+                related[j].insert(self.number[i] - 1);
+                related[i].insert(nj);
+            }
+        }
         let mut facts = Facts {
-            ancestors: self.ancestors(),
+            ancestors,
+            related,
             producers: HashMap::new(),
             consumers: HashMap::new(),
         };
@@ -774,15 +788,21 @@ impl<'a> Sop<'a> {
 
         let numbers = &mut scratch.numbers;
         numbers.clear();
-        numbers.extend(
-            self.order
-                .iter()
-                .copied()
-                .filter(|&j| {
-                    j != i && !facts.ancestors[i].contains(j) && !facts.ancestors[j].contains(i)
-                })
-                .map(|j| self.number[j]),
-        );
+        // The steps neither before nor after this one, in procedure order
+        // (numbers only the steps in `order` have).
+        let count = self.order.len();
+        for (k, &word) in facts.related[i].0.iter().enumerate() {
+            let mut free = !word;
+            while free != 0 {
+                let bit = free.trailing_zeros() as usize;
+                free &= free - 1;
+                let m = k * 64 + bit;
+                if m >= count {
+                    break;
+                }
+                numbers.push(m + 1);
+            }
+        }
         if !numbers.is_empty() {
             f.push_str("At the same time as: ");
             push_steps_numbers(f, numbers);
@@ -927,6 +947,9 @@ impl<'a> Sop<'a> {
 struct Facts<'m> {
     /// The ancestors of each step.
     ancestors: Vec<Bits>,
+    /// The ancestors and descendants of each step and the step itself, by
+    /// procedure number - 1.
+    related: Vec<Bits>,
     /// The steps that produce each artifact, in procedure order.
     producers: HashMap<&'m str, Vec<usize>>,
     /// The steps that need each artifact, in procedure order.
@@ -948,6 +971,20 @@ impl Bits {
 
     fn contains(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The members, in increasing order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    k * 64 + bit
+                })
+            })
+        })
     }
 
     fn union(&mut self, other: &Bits) {
@@ -1348,47 +1385,54 @@ fn escape_list_marker(text: &str) -> String {
 /// markdownlint's MD013; a long `class a,b,… name` statement becomes several.
 /// Lines without a usable space are kept.
 fn wrap_chart(chart: &str) -> String {
-    chart
-        .split('\n')
-        .map(|line| {
-            if fits(line) {
-                return line.to_owned();
+    let mut all = String::with_capacity(chart.len() + chart.len() / 16);
+    for (k, line) in chart.split('\n').enumerate() {
+        if k > 0 {
+            all.push('\n');
+        }
+        if fits(line) {
+            all.push_str(line);
+        } else {
+            all.push_str(&wrap_chart_line(line));
+        }
+    }
+    all
+}
+
+/// [`wrap_chart`] of one line longer than 80 columns.
+fn wrap_chart_line(line: &str) -> String {
+    if let Some(lines) = split_class_statement(line) {
+        return lines;
+    }
+    // Byte offsets of the spaces inside quoted strings.
+    let mut quoted = false;
+    let mut spaces = Vec::new();
+    for (k, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if quoted => spaces.push(k),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    let mut start = 0;
+    let mut last_fit: Option<usize> = None;
+    for (n, &k) in spaces.iter().enumerate() {
+        // Does the piece up to the next space (or the end) still fit?
+        let end = spaces.get(n + 1).copied().unwrap_or(line.len());
+        if width(&line[start..k]) <= WIDTH {
+            last_fit = Some(k);
+        }
+        if width(&line[start..end]) > WIDTH {
+            if let Some(b) = last_fit.take() {
+                out.push_str(&line[start..b]);
+                out.push('\n');
+                start = b + 1;
             }
-            if let Some(lines) = split_class_statement(line) {
-                return lines;
-            }
-            // Byte offsets of the spaces inside quoted strings.
-            let mut quoted = false;
-            let mut spaces = Vec::new();
-            for (k, c) in line.char_indices() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ' ' if quoted => spaces.push(k),
-                    _ => {}
-                }
-            }
-            let mut out = String::new();
-            let mut start = 0;
-            let mut last_fit: Option<usize> = None;
-            for (n, &k) in spaces.iter().enumerate() {
-                // Does the piece up to the next space (or the end) still fit?
-                let end = spaces.get(n + 1).copied().unwrap_or(line.len());
-                if width(&line[start..k]) <= WIDTH {
-                    last_fit = Some(k);
-                }
-                if width(&line[start..end]) > WIDTH {
-                    if let Some(b) = last_fit.take() {
-                        out.push_str(&line[start..b]);
-                        out.push('\n');
-                        start = b + 1;
-                    }
-                }
-            }
-            out.push_str(&line[start..]);
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+        }
+    }
+    out.push_str(&line[start..]);
+    out
 }
 
 /// `  class a,b,c name` as several `class` statements of at most 80 columns
@@ -1421,6 +1465,9 @@ fn fence_for(code: &str) -> String {
 }
 
 fn longest_run(text: &str, c: char) -> usize {
+    if !text.contains(c) {
+        return 0;
+    }
     let mut longest = 0;
     let mut run = 0;
     for ch in text.chars() {
@@ -1894,6 +1941,18 @@ fn starts_entity_bytes(rest: &[u8]) -> bool {
 /// Heading text: escaped, without the trailing punctuation markdownlint
 /// objects to in a heading (MD026: `. , ; : !` and their full-width forms).
 fn heading_text(text: &str) -> String {
+    // Text with single ASCII spaces between words only is flat already.
+    let b = text.as_bytes();
+    let flat_already = b.is_ascii()
+        && b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && b.iter().all(|&c| c >= b' ');
+    if flat_already {
+        return escape_inline(
+            text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace()),
+        );
+    }
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     escape_inline(&strip_heading_punctuation(&flat))
 }
