@@ -174,7 +174,10 @@ impl<'a> Sop<'a> {
     }
 
     fn render(&self, options: SopOptions) -> String {
-        let mut doc = Doc::default();
+        let mut doc = Doc {
+            out: String::with_capacity(4096 + 768 * self.order.len()),
+            ..Doc::default()
+        };
         doc.reserved.reserve(SECTIONS.len() + self.order.len());
         doc.reserved.extend(SECTIONS);
         for &i in &self.order {
@@ -571,8 +574,9 @@ impl<'a> Sop<'a> {
             doc.paragraph("No role is named.");
             return;
         }
-        let mut items = Vec::new();
-        for r in roles {
+        let pos = doc.begin();
+        let mut child = String::new();
+        for (k, r) in roles.into_iter().enumerate() {
             let role = &self.model.roles[r.0];
             let mut text = sentence(&self.role_label(r));
             if let Some(d) = role.description.as_ref().map(|d| escape_inline(&d.value)) {
@@ -588,29 +592,32 @@ impl<'a> Sop<'a> {
             if self.workflow.owner == Some(r) {
                 owns.push("this workflow");
             }
-            let steps: Vec<usize> = self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| self.workflow.steps[i].owner == Some(r))
-                .collect();
+            let owned = |i: &usize| self.workflow.steps[*i].owner == Some(r);
             if !owns.is_empty() {
                 text.push_str(&format!(" Owns {}.", and_list(&owns)));
             }
-            let children = steps
-                .iter()
-                .map(|&i| format!("Step {}: {}", self.number[i], self.title_of(i)))
-                .collect::<Vec<_>>();
-            if !children.is_empty() {
+            if self.order.iter().any(owned) {
                 text.push_str(if role.external {
                     " Does these steps (wait for them):"
                 } else {
                     " Does these steps:"
                 });
             }
-            items.push(Item { text, children });
+            if k > 0 {
+                doc.out.push('\n');
+            }
+            wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+            for &i in self.order.iter().filter(|i| owned(i)) {
+                child.clear();
+                child.push_str("Step ");
+                push_number(&mut child, self.number[i]);
+                child.push_str(": ");
+                child.push_str(self.title_of(i));
+                doc.out.push('\n');
+                wrap_into(&mut doc.out, &child, "  - ", "    ", WIDTH);
+            }
         }
-        doc.list(&items);
+        doc.end(pos);
     }
 
     fn tools(&self, doc: &mut Doc) {
@@ -917,6 +924,46 @@ impl<'a> Sop<'a> {
              this procedure that carry it out.",
         );
         let implementers = self.implementers();
+        // The table, when every row fits (a row cannot be wrapped).
+        let mut table = String::from("| Process step | Procedure step |\n| --- | --- |");
+        let mut all_fit = true;
+        for (k, step) in p.steps.iter().enumerate() {
+            let mut row = |table: &mut String, procedure: &dyn Fn(&mut String)| {
+                let start = table.len() + 1;
+                table.push_str("\n| ");
+                table.push_str(self.process_title(k));
+                if step.optional {
+                    table.push_str(" (optional)");
+                }
+                table.push_str(" | ");
+                procedure(table);
+                table.push_str(" |");
+                all_fit = all_fit && fits(&table[start..]);
+            };
+            if implementers[k].is_empty() {
+                row(&mut table, &|t| {
+                    t.push_str(if step.optional {
+                        "— (optional, not performed)"
+                    } else {
+                        "— (not performed)"
+                    });
+                });
+            }
+            for &i in &implementers[k] {
+                row(&mut table, &|t| {
+                    push_number(t, self.number[i]);
+                    t.push_str(". ");
+                    t.push_str(self.title_of(i));
+                });
+            }
+            if !all_fit {
+                break;
+            }
+        }
+        if all_fit {
+            doc.block(&table);
+            return;
+        }
         let mut rows = Vec::new();
         for (k, step) in p.steps.iter().enumerate() {
             let mut title = escape_inline(&self.process_step_title(k));
@@ -1082,15 +1129,14 @@ impl Doc<'_> {
         // markdownlint allows) keeps them apart, as CommonMark suggests.
         if let Some(prev) = self.last {
             let first = self.out[start..].lines().next().unwrap_or_default();
-            let last = self.out[prev..pos]
-                .lines()
-                .rev()
-                .find(|l| !l.starts_with(' '))
-                .unwrap_or_default();
-            let joined = match (block_start_kind(last), block_start_kind(first)) {
-                (Some(a), Some(b)) => a == b,
-                _ => false,
-            };
+            let joined = block_start_kind(first).is_some_and(|b| {
+                let last = self.out[prev..pos]
+                    .lines()
+                    .rev()
+                    .find(|l| !l.starts_with(' '))
+                    .unwrap_or_default();
+                block_start_kind(last) == Some(b)
+            });
             if joined {
                 self.out.insert_str(start, "<!-- -->\n\n");
                 start += 10;
