@@ -2168,13 +2168,6 @@ fn memchr_nl(b: &[u8]) -> bool {
 // ---------------------------------------------------------------------------
 // Descriptions: Markdown passed through, normalised.
 
-/// A line of normalised output, or a place that needs a blank line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Out {
-    Line(String),
-    Blank,
-}
-
 /// An open list item: where its marker and content were, and are now.
 #[derive(Debug, Clone, Copy)]
 struct OpenItem {
@@ -2222,7 +2215,10 @@ enum Kind {
 ///   and `www.` escaped (MD034), `#` starting a line of text escaped (MD018).
 fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize) -> String {
     let mut md = Md {
-        out: Vec::new(),
+        out: String::with_capacity(text.len() + text.len() / 8 + 16),
+        any_line: false,
+        pending_blank: false,
+        run: None,
         items: Vec::new(),
         para: false,
         after_blank: true,
@@ -2230,50 +2226,44 @@ fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize
         level,
         unique,
         budget,
-        inline: HashMap::new(),
+        inline: Vec::new(),
+        inline_base: 0,
     };
     let text: Cow<'_, str> = if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };
-    let lines: Vec<String> = text
+    let lines: Vec<Cow<'_, str>> = text
         .split('\n')
         .map(|l| {
             // Printable ASCII has no control characters or tabs.
             if l.bytes().all(|c| (b' '..0x7f).contains(&c)) {
-                l.to_owned()
+                Cow::Borrowed(l)
             } else {
-                expand_tabs(&replace_controls(l))
+                Cow::Owned(expand_tabs(&replace_controls(l)))
             }
         })
         .collect();
     md.run(&lines, doc);
-    collapse(&md.out)
+    md.out
 }
 
-/// The lines of `out` with single blank lines where blanks were asked for,
-/// none at either end.
-fn collapse(out: &[Out]) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut blank = false;
-    for o in out {
-        match o {
-            Out::Blank => blank = true,
-            Out::Line(l) => {
-                if blank && !lines.is_empty() {
-                    lines.push("");
-                }
-                blank = false;
-                lines.push(l);
-            }
-        }
-    }
-    lines.join("\n")
-}
+/// The lines of a description, tabs expanded and control characters
+/// replaced.
+type Lines<'t> = [Cow<'t, str>];
 
 struct Md<'u> {
-    out: Vec<Out>,
+    /// The lines written so far, with single blank lines where blanks were
+    /// asked for, none at either end.
+    out: String,
+    /// Whether a line was written.
+    any_line: bool,
+    /// Whether a blank line was asked for since the last line.
+    pending_blank: bool,
+    /// The state before the lines written since the last blank was asked
+    /// for: (length of `out`, `any_line`, `pending_blank`).
+    run: Option<(usize, bool, bool)>,
     /// Open list items, outermost first.
     items: Vec<OpenItem>,
     /// Whether the last line was paragraph text (a line may continue it).
@@ -2287,8 +2277,9 @@ struct Md<'u> {
     unique: &'u str,
     budget: usize,
     /// The inline Markdown of the coming lines of the current paragraph, by
-    /// line index.
-    inline: HashMap<usize, String>,
+    /// line index from `inline_base`.
+    inline: Vec<Option<String>>,
+    inline_base: usize,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -2345,10 +2336,10 @@ fn is_thematic(content: &str) -> bool {
 
 /// A list item marker: (marker as written, ordered, starts with 1, content
 /// after the marker and its spaces).
-fn list_marker(content: &str) -> Option<(String, bool, bool, &str)> {
+fn list_marker(content: &str) -> Option<(&str, bool, bool, &str)> {
     let first = content.chars().next()?;
     let (marker, ordered, one) = if matches!(first, '-' | '+' | '*') {
-        (first.to_string(), false, false)
+        (&content[..1], false, false)
     } else {
         let digits = content.chars().take_while(char::is_ascii_digit).count();
         if digits == 0 || digits > 9 {
@@ -2360,7 +2351,7 @@ fn list_marker(content: &str) -> Option<(String, bool, bool, &str)> {
         }
         let number = &content[..digits];
         (
-            content[..=digits].to_owned(),
+            &content[..=digits],
             true,
             number.trim_start_matches('0') == "1",
         )
@@ -2387,12 +2378,46 @@ fn is_definition(content: &str) -> bool {
 }
 
 impl Md<'_> {
-    fn line(&mut self, text: String) {
-        self.out.push(Out::Line(text));
+    fn line(&mut self, text: &str) {
+        if self.run.is_none() {
+            self.run = Some((self.out.len(), self.any_line, self.pending_blank));
+        }
+        if self.any_line {
+            self.out.push('\n');
+            if self.pending_blank {
+                self.out.push('\n');
+            }
+        }
+        self.out.push_str(text);
+        self.any_line = true;
+        self.pending_blank = false;
     }
 
     fn blank(&mut self) {
-        self.out.push(Out::Blank);
+        self.pending_blank = true;
+        self.run = None;
+    }
+
+    /// Takes back the lines written since the last blank was asked for:
+    /// their text, trimmed, joined by spaces.
+    fn take_run(&mut self) -> String {
+        let Some((len, any_line, pending_blank)) = self.run.take() else {
+            return String::new();
+        };
+        let start = if any_line {
+            len + 1 + usize::from(pending_blank)
+        } else {
+            len
+        };
+        let text = self.out[start..]
+            .split('\n')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.out.truncate(len);
+        self.any_line = any_line;
+        self.pending_blank = pending_blank;
+        text
     }
 
     /// The output column of content at input column `n` in the innermost
@@ -2441,7 +2466,7 @@ impl Md<'_> {
         }
     }
 
-    fn run(&mut self, lines: &[String], doc: &mut Doc) {
+    fn run(&mut self, lines: &Lines<'_>, doc: &mut Doc) {
         let mut k = 0;
         while k < lines.len() {
             k = self.step(lines, k, doc);
@@ -2450,7 +2475,7 @@ impl Md<'_> {
 
     /// Handles the line at `k` (and what belongs to it); returns the index of
     /// the next line to handle.
-    fn step(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+    fn step(&mut self, lines: &Lines<'_>, k: usize, doc: &mut Doc) -> usize {
         let line = &lines[k];
         let content = line.trim_start();
         let n = indent_of(line);
@@ -2463,19 +2488,8 @@ impl Md<'_> {
                 && n < 4
             {
                 let level = if t.starts_with('=') { 1 } else { 2 };
-                let mut start = self.out.len();
-                while start > 0 && matches!(self.out[start - 1], Out::Line(_)) {
-                    start -= 1;
-                }
-                let text: Vec<String> = self
-                    .out
-                    .drain(start..)
-                    .filter_map(|o| match o {
-                        Out::Line(l) => Some(l.trim().to_owned()),
-                        Out::Blank => None,
-                    })
-                    .collect();
-                self.heading(level, &text.join(" "), 0, doc);
+                let text = self.take_run();
+                self.heading(level, &text, 0, doc);
                 return k + 1;
             }
         }
@@ -2498,7 +2512,7 @@ impl Md<'_> {
                 self.close_items(n);
                 let col = self.column(n);
                 self.blank();
-                self.line(format!("{}---", " ".repeat(col)));
+                self.line(&format!("{}---", " ".repeat(col)));
                 self.blank();
                 self.para = false;
                 self.after_blank = true;
@@ -2536,7 +2550,7 @@ impl Md<'_> {
         let indent = " ".repeat(col);
         let (shown, full) = doc.heading_parts(new, &text, Some(self.unique), self.budget, &indent);
         self.blank();
-        self.line(format!("{indent}{} {shown}", &"######"[..new]));
+        self.line(&format!("{indent}{} {shown}", &"######"[..new]));
         self.blank();
         doc.used.insert(shown);
         if full {
@@ -2548,13 +2562,13 @@ impl Md<'_> {
             );
             self.blank();
             for l in wrapped.split('\n') {
-                self.line(l.to_owned());
+                self.line(l);
             }
             self.blank();
         }
     }
 
-    fn fence(&mut self, lines: &[String], k: usize) -> usize {
+    fn fence(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         self.close_items(n);
@@ -2587,22 +2601,22 @@ impl Md<'_> {
         let info = if info.is_empty() { "text" } else { info };
         let pad = " ".repeat(col);
         self.blank();
-        self.line(format!("{pad}{fence}{info}"));
+        self.line(&format!("{pad}{fence}{info}"));
         for b in body {
             if b.is_empty() {
-                self.line(String::new());
+                self.line("");
             } else {
-                self.line(format!("{pad}{b}"));
+                self.line(&format!("{pad}{b}"));
             }
         }
-        self.line(format!("{pad}{fence}"));
+        self.line(&format!("{pad}{fence}"));
         self.blank();
         self.para = false;
         self.after_blank = true;
         end + 1
     }
 
-    fn quote(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+    fn quote(&mut self, lines: &Lines<'_>, k: usize, doc: &mut Doc) -> usize {
         let n = indent_of(&lines[k]);
         self.close_items(n);
         let col = self.column(n);
@@ -2651,9 +2665,9 @@ impl Md<'_> {
         self.blank();
         for l in text.split('\n') {
             if l.is_empty() {
-                self.line(prefix.trim_end().to_owned());
+                self.line(prefix.trim_end());
             } else {
-                self.line(format!("{prefix}{l}"));
+                self.line(&format!("{prefix}{l}"));
             }
         }
         self.blank();
@@ -2662,7 +2676,7 @@ impl Md<'_> {
         end
     }
 
-    fn item(&mut self, lines: &[String], k: usize) -> usize {
+    fn item(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         let content = line.trim_start();
@@ -2690,7 +2704,7 @@ impl Md<'_> {
             self.blank();
         }
         let col = self.items.last().map_or(0, |i| i.new);
-        let marker = if ordered { marker } else { "-".to_owned() };
+        let marker = if ordered { marker } else { "-" };
         let new_content = col + marker.len() + 1;
         self.items.push(OpenItem {
             old: old_content,
@@ -2713,13 +2727,13 @@ impl Md<'_> {
         let first = format!("{first}{nested}");
         let cont = format!("{cont}{}", " ".repeat(nested.len()));
         if rest.is_empty() {
-            self.line(first.trim_end().to_owned());
+            self.line(first.trim_end());
             self.para = false;
         } else {
             let text = self.text_content(rest, lines, k);
             let wrapped = wrap(&text, &first, &cont, self.budget);
             for l in wrapped.split('\n') {
-                self.line(l.to_owned());
+                self.line(l);
             }
             self.para = true;
         }
@@ -2727,7 +2741,7 @@ impl Md<'_> {
         k + 1
     }
 
-    fn text(&mut self, lines: &[String], k: usize) -> usize {
+    fn text(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         let content = line.trim_start();
@@ -2752,7 +2766,7 @@ impl Md<'_> {
         }
         if !lazy && is_definition(content) {
             let col = self.column(n);
-            self.line(format!("{}{}", " ".repeat(col), content.trim_end()));
+            self.line(&format!("{}{}", " ".repeat(col), content.trim_end()));
             self.para = false;
             self.after_blank = false;
             return k + 1;
@@ -2771,7 +2785,7 @@ impl Md<'_> {
         let pad = " ".repeat(col);
         let wrapped = wrap(&text, &pad, &pad, self.budget);
         for l in wrapped.split('\n') {
-            self.line(l.to_owned());
+            self.line(l);
         }
         self.para = true;
         self.after_blank = false;
@@ -2782,10 +2796,14 @@ impl Md<'_> {
     /// spaces) written as a backslash when the paragraph goes on. The inline
     /// Markdown of a paragraph is read as a whole (a code span may run over a
     /// line break), when its first line comes, and kept for the others.
-    fn text_content(&mut self, content: &str, lines: &[String], k: usize) -> String {
+    fn text_content(&mut self, content: &str, lines: &Lines<'_>, k: usize) -> String {
         let trimmed = content.trim_end();
         let hard = content.len() - trimmed.len() >= 2 && self.continues(lines, k + 1);
-        let mut text = if let Some(text) = self.inline.remove(&k) {
+        let kept = k
+            .checked_sub(self.inline_base)
+            .and_then(|m| self.inline.get_mut(m))
+            .and_then(Option::take);
+        let mut text = if let Some(text) = kept {
             text
         } else {
             let mut end = k + 1;
@@ -2796,14 +2814,16 @@ impl Md<'_> {
                 end += 1;
             }
             self.inline.clear();
-            let mut parts = vec![trimmed.to_owned()];
-            parts.extend(lines[k + 1..end].iter().map(|l| l.trim().to_owned()));
-            let joined = inline_markdown(&parts.join("\n"));
+            self.inline_base = k + 1;
+            let mut joined = String::from(trimmed);
+            for l in &lines[k + 1..end] {
+                joined.push('\n');
+                joined.push_str(l.trim());
+            }
+            let joined = inline_markdown(&joined);
             let mut processed = joined.split('\n').map(str::to_owned);
             let first = processed.next().unwrap_or_default();
-            for (m, line) in processed.enumerate() {
-                self.inline.insert(k + 1 + m, line);
-            }
+            self.inline.extend(processed.map(Some));
             first
         };
         if hard && !text.ends_with('\\') {
@@ -2813,7 +2833,7 @@ impl Md<'_> {
     }
 
     /// Whether line `j` goes on with the paragraph before it.
-    fn continues(&self, lines: &[String], j: usize) -> bool {
+    fn continues(&self, lines: &Lines<'_>, j: usize) -> bool {
         lines
             .get(j)
             .is_some_and(|next| !next.trim().is_empty() && self.kind(next) == Kind::Text)
@@ -2821,7 +2841,7 @@ impl Md<'_> {
 
     /// An indented code block whose container's content starts at input
     /// column `old` (output column `new`), as a fenced block.
-    fn indented_code(&mut self, lines: &[String], k: usize, old: usize, new: usize) -> usize {
+    fn indented_code(&mut self, lines: &Lines<'_>, k: usize, old: usize, new: usize) -> usize {
         let mut end = k;
         let mut body = Vec::new();
         while end < lines.len() {
@@ -2843,15 +2863,15 @@ impl Md<'_> {
         let fence = fence_for(&code);
         let pad = " ".repeat(new);
         self.blank();
-        self.line(format!("{pad}{fence}text"));
+        self.line(&format!("{pad}{fence}text"));
         for b in body {
             if b.is_empty() {
-                self.line(b);
+                self.line(&b);
             } else {
-                self.line(format!("{pad}{b}"));
+                self.line(&format!("{pad}{b}"));
             }
         }
-        self.line(format!("{pad}{fence}"));
+        self.line(&format!("{pad}{fence}"));
         self.blank();
         self.para = false;
         self.after_blank = true;
@@ -2861,7 +2881,7 @@ impl Md<'_> {
     /// A GFM table, rewritten in the document's style: leading and trailing
     /// pipes, one space around each cell (MD055, MD060), as many cells in
     /// each row as in the header (MD056).
-    fn table(&mut self, lines: &[String], k: usize) -> usize {
+    fn table(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let n = indent_of(&lines[k]);
         let col = self.column(n);
         let pad = " ".repeat(col);
@@ -2888,7 +2908,7 @@ impl Md<'_> {
                     }
                 })
                 .collect();
-            self.line(format!("{pad}|{row}"));
+            self.line(&format!("{pad}|{row}"));
             end += 1;
         }
         self.blank();
