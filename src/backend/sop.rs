@@ -964,29 +964,72 @@ impl<'a> Sop<'a> {
             doc.block(&table);
             return;
         }
-        let mut rows = Vec::new();
-        for (k, step) in p.steps.iter().enumerate() {
-            let mut title = escape_inline(&self.process_step_title(k));
-            if step.optional {
-                title.push_str(" (optional)");
+        // The list form (as [`Doc::table`] writes it): "Process step:
+        // procedure step", or the procedure steps nested; consecutive
+        // process steps with the same title are one item.
+        let title = |k: usize| {
+            let mut t = self.process_title(k).to_owned();
+            if p.steps[k].optional {
+                t.push_str(" (optional)");
             }
-            if implementers[k].is_empty() {
-                let none = if step.optional {
-                    "— (optional, not performed)"
-                } else {
-                    "— (not performed)"
-                };
-                rows.push(vec![title, none.to_owned()]);
-                continue;
+            t
+        };
+        let none = |k: usize| {
+            if p.steps[k].optional {
+                "— (optional, not performed)"
+            } else {
+                "— (not performed)"
             }
-            for &i in &implementers[k] {
-                rows.push(vec![
-                    title.clone(),
-                    format!("{}. {}", self.number[i], self.title_of(i)),
-                ]);
+        };
+        // A value: "— (…)" or "3\\. Title" (a list marker escaped).
+        let value = |v: &mut String, k: usize, i: Option<usize>| {
+            v.clear();
+            match i {
+                None => v.push_str(none(k)),
+                Some(i) => {
+                    push_number(v, self.number[i]);
+                    v.push_str("\\. ");
+                    v.push_str(self.title_of(i));
+                }
             }
+        };
+        let pos = doc.begin();
+        let mut text = String::new();
+        let mut v = String::new();
+        let mut k = 0;
+        while k < p.steps.len() {
+            let first = title(k);
+            let mut end = k + 1;
+            while end < p.steps.len() && title(end) == first {
+                end += 1;
+            }
+            let count: usize = (k..end).map(|m| implementers[m].len().max(1)).sum();
+            if k > 0 {
+                doc.out.push('\n');
+            }
+            text.clear();
+            text.push_str(&first);
+            text.push(':');
+            if count == 1 {
+                let i = implementers[k].first().copied();
+                value(&mut v, k, i);
+                text.push(' ');
+                text.push_str(&v);
+                wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+            } else {
+                wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+                for (m, steps) in implementers.iter().enumerate().take(end).skip(k) {
+                    let none = steps.is_empty().then_some(None);
+                    for i in none.into_iter().chain(steps.iter().map(|&i| Some(i))) {
+                        value(&mut v, m, i);
+                        doc.out.push('\n');
+                        wrap_into(&mut doc.out, &v, "  - ", "    ", WIDTH);
+                    }
+                }
+            }
+            k = end;
         }
-        doc.table(&["Process step", "Procedure step"], &rows);
+        doc.end(pos);
     }
 }
 
