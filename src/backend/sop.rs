@@ -178,11 +178,8 @@ impl<'a> Sop<'a> {
             out: String::with_capacity(4096 + 768 * self.order.len()),
             ..Doc::default()
         };
-        doc.reserved.reserve(SECTIONS.len() + self.order.len());
-        doc.reserved.extend(SECTIONS);
-        for &i in &self.order {
-            doc.reserved.insert(&self.headings[i]);
-        }
+        doc.steps
+            .extend(self.order.iter().map(|&i| self.headings[i].as_str()));
         self.title(&mut doc);
         self.purpose(&mut doc);
         self.scope(&mut doc);
@@ -719,7 +716,7 @@ impl<'a> Sop<'a> {
         let w = self.workflow;
         let s = &w.steps[i];
         let heading = self.step_heading(i);
-        doc.reserved.remove(heading);
+        doc.step_written(heading);
         doc.heading(3, heading, None);
 
         // The facts: a list, each item written into `f` then wrapped into
@@ -1145,11 +1142,54 @@ struct Doc<'r> {
     /// Headings already written (MD024: no two alike).
     used: FxSet<String>,
     /// Headings the document will write later; a heading from a description
-    /// that would take one of these is made unique instead.
+    /// that would take one of these is made unique instead. Besides the
+    /// sections, the headings of the steps not yet written.
     reserved: FxSet<&'r str>,
+    /// The headings of the steps, in procedure order.
+    steps: Vec<&'r str>,
+    /// How many steps are written.
+    steps_written: usize,
+    /// Whether `used` and `reserved` are kept: only once a heading must be
+    /// made unique (most documents have none), until then the headings
+    /// written wait in `deferred`.
+    eager: bool,
+    deferred: Vec<String>,
 }
 
 impl Doc<'_> {
+    /// Fills `used` and `reserved`, and keeps them from now on.
+    fn make_eager(&mut self) {
+        if self.eager {
+            return;
+        }
+        self.eager = true;
+        self.used.extend(self.deferred.drain(..));
+        self.reserved.extend(SECTIONS);
+        self.reserved.extend(
+            self.steps[self.steps_written.min(self.steps.len())..]
+                .iter()
+                .copied(),
+        );
+    }
+
+    /// Marks heading `shown` as written.
+    fn mark_used(&mut self, shown: String) {
+        if self.eager {
+            self.used.insert(shown);
+        } else {
+            self.deferred.push(shown);
+        }
+    }
+
+    /// The step whose heading is `heading` is being written: its heading is
+    /// no longer reserved.
+    fn step_written(&mut self, heading: &str) {
+        self.steps_written += 1;
+        if self.eager {
+            self.reserved.remove(heading);
+        }
+    }
+
     /// Starts a block: returns where it starts, to give to [`Doc::end`]
     /// once its text is appended to `out`.
     fn begin(&mut self) -> usize {
@@ -1205,7 +1245,7 @@ impl Doc<'_> {
         self.out.push(' ');
         self.out.push_str(&shown);
         self.end(pos);
-        self.used.insert(shown);
+        self.mark_used(shown);
         if full {
             self.paragraph(&format!("Full title: {text}"));
         }
@@ -1225,6 +1265,7 @@ impl Doc<'_> {
         let (shown, full) = fit_heading(indent, level, text, budget);
         let mut shown = escape_closing_hashes(shown);
         if let Some(suffix) = unique {
+            self.make_eager();
             let base = shown.clone();
             let mut n = 1;
             while self.used.contains(&shown) || self.reserved.contains(shown.as_str()) {
@@ -2595,7 +2636,7 @@ impl Md<'_> {
         self.blank();
         self.line(&format!("{indent}{} {shown}", &"######"[..new]));
         self.blank();
-        doc.used.insert(shown);
+        doc.mark_used(shown);
         if full {
             let wrapped = wrap(
                 &format!("Full title: {text}"),
