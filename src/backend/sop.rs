@@ -2366,6 +2366,15 @@ struct Md<'u> {
     inline_base: usize,
 }
 
+/// `n` spaces.
+fn spaces(n: usize) -> Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..n) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(" ".repeat(n)),
+    }
+}
+
 fn indent_of(line: &str) -> usize {
     line.chars().take_while(|&c| c == ' ').count()
 }
@@ -2475,6 +2484,13 @@ impl Md<'_> {
         self.out.push_str(text);
         self.any_line = true;
         self.pending_blank = false;
+    }
+
+    /// `text` wrapped (see [`wrap`]), as lines.
+    fn wrapped(&mut self, text: &str, first: &str, rest: &str) {
+        // As `line` does for the first line; the others follow it.
+        self.line("");
+        wrap_into(&mut self.out, text, first, rest, self.budget);
     }
 
     fn blank(&mut self) {
@@ -2815,10 +2831,7 @@ impl Md<'_> {
             self.para = false;
         } else {
             let text = self.text_content(rest, lines, k);
-            let wrapped = wrap(&text, &first, &cont, self.budget);
-            for l in wrapped.split('\n') {
-                self.line(l);
-            }
+            self.wrapped(&text, &first, &cont);
             self.para = true;
         }
         self.after_blank = false;
@@ -2866,11 +2879,8 @@ impl Md<'_> {
             let digits = text.chars().take_while(char::is_ascii_digit).count();
             text.insert(digits, '\\');
         }
-        let pad = " ".repeat(col);
-        let wrapped = wrap(&text, &pad, &pad, self.budget);
-        for l in wrapped.split('\n') {
-            self.line(l);
-        }
+        let pad = spaces(col);
+        self.wrapped(&text, &pad, &pad);
         self.para = true;
         self.after_blank = false;
         k + 1
@@ -2904,11 +2914,19 @@ impl Md<'_> {
                 joined.push('\n');
                 joined.push_str(l.trim());
             }
-            let joined = inline_markdown(&joined);
-            let mut processed = joined.split('\n').map(str::to_owned);
-            let first = processed.next().unwrap_or_default();
-            self.inline.extend(processed.map(Some));
-            first
+            if inline_special(&joined) {
+                let joined = inline_markdown(&joined);
+                let mut processed = joined.split('\n').map(str::to_owned);
+                let first = processed.next().unwrap_or_default();
+                self.inline.extend(processed.map(Some));
+                first
+            } else {
+                // Kept as it is: the lines as they were joined.
+                let mut pieces = joined.split('\n').map(str::to_owned);
+                let first = pieces.next().unwrap_or_default();
+                self.inline.extend(pieces.map(Some));
+                first
+            }
         };
         if hard && !text.ends_with('\\') {
             text.push('\\');
@@ -3039,16 +3057,7 @@ fn table_cells(row: &str) -> Vec<String> {
 fn inline_markdown(text: &str) -> String {
     // Text without any of the characters and patterns handled below is kept
     // as it is.
-    let b = text.as_bytes();
-    let special = b.iter().enumerate().any(|(k, &c)| match c {
-        b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' => true,
-        b':' => b[k + 1..].starts_with(b"//"),
-        b'w' | b'W' => b
-            .get(k..k + 4)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
-        _ => false,
-    });
-    if !special {
+    if !inline_special(text) {
         return text.to_owned();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -3189,6 +3198,20 @@ fn inline_markdown(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether `text` has any of the characters and patterns
+/// [`inline_markdown`] changes (otherwise it keeps the text as it is).
+fn inline_special(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(k, &c)| match c {
+        b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' => true,
+        b':' => b[k + 1..].starts_with(b"//"),
+        b'w' | b'W' => b
+            .get(k..k + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
+        _ => false,
+    })
 }
 
 /// Emphasis written with underscores that starts at `i` (`_em_`, `__strong__`,
