@@ -107,9 +107,9 @@ struct Sop<'a> {
     /// The heading of each step (by step index): see [`Sop::step_heading`].
     headings: Vec<String>,
     /// The labels of the roles named so far (see [`Sop::role_label`]).
-    role_labels: RefCell<HashMap<usize, String>>,
+    role_labels: RefCell<FxMap<usize, String>>,
     /// The links of the tools named so far (see [`Sop::tool_link`]).
-    tool_links: RefCell<HashMap<usize, String>>,
+    tool_links: RefCell<FxMap<usize, String>>,
 }
 
 impl<'a> Sop<'a> {
@@ -694,8 +694,8 @@ impl<'a> Sop<'a> {
         let mut facts = Facts {
             ancestors,
             related,
-            producers: HashMap::new(),
-            consumers: HashMap::new(),
+            producers: FxMap::default(),
+            consumers: FxMap::default(),
         };
         for &i in &self.order {
             let s = &w.steps[i];
@@ -1038,9 +1038,9 @@ struct Facts<'m> {
     /// procedure number - 1.
     related: Vec<Bits>,
     /// The steps that produce each artifact, in procedure order.
-    producers: HashMap<&'m str, Vec<usize>>,
+    producers: FxMap<&'m str, Vec<usize>>,
     /// The steps that need each artifact, in procedure order.
-    consumers: HashMap<&'m str, Vec<usize>>,
+    consumers: FxMap<&'m str, Vec<usize>>,
 }
 
 /// A set of step indices.
@@ -1131,6 +1131,7 @@ impl FxHasher {
 }
 
 type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// A document being written: blocks separated by exactly one blank line.
 #[derive(Default)]
