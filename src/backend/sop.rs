@@ -136,13 +136,20 @@ impl<'a> Sop<'a> {
         let mut headings = Vec::with_capacity(n);
         for (i, &k) in number.iter().enumerate() {
             let title = step_title(workflow, i);
-            let heading = heading_text(&title);
+            // A plain title is its own escaped text, and its heading text
+            // is itself without the trailing punctuation.
+            let plain = is_plain_inline(&title);
+            let heading: Cow<'_, str> = if plain {
+                Cow::Borrowed(trim_heading_punctuation(&title))
+            } else {
+                Cow::Owned(heading_text(&title))
+            };
             headings.push(if heading.is_empty() {
                 format!("Step {k}")
             } else {
                 format!("{k}. {heading}")
             });
-            titles.push(escape_inline(&title));
+            titles.push(if plain { title } else { escape_inline(&title) });
         }
         let process = workflow.process.map(|p| &model.processes[p.0]);
         let process_titles = process.map_or_else(Vec::new, |p| {
@@ -1155,6 +1162,8 @@ struct Doc<'r> {
     /// written wait in `deferred`.
     eager: bool,
     deferred: Vec<String>,
+    /// How many headings were checked without the sets.
+    linear_checks: usize,
 }
 
 impl Doc<'_> {
@@ -1171,6 +1180,16 @@ impl Doc<'_> {
                 .iter()
                 .copied(),
         );
+    }
+
+    /// Whether heading `shown` is written or reserved.
+    fn taken(&self, shown: &str) -> bool {
+        if self.eager {
+            return self.used.contains(shown) || self.reserved.contains(shown);
+        }
+        self.deferred.iter().any(|h| h == shown)
+            || SECTIONS.contains(&shown)
+            || self.steps[self.steps_written.min(self.steps.len())..].contains(&shown)
     }
 
     /// Marks heading `shown` as written.
@@ -1266,10 +1285,15 @@ impl Doc<'_> {
         let (shown, full) = fit_heading(indent, level, text, budget);
         let mut shown = escape_closing_hashes(shown);
         if let Some(suffix) = unique {
-            self.make_eager();
+            // The first check (the title's) reads the lists; the sets are
+            // filled for the others.
+            if self.linear_checks > 0 {
+                self.make_eager();
+            }
+            self.linear_checks += 1;
             let base = shown.clone();
             let mut n = 1;
-            while self.used.contains(&shown) || self.reserved.contains(shown.as_str()) {
+            while self.taken(&shown) {
                 shown = if n == 1 {
                     format!("{base} ({suffix})")
                 } else {
@@ -1904,6 +1928,21 @@ fn escape_inline(text: &str) -> String {
     out
 }
 
+/// The ASCII characters [`escape_inline`] never changes (alone).
+const HARMLESS: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b: u8 = 0;
+    while b < 128 {
+        t[b as usize] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b',' | b'.' | b'\'' | b'"' | b'(' | b')' | b'?' | b'!' | b';' | b'/' | b'-'
+            );
+        b += 1;
+    }
+    t
+};
+
 /// Whether `text` needs no escaping at all: words, single spaces and harmless
 /// punctuation, none of the patterns [`escape_inline`] handles (it would give
 /// the same text).
@@ -1918,21 +1957,7 @@ fn is_plain_inline(text: &str) -> bool {
     let mut prev = 0u8;
     for (k, &c) in b.iter().enumerate() {
         if c < 0x80 {
-            let harmless = c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b' ' | b','
-                        | b'.'
-                        | b'\''
-                        | b'"'
-                        | b'('
-                        | b')'
-                        | b'?'
-                        | b'!'
-                        | b';'
-                        | b'/'
-                        | b'-'
-                );
+            let harmless = HARMLESS[usize::from(c)];
             if !harmless || (c == b' ' && prev == b' ') {
                 return false;
             }
@@ -2086,6 +2111,10 @@ fn heading_text(text: &str) -> String {
     }
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     escape_inline(&strip_heading_punctuation(&flat))
+}
+
+fn trim_heading_punctuation(text: &str) -> &str {
+    text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace())
 }
 
 fn strip_heading_punctuation(text: &str) -> String {
