@@ -689,13 +689,48 @@ impl<'a> Sop<'a> {
         // The steps related to each step (ancestors and descendants, itself
         // too), as bit sets by procedure number - 1.
         let n = w.steps.len();
+        let topological = self.order.len() == n
+            && self.order.iter().all(|&i| {
+                w.steps[i]
+                    .after
+                    .iter()
+                    .all(|&a| self.number[a] < self.number[i])
+            });
         let mut related = vec![Bits::new(n); n];
-        for (j, anc) in ancestors.iter().enumerate() {
-            let nj = self.number[j] - 1;
-            related[j].insert(nj);
-            for i in anc.iter() {
-                related[j].insert(self.number[i] - 1);
-                related[i].insert(nj);
+        if topological {
+            // Ancestors and descendants as unions along the order (both
+            // whole: every step comes after those it waits for).
+            let mut anc = vec![Bits::new(n); n];
+            for &i in &self.order {
+                let mut set = Bits::new(n);
+                for &a in &w.steps[i].after {
+                    set.insert(self.number[a] - 1);
+                    set.union(&anc[a]);
+                }
+                anc[i] = set;
+            }
+            let mut desc = vec![Bits::new(n); n];
+            for &i in self.order.iter().rev() {
+                let mut set = Bits::new(n);
+                for &s in &self.successors[i] {
+                    set.insert(self.number[s] - 1);
+                    set.union(&desc[s]);
+                }
+                desc[i] = set;
+            }
+            for (j, r) in related.iter_mut().enumerate() {
+                r.insert(self.number[j] - 1);
+                r.union(&anc[j]);
+                r.union(&desc[j]);
+            }
+        } else {
+            for (j, anc) in ancestors.iter().enumerate() {
+                let nj = self.number[j] - 1;
+                related[j].insert(nj);
+                for i in anc.iter() {
+                    related[j].insert(self.number[i] - 1);
+                    related[i].insert(nj);
+                }
             }
         }
         let mut facts = Facts {
@@ -1230,7 +1265,11 @@ impl Doc<'_> {
         // Two lists of the same kind (or two quotes) with only a blank line
         // between them would be read as one; an empty HTML comment (which
         // markdownlint allows) keeps them apart, as CommonMark suggests.
-        if let Some(prev) = self.last {
+        // Only a block starting with `-`, `>` or a digit may continue the
+        // one before.
+        let may_join = self.out.as_bytes()[start].is_ascii_digit()
+            || matches!(self.out.as_bytes()[start], b'-' | b'>');
+        if let Some(prev) = self.last.filter(|_| may_join) {
             let first = self.out[start..].lines().next().unwrap_or_default();
             let joined = block_start_kind(first).is_some_and(|b| {
                 let last = self.out[prev..pos]
