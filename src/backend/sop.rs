@@ -2168,13 +2168,14 @@ fn starts_block(word: &str) -> bool {
     let Some(first) = word.chars().next() else {
         return false;
     };
-    let all_same = word.chars().all(|c| c == first);
     match first {
         // A quote, a heading (or what MD018 takes for one), a table row, HTML.
         '>' | '#' | '|' | '<' => true,
         // A bullet ("- ") or a thematic break or setext underline ("---").
-        '-' | '+' | '*' | '=' | '_' => all_same,
+        '-' | '+' | '*' | '=' | '_' => word.bytes().all(|c| char::from(c) == first),
         '`' | '~' => word.starts_with("```") || word.starts_with("~~~"),
+        // Most words start with a letter.
+        c if !c.is_ascii_digit() => false,
         _ => {
             // An ordered list marker: "1." or "2)" followed by a space.
             let digits = word.chars().take_while(char::is_ascii_digit).count();
