@@ -201,7 +201,7 @@ impl<'a> Sop<'a> {
                  which order, under which conditions.",
             );
             let chart = super::mermaid::render(self.model, self.id);
-            doc.fenced("mermaid", &wrap_chart(chart.trim_end_matches('\n')));
+            doc.chart(chart.trim_end_matches('\n'));
         }
         doc.finish()
     }
@@ -1381,6 +1381,22 @@ impl Doc<'_> {
         self.end(pos);
     }
 
+    /// The Mermaid chart, wrapped (see [`wrap_chart_into`]), in a `mermaid`
+    /// code block (wrapping changes no run of backticks: the fence is the
+    /// one of the chart as it came).
+    fn chart(&mut self, chart: &str) {
+        let fence = fence_for(chart);
+        let pos = self.begin();
+        self.out.push_str(&fence);
+        self.out.push_str("mermaid\n");
+        if !chart.is_empty() {
+            wrap_chart_into(&mut self.out, chart);
+            self.out.push('\n');
+        }
+        self.out.push_str(&fence);
+        self.end(pos);
+    }
+
     /// The `run` command: a code block when each of its lines fits in 80
     /// columns (or it has several lines), otherwise a code span wrapped at
     /// single spaces (which renders the same single line).
@@ -1578,8 +1594,8 @@ fn escape_list_marker(text: &str) -> String {
 /// part of the label, and draws it as one), so that the code block passes
 /// markdownlint's MD013; a long `class a,b,… name` statement becomes several.
 /// Lines without a usable space are kept.
-fn wrap_chart(chart: &str) -> String {
-    let mut all = String::with_capacity(chart.len() + chart.len() / 16);
+/// (Appended to `all`.)
+fn wrap_chart_into(all: &mut String, chart: &str) {
     for (k, line) in chart.split('\n').enumerate() {
         if k > 0 {
             all.push('\n');
@@ -1590,10 +1606,9 @@ fn wrap_chart(chart: &str) -> String {
             all.push_str(&wrap_chart_line(line));
         }
     }
-    all
 }
 
-/// [`wrap_chart`] of one line longer than 80 columns.
+/// [`wrap_chart_into`] of one line longer than 80 columns.
 fn wrap_chart_line(line: &str) -> String {
     if let Some(lines) = split_class_statement(line) {
         return lines;
