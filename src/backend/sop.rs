@@ -1418,8 +1418,11 @@ impl Doc<'_> {
     /// A description: Markdown, normalised (see [`markdown`]), its headings
     /// below `level`.
     fn markdown(&mut self, text: &str, level: usize, unique: &str) {
-        let out = markdown(text, level, unique, self, WIDTH);
-        self.block(&out);
+        let pos = self.begin();
+        // Written at the end of the document's own text.
+        let out = std::mem::take(&mut self.out);
+        self.out = markdown_into(out, text, level, unique, self, WIDTH);
+        self.end(pos);
     }
 
     /// A table of escaped cells, or, when a row would be longer than 80
@@ -2383,8 +2386,21 @@ enum Kind {
 /// - raw HTML escaped (MD033), bare URLs and e-mail addresses put in `<…>`
 ///   and `www.` escaped (MD034), `#` starting a line of text escaped (MD018).
 fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize) -> String {
+    let out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    markdown_into(out, text, level, unique, doc, budget)
+}
+
+/// [`markdown`], appended to `out` (which is given back).
+fn markdown_into(
+    out: String,
+    text: &str,
+    level: usize,
+    unique: &str,
+    doc: &mut Doc,
+    budget: usize,
+) -> String {
     let mut md = Md {
-        out: String::with_capacity(text.len() + text.len() / 8 + 16),
+        out,
         any_line: false,
         pending_blank: false,
         run: None,
