@@ -40,6 +40,8 @@
 //!
 //! User-facing documentation: `docs/outputs/sop.md`.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{duration_words, step_title};
@@ -96,6 +98,18 @@ struct Sop<'a> {
     number: Vec<usize>,
     /// The steps that wait for each step (by step index).
     successors: Vec<Vec<usize>>,
+    /// The escaped title of each step (by step index).
+    titles: Vec<String>,
+    /// The escaped title of each step of the process.
+    process_titles: Vec<String>,
+    /// The workflow's trigger, escaped, when it says something.
+    trigger: Option<String>,
+    /// The heading of each step (by step index): see [`Sop::step_heading`].
+    headings: Vec<String>,
+    /// The labels of the roles named so far (see [`Sop::role_label`]).
+    role_labels: RefCell<FxMap<usize, String>>,
+    /// The links of the tools named so far (see [`Sop::tool_link`]).
+    tool_links: RefCell<FxMap<usize, String>>,
 }
 
 impl<'a> Sop<'a> {
@@ -118,25 +132,61 @@ impl<'a> Sop<'a> {
                 successors[a].push(i);
             }
         }
+        let mut titles = Vec::with_capacity(n);
+        let mut headings = Vec::with_capacity(n);
+        for (i, &k) in number.iter().enumerate() {
+            let title = step_title(workflow, i);
+            // A plain title is its own escaped text, and its heading text
+            // is itself without the trailing punctuation.
+            let plain = is_plain_inline(&title);
+            let heading: Cow<'_, str> = if plain {
+                Cow::Borrowed(trim_heading_punctuation(&title))
+            } else {
+                Cow::Owned(heading_text(&title))
+            };
+            headings.push(if heading.is_empty() {
+                format!("Step {k}")
+            } else {
+                format!("{k}. {heading}")
+            });
+            titles.push(if plain { title } else { escape_inline(&title) });
+        }
+        let process = workflow.process.map(|p| &model.processes[p.0]);
+        let process_titles = process.map_or_else(Vec::new, |p| {
+            p.steps
+                .iter()
+                .map(|s| escape_inline(&display_title(&s.name, s.title.as_ref())))
+                .collect()
+        });
+        let trigger = workflow
+            .trigger
+            .as_ref()
+            .map(|t| escape_inline(&t.value))
+            .filter(|t| !t.is_empty());
         Sop {
             model,
             id: w,
             workflow,
-            process: workflow.process.map(|p| &model.processes[p.0]),
+            process,
+            process_titles,
+            trigger,
             order,
             number,
             successors,
+            titles,
+            headings,
+            role_labels: RefCell::default(),
+            tool_links: RefCell::default(),
         }
     }
 
     fn render(&self, options: SopOptions) -> String {
-        let mut doc = Doc::default();
-        for s in SECTIONS {
-            doc.reserved.insert(s.to_owned());
-        }
-        for &i in &self.order {
-            doc.reserved.insert(self.step_heading(i));
-        }
+        let mut doc = Doc {
+            out: String::with_capacity(4096 + 768 * self.order.len()),
+            ..Doc::default()
+        };
+        doc.steps
+            .extend(self.order.iter().map(|&i| self.headings[i].as_str()));
         self.title(&mut doc);
         self.purpose(&mut doc);
         self.scope(&mut doc);
@@ -151,7 +201,7 @@ impl<'a> Sop<'a> {
                  which order, under which conditions.",
             );
             let chart = super::mermaid::render(self.model, self.id);
-            doc.fenced("mermaid", &wrap_chart(chart.trim_end_matches('\n')));
+            doc.chart(chart.trim_end_matches('\n'));
         }
         doc.finish()
     }
@@ -165,6 +215,51 @@ impl<'a> Sop<'a> {
 
     /// "Operations (Maria Lopez)", "Client (outside the team)", escaped.
     fn role_label(&self, r: RoleId) -> String {
+        self.role_labels
+            .borrow_mut()
+            .entry(r.0)
+            .or_insert_with(|| self.make_role_label(r))
+            .clone()
+    }
+
+    /// [`Sop::role_label`], appended to `out`.
+    fn push_role_label(&self, out: &mut String, r: RoleId) {
+        out.push_str(
+            self.role_labels
+                .borrow_mut()
+                .entry(r.0)
+                .or_insert_with(|| self.make_role_label(r)),
+        );
+    }
+
+    /// [`Sop::tool_link`], appended to `out`.
+    fn push_tool_link(&self, out: &mut String, t: ToolId) {
+        out.push_str(
+            self.tool_links
+                .borrow_mut()
+                .entry(t.0)
+                .or_insert_with(|| self.make_tool_link(t)),
+        );
+    }
+
+    /// [`Sop::steps_with_titles`], appended to `out` (`numbers` is scratch
+    /// space).
+    fn push_steps_with_titles(&self, out: &mut String, steps: &[usize], numbers: &mut Vec<usize>) {
+        numbers.clear();
+        numbers.extend_from_slice(steps);
+        numbers.sort_by_key(|&i| self.number[i]);
+        out.push_str(plural(numbers.len(), "step", "steps"));
+        out.push(' ');
+        and_join(out, numbers.len(), |out, k| {
+            let i = numbers[k];
+            push_number(out, self.number[i]);
+            out.push_str(" (");
+            out.push_str(self.title_of(i));
+            out.push(')');
+        });
+    }
+
+    fn make_role_label(&self, r: RoleId) -> String {
         let role = &self.model.roles[r.0];
         let mut s = escape_inline(&self.role_title(r));
         let mut notes = Vec::new();
@@ -187,6 +282,14 @@ impl<'a> Sop<'a> {
 
     /// The tool's title, linked to its `url` when it has one.
     fn tool_link(&self, t: ToolId) -> String {
+        self.tool_links
+            .borrow_mut()
+            .entry(t.0)
+            .or_insert_with(|| self.make_tool_link(t))
+            .clone()
+    }
+
+    fn make_tool_link(&self, t: ToolId) -> String {
         let tool = &self.model.tools[t.0];
         link(
             &self.tool_title(t),
@@ -194,18 +297,14 @@ impl<'a> Sop<'a> {
         )
     }
 
-    fn title_of(&self, step: usize) -> String {
-        step_title(self.workflow, step)
+    /// The step's title, escaped.
+    fn title_of(&self, step: usize) -> &str {
+        &self.titles[step]
     }
 
     /// "3. Write the first draft" (escaped), as the step's heading says it.
-    fn step_heading(&self, step: usize) -> String {
-        let title = heading_text(&self.title_of(step));
-        if title.is_empty() {
-            format!("Step {}", self.number[step])
-        } else {
-            format!("{}. {title}", self.number[step])
-        }
+    fn step_heading(&self, step: usize) -> &str {
+        &self.headings[step]
     }
 
     /// "step 2 (Draft the outline)", "steps 5 (Kickoff call) and 6 (…)".
@@ -214,7 +313,7 @@ impl<'a> Sop<'a> {
         sorted.sort_by_key(|&i| self.number[i]);
         let parts: Vec<String> = sorted
             .iter()
-            .map(|&i| format!("{} ({})", self.number[i], escape_inline(&self.title_of(i))))
+            .map(|&i| format!("{} ({})", self.number[i], self.title_of(i)))
             .collect();
         format!(
             "{} {}",
@@ -276,6 +375,11 @@ impl<'a> Sop<'a> {
             }
         }
         by_step
+    }
+
+    /// The escaped title of process step `k`.
+    fn process_title(&self, k: usize) -> &str {
+        self.process_titles.get(k).map_or("", String::as_str)
     }
 
     fn process_step_title(&self, k: usize) -> String {
@@ -474,8 +578,9 @@ impl<'a> Sop<'a> {
             doc.paragraph("No role is named.");
             return;
         }
-        let mut items = Vec::new();
-        for r in roles {
+        let pos = doc.begin();
+        let mut child = String::new();
+        for (k, r) in roles.into_iter().enumerate() {
             let role = &self.model.roles[r.0];
             let mut text = sentence(&self.role_label(r));
             if let Some(d) = role.description.as_ref().map(|d| escape_inline(&d.value)) {
@@ -491,35 +596,32 @@ impl<'a> Sop<'a> {
             if self.workflow.owner == Some(r) {
                 owns.push("this workflow");
             }
-            let steps: Vec<usize> = self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| self.workflow.steps[i].owner == Some(r))
-                .collect();
+            let owned = |i: &usize| self.workflow.steps[*i].owner == Some(r);
             if !owns.is_empty() {
                 text.push_str(&format!(" Owns {}.", and_list(&owns)));
             }
-            let children = steps
-                .iter()
-                .map(|&i| {
-                    format!(
-                        "Step {}: {}",
-                        self.number[i],
-                        escape_inline(&self.title_of(i))
-                    )
-                })
-                .collect::<Vec<_>>();
-            if !children.is_empty() {
+            if self.order.iter().any(owned) {
                 text.push_str(if role.external {
                     " Does these steps (wait for them):"
                 } else {
                     " Does these steps:"
                 });
             }
-            items.push(Item { text, children });
+            if k > 0 {
+                doc.out.push('\n');
+            }
+            wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+            for &i in self.order.iter().filter(|i| owned(i)) {
+                child.clear();
+                child.push_str("Step ");
+                push_number(&mut child, self.number[i]);
+                child.push_str(": ");
+                child.push_str(self.title_of(i));
+                doc.out.push('\n');
+                wrap_into(&mut doc.out, &child, "  - ", "    ", WIDTH);
+            }
         }
-        doc.list(&items);
+        doc.end(pos);
     }
 
     fn tools(&self, doc: &mut Doc) {
@@ -583,10 +685,59 @@ impl<'a> Sop<'a> {
         }
         doc.paragraph(&intro);
 
+        let ancestors = self.ancestors();
+        // The steps related to each step (ancestors and descendants, itself
+        // too), as bit sets by procedure number - 1.
+        let n = w.steps.len();
+        let topological = self.order.len() == n
+            && self.order.iter().all(|&i| {
+                w.steps[i]
+                    .after
+                    .iter()
+                    .all(|&a| self.number[a] < self.number[i])
+            });
+        let mut related = vec![Bits::new(n); n];
+        if topological {
+            // Ancestors and descendants as unions along the order (both
+            // whole: every step comes after those it waits for).
+            let mut anc = vec![Bits::new(n); n];
+            for &i in &self.order {
+                let mut set = Bits::new(n);
+                for &a in &w.steps[i].after {
+                    set.insert(self.number[a] - 1);
+                    set.union(&anc[a]);
+                }
+                anc[i] = set;
+            }
+            let mut desc = vec![Bits::new(n); n];
+            for &i in self.order.iter().rev() {
+                let mut set = Bits::new(n);
+                for &s in &self.successors[i] {
+                    set.insert(self.number[s] - 1);
+                    set.union(&desc[s]);
+                }
+                desc[i] = set;
+            }
+            for (j, r) in related.iter_mut().enumerate() {
+                r.insert(self.number[j] - 1);
+                r.union(&anc[j]);
+                r.union(&desc[j]);
+            }
+        } else {
+            for (j, anc) in ancestors.iter().enumerate() {
+                let nj = self.number[j] - 1;
+                related[j].insert(nj);
+                for i in anc.iter() {
+                    related[j].insert(self.number[i] - 1);
+                    related[i].insert(nj);
+                }
+            }
+        }
         let mut facts = Facts {
-            ancestors: self.ancestors(),
-            producers: HashMap::new(),
-            consumers: HashMap::new(),
+            ancestors,
+            related,
+            producers: FxMap::default(),
+            consumers: FxMap::default(),
         };
         for &i in &self.order {
             let s = &w.steps[i];
@@ -597,154 +748,184 @@ impl<'a> Sop<'a> {
                 facts.consumers.entry(a.text.as_str()).or_default().push(i);
             }
         }
+        let mut scratch = Scratch::default();
         for &i in &self.order {
-            self.step(doc, i, &facts);
+            self.step(doc, i, &facts, &mut scratch);
         }
     }
 
-    fn step(&self, doc: &mut Doc, i: usize, facts: &Facts<'_>) {
+    fn step(&self, doc: &mut Doc, i: usize, facts: &Facts<'_>, scratch: &mut Scratch) {
         let w = self.workflow;
         let s = &w.steps[i];
         let heading = self.step_heading(i);
-        doc.reserved.remove(&heading);
-        doc.heading(3, &heading, None);
+        doc.step_written(heading);
+        doc.heading(3, heading, None);
 
-        let mut fields: Vec<String> = Vec::new();
+        // The facts: a list, each item written into `f` then wrapped into
+        // the document.
+        let pos = doc.begin();
+        let f = &mut scratch.field;
+        let mut first = true;
+        let mut item = |doc: &mut Doc, f: &mut String| {
+            if !first {
+                doc.out.push('\n');
+            }
+            first = false;
+            wrap_into(&mut doc.out, f, "- ", "  ", WIDTH);
+            f.clear();
+        };
+        f.clear();
         if let Some(o) = s.owner {
-            fields.push(format!("Owner: {}", self.role_label(o)));
+            f.push_str("Owner: ");
+            self.push_role_label(f, o);
+            item(doc, f);
         }
         if !s.tools.is_empty() {
-            let tools: Vec<String> = s.tools.iter().map(|&t| self.tool_link(t)).collect();
-            fields.push(format!(
-                "{}: {}",
-                plural(tools.len(), "Tool", "Tools"),
-                and_list(&tools)
-            ));
+            f.push_str(plural(s.tools.len(), "Tool", "Tools"));
+            f.push_str(": ");
+            and_join(f, s.tools.len(), |f, k| self.push_tool_link(f, s.tools[k]));
+            item(doc, f);
         }
-        fields.push(if s.automated {
-            "Type: automated (a system does it; the owner checks that it ran)".to_owned()
+        f.push_str(if s.automated {
+            "Type: automated (a system does it; the owner checks that it ran)"
         } else {
-            "Type: manual".to_owned()
+            "Type: manual"
         });
-        let serves: Vec<String> = s
-            .implements
-            .iter()
-            .map(|&k| escape_inline(&self.process_step_title(k)))
-            .collect();
-        fields.push(if serves.is_empty() {
-            "Process step: none".to_owned()
+        item(doc, f);
+        if s.implements.is_empty() {
+            f.push_str("Process step: none");
         } else {
-            format!(
-                "{}: {}",
-                plural(serves.len(), "Process step", "Process steps"),
-                and_list(&serves)
-            )
-        });
+            f.push_str(plural(s.implements.len(), "Process step", "Process steps"));
+            f.push_str(": ");
+            and_join(f, s.implements.len(), |f, k| {
+                f.push_str(self.process_title(s.implements[k]));
+            });
+        }
+        item(doc, f);
 
         // When it starts.
-        let wait = s.wait.as_ref().map(duration_words);
-        let start = if s.after.is_empty() {
-            let trigger = w
-                .trigger
-                .as_ref()
-                .map(|t| escape_inline(&t.value))
-                .filter(|t| !t.is_empty());
-            let base = match &trigger {
-                Some(t) => format!("the workflow starts: {t}"),
-                None => "the workflow starts".to_owned(),
-            };
-            match &wait {
-                Some(d) => format!("Starts: {d} after {base}"),
-                None => format!("Starts: when {base}"),
+        f.push_str("Starts: ");
+        if s.after.is_empty() {
+            if let Some(d) = &s.wait {
+                f.push_str(&duration_words(d));
+                f.push_str(" after ");
+            } else {
+                f.push_str("when ");
+            }
+            f.push_str("the workflow starts");
+            if let Some(t) = &self.trigger {
+                f.push_str(": ");
+                f.push_str(t);
             }
         } else {
-            let after = self.steps_with_titles(&s.after);
-            let done = match s.after.len() {
+            if let Some(d) = &s.wait {
+                f.push_str(&duration_words(d));
+                f.push(' ');
+            }
+            f.push_str("after ");
+            self.push_steps_with_titles(f, &s.after, &mut scratch.numbers);
+            f.push_str(match s.after.len() {
                 1 => " is done",
                 2 => " are both done",
                 _ => " are all done",
-            };
-            match &wait {
-                Some(d) => format!("Starts: {d} after {after}{done}"),
-                None => format!("Starts: after {after}{done}"),
-            }
-        };
-        fields.push(start);
+            });
+        }
+        item(doc, f);
 
-        let parallel: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&j| {
-                j != i && !facts.ancestors[i].contains(j) && !facts.ancestors[j].contains(i)
-            })
-            .collect();
-        if !parallel.is_empty() {
-            fields.push(format!(
-                "At the same time as: {}",
-                self.steps_numbers(&parallel)
-            ));
+        let numbers = &mut scratch.numbers;
+        numbers.clear();
+        // The steps neither before nor after this one, in procedure order
+        // (numbers only the steps in `order` have).
+        let count = self.order.len();
+        for (k, &word) in facts.related[i].0.iter().enumerate() {
+            let mut free = !word;
+            while free != 0 {
+                let bit = free.trailing_zeros() as usize;
+                free &= free - 1;
+                let m = k * 64 + bit;
+                if m >= count {
+                    break;
+                }
+                numbers.push(m + 1);
+            }
+        }
+        if !numbers.is_empty() {
+            f.push_str("At the same time as: ");
+            push_steps_numbers(f, numbers);
+            item(doc, f);
         }
         if let Some(when) = s.when.as_ref().map(|c| escape_inline(&c.value)) {
-            fields.push(format!(
-                "Condition: only if {}; otherwise skip this step",
-                when.trim_end_matches('.')
-            ));
+            f.push_str("Condition: only if ");
+            f.push_str(when.trim_end_matches('.'));
+            f.push_str("; otherwise skip this step");
+            item(doc, f);
         }
         if let Some(within) = &s.within {
-            let from = if s.after.is_empty() {
-                "the workflow starting".to_owned()
+            f.push_str("Deadline: within ");
+            f.push_str(&duration_words(within));
+            f.push_str(" of ");
+            if s.after.is_empty() {
+                f.push_str("the workflow starting");
             } else {
-                format!("becoming ready (after {})", self.steps_numbers(&s.after))
-            };
-            fields.push(format!(
-                "Deadline: within {} of {from}",
-                duration_words(within)
-            ));
+                f.push_str("becoming ready (after ");
+                numbers.clear();
+                numbers.extend(s.after.iter().map(|&j| self.number[j]));
+                push_steps_numbers(f, numbers);
+                f.push(')');
+            }
+            item(doc, f);
         }
         if !s.needs.is_empty() {
-            let needs: Vec<String> = s
-                .needs
-                .iter()
-                .map(|a| {
-                    let from: Vec<usize> = facts
+            f.push_str("Needs: ");
+            and_join(f, s.needs.len(), |f, k| {
+                let a = &s.needs[k];
+                numbers.clear();
+                numbers.extend(
+                    facts
                         .producers
                         .get(a.text.as_str())
                         .into_iter()
                         .flatten()
                         .copied()
                         .filter(|&j| facts.ancestors[i].contains(j))
-                        .collect();
-                    if from.is_empty() {
-                        format!("`{}`", a.text)
-                    } else {
-                        format!("`{}` (from {})", a.text, self.steps_numbers(&from))
-                    }
-                })
-                .collect();
-            fields.push(format!("Needs: {}", and_list(&needs)));
+                        .map(|j| self.number[j]),
+                );
+                f.push('`');
+                f.push_str(&a.text);
+                f.push('`');
+                if !numbers.is_empty() {
+                    f.push_str(" (from ");
+                    push_steps_numbers(f, numbers);
+                    f.push(')');
+                }
+            });
+            item(doc, f);
         }
         if !s.produces.is_empty() {
-            let produces: Vec<String> = s
-                .produces
-                .iter()
-                .map(|a| {
-                    let by: Vec<usize> = facts
+            f.push_str("Produces: ");
+            and_join(f, s.produces.len(), |f, k| {
+                let a = &s.produces[k];
+                numbers.clear();
+                numbers.extend(
+                    facts
                         .consumers
                         .get(a.text.as_str())
                         .into_iter()
                         .flatten()
                         .copied()
                         .filter(|&j| facts.ancestors[j].contains(i))
-                        .collect();
-                    if by.is_empty() {
-                        format!("`{}`", a.text)
-                    } else {
-                        format!("`{}` (needed by {})", a.text, self.steps_numbers(&by))
-                    }
-                })
-                .collect();
-            fields.push(format!("Produces: {}", and_list(&produces)));
+                        .map(|j| self.number[j]),
+                );
+                f.push('`');
+                f.push_str(&a.text);
+                f.push('`');
+                if !numbers.is_empty() {
+                    f.push_str(" (needed by ");
+                    push_steps_numbers(f, numbers);
+                    f.push(')');
+                }
+            });
+            item(doc, f);
         }
         // The box to tick ends the section: the last item of the list of
         // facts, or a list of its own after the command and instructions.
@@ -755,16 +936,10 @@ impl<'a> Sop<'a> {
         let command = s.run.as_ref().filter(|r| !r.value.trim().is_empty());
         let alone = description.is_some() || command.is_some();
         if !alone {
-            fields.push("[ ] Done".to_owned());
+            f.push_str("[ ] Done");
+            item(doc, f);
         }
-        let items: Vec<Item> = fields
-            .into_iter()
-            .map(|text| Item {
-                text,
-                children: Vec::new(),
-            })
-            .collect();
-        doc.list(&items);
+        doc.end(pos);
         if let Some(run) = command {
             doc.command(&run.value);
         }
@@ -773,7 +948,7 @@ impl<'a> Sop<'a> {
             doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
         }
         if alone {
-            doc.block("- [ ] Done".to_owned());
+            doc.block("- [ ] Done");
         }
     }
 
@@ -788,29 +963,112 @@ impl<'a> Sop<'a> {
              this procedure that carry it out.",
         );
         let implementers = self.implementers();
-        let mut rows = Vec::new();
+        // The table, when every row fits (a row cannot be wrapped).
+        let mut table = String::from("| Process step | Procedure step |\n| --- | --- |");
+        let mut all_fit = true;
         for (k, step) in p.steps.iter().enumerate() {
-            let mut title = escape_inline(&self.process_step_title(k));
-            if step.optional {
-                title.push_str(" (optional)");
-            }
+            let mut row = |table: &mut String, procedure: &dyn Fn(&mut String)| {
+                let start = table.len() + 1;
+                table.push_str("\n| ");
+                table.push_str(self.process_title(k));
+                if step.optional {
+                    table.push_str(" (optional)");
+                }
+                table.push_str(" | ");
+                procedure(table);
+                table.push_str(" |");
+                all_fit = all_fit && fits(&table[start..]);
+            };
             if implementers[k].is_empty() {
-                let none = if step.optional {
-                    "— (optional, not performed)"
-                } else {
-                    "— (not performed)"
-                };
-                rows.push(vec![title, none.to_owned()]);
-                continue;
+                row(&mut table, &|t| {
+                    t.push_str(if step.optional {
+                        "— (optional, not performed)"
+                    } else {
+                        "— (not performed)"
+                    });
+                });
             }
             for &i in &implementers[k] {
-                rows.push(vec![
-                    title.clone(),
-                    format!("{}. {}", self.number[i], escape_inline(&self.title_of(i))),
-                ]);
+                row(&mut table, &|t| {
+                    push_number(t, self.number[i]);
+                    t.push_str(". ");
+                    t.push_str(self.title_of(i));
+                });
+            }
+            if !all_fit {
+                break;
             }
         }
-        doc.table(&["Process step", "Procedure step"], &rows);
+        if all_fit {
+            doc.block(&table);
+            return;
+        }
+        // The list form (as [`Doc::table`] writes it): "Process step:
+        // procedure step", or the procedure steps nested; consecutive
+        // process steps with the same title are one item.
+        let title = |k: usize| {
+            let mut t = self.process_title(k).to_owned();
+            if p.steps[k].optional {
+                t.push_str(" (optional)");
+            }
+            t
+        };
+        let none = |k: usize| {
+            if p.steps[k].optional {
+                "— (optional, not performed)"
+            } else {
+                "— (not performed)"
+            }
+        };
+        // A value: "— (…)" or "3\\. Title" (a list marker escaped).
+        let value = |v: &mut String, k: usize, i: Option<usize>| {
+            v.clear();
+            match i {
+                None => v.push_str(none(k)),
+                Some(i) => {
+                    push_number(v, self.number[i]);
+                    v.push_str("\\. ");
+                    v.push_str(self.title_of(i));
+                }
+            }
+        };
+        let pos = doc.begin();
+        let mut text = String::new();
+        let mut v = String::new();
+        let mut k = 0;
+        while k < p.steps.len() {
+            let first = title(k);
+            let mut end = k + 1;
+            while end < p.steps.len() && title(end) == first {
+                end += 1;
+            }
+            let count: usize = (k..end).map(|m| implementers[m].len().max(1)).sum();
+            if k > 0 {
+                doc.out.push('\n');
+            }
+            text.clear();
+            text.push_str(&first);
+            text.push(':');
+            if count == 1 {
+                let i = implementers[k].first().copied();
+                value(&mut v, k, i);
+                text.push(' ');
+                text.push_str(&v);
+                wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+            } else {
+                wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+                for (m, steps) in implementers.iter().enumerate().take(end).skip(k) {
+                    let none = steps.is_empty().then_some(None);
+                    for i in none.into_iter().chain(steps.iter().map(|&i| Some(i))) {
+                        value(&mut v, m, i);
+                        doc.out.push('\n');
+                        wrap_into(&mut doc.out, &v, "  - ", "    ", WIDTH);
+                    }
+                }
+            }
+            k = end;
+        }
+        doc.end(pos);
     }
 }
 
@@ -818,10 +1076,13 @@ impl<'a> Sop<'a> {
 struct Facts<'m> {
     /// The ancestors of each step.
     ancestors: Vec<Bits>,
+    /// The ancestors and descendants of each step and the step itself, by
+    /// procedure number - 1.
+    related: Vec<Bits>,
     /// The steps that produce each artifact, in procedure order.
-    producers: HashMap<&'m str, Vec<usize>>,
+    producers: FxMap<&'m str, Vec<usize>>,
     /// The steps that need each artifact, in procedure order.
-    consumers: HashMap<&'m str, Vec<usize>>,
+    consumers: FxMap<&'m str, Vec<usize>>,
 }
 
 /// A set of step indices.
@@ -841,6 +1102,20 @@ impl Bits {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
 
+    /// The members, in increasing order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
+
     fn union(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a |= b;
@@ -857,41 +1132,165 @@ struct Item {
     children: Vec<String>,
 }
 
-/// A document being written: blocks separated by exactly one blank line.
-#[derive(Default)]
-struct Doc {
-    blocks: Vec<String>,
-    /// Headings already written (MD024: no two alike).
-    used: HashSet<String>,
-    /// Headings the document will write later; a heading from a description
-    /// that would take one of these is made unique instead.
-    reserved: HashSet<String>,
+/// A fast hasher for the sets of headings (short strings, no untrusted
+/// collisions to fear: the worst case is a slower document).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
-impl Doc {
-    fn block(&mut self, text: String) {
-        if text.is_empty() {
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// A document being written: blocks separated by exactly one blank line.
+#[derive(Default)]
+struct Doc<'r> {
+    /// The blocks written so far, separated by blank lines.
+    out: String,
+    /// Where the last block starts in `out` (none yet: `None`).
+    last: Option<usize>,
+    /// Headings already written (MD024: no two alike).
+    used: FxSet<String>,
+    /// Headings the document will write later; a heading from a description
+    /// that would take one of these is made unique instead. Besides the
+    /// sections, the headings of the steps not yet written.
+    reserved: FxSet<&'r str>,
+    /// The headings of the steps, in procedure order.
+    steps: Vec<&'r str>,
+    /// How many steps are written.
+    steps_written: usize,
+    /// Whether `used` and `reserved` are kept: only once a heading must be
+    /// made unique (most documents have none), until then the headings
+    /// written wait in `deferred`.
+    eager: bool,
+    deferred: Vec<String>,
+    /// How many headings were checked without the sets.
+    linear_checks: usize,
+}
+
+impl Doc<'_> {
+    /// Fills `used` and `reserved`, and keeps them from now on.
+    fn make_eager(&mut self) {
+        if self.eager {
+            return;
+        }
+        self.eager = true;
+        self.used.extend(self.deferred.drain(..));
+        self.reserved.extend(SECTIONS);
+        self.reserved.extend(
+            self.steps[self.steps_written.min(self.steps.len())..]
+                .iter()
+                .copied(),
+        );
+    }
+
+    /// Whether heading `shown` is written or reserved.
+    fn taken(&self, shown: &str) -> bool {
+        if self.eager {
+            return self.used.contains(shown) || self.reserved.contains(shown);
+        }
+        self.deferred.iter().any(|h| h == shown)
+            || SECTIONS.contains(&shown)
+            || self.steps[self.steps_written.min(self.steps.len())..].contains(&shown)
+    }
+
+    /// Marks heading `shown` as written.
+    fn mark_used(&mut self, shown: String) {
+        if self.eager {
+            self.used.insert(shown);
+        } else {
+            self.deferred.push(shown);
+        }
+    }
+
+    /// The step whose heading is `heading` is being written: its heading is
+    /// no longer reserved.
+    fn step_written(&mut self, heading: &str) {
+        self.steps_written += 1;
+        if self.eager {
+            self.reserved.remove(heading);
+        }
+    }
+
+    /// Starts a block: returns where it starts, to give to [`Doc::end`]
+    /// once its text is appended to `out`.
+    fn begin(&mut self) -> usize {
+        let pos = self.out.len();
+        if self.last.is_some() {
+            self.out.push_str("\n\n");
+        }
+        pos
+    }
+
+    /// Ends the block begun at `pos` (nothing written: no block).
+    fn end(&mut self, pos: usize) {
+        let mut start = if self.last.is_some() { pos + 2 } else { pos };
+        if self.out.len() == start {
+            self.out.truncate(pos);
             return;
         }
         // Two lists of the same kind (or two quotes) with only a blank line
         // between them would be read as one; an empty HTML comment (which
         // markdownlint allows) keeps them apart, as CommonMark suggests.
-        let first = text.lines().next().unwrap_or_default();
-        let joined = self.blocks.last().is_some_and(|prev| {
-            let last = prev
-                .lines()
-                .rev()
-                .find(|l| !l.starts_with(' '))
-                .unwrap_or_default();
-            match (block_start_kind(last), block_start_kind(first)) {
-                (Some(a), Some(b)) => a == b,
-                _ => false,
+        // Only a block starting with `-`, `>` or a digit may continue the
+        // one before.
+        let may_join = self.out.as_bytes()[start].is_ascii_digit()
+            || matches!(self.out.as_bytes()[start], b'-' | b'>');
+        if let Some(prev) = self.last.filter(|_| may_join) {
+            let first = self.out[start..].lines().next().unwrap_or_default();
+            let joined = block_start_kind(first).is_some_and(|b| {
+                let last = self.out[prev..pos]
+                    .lines()
+                    .rev()
+                    .find(|l| !l.starts_with(' '))
+                    .unwrap_or_default();
+                block_start_kind(last) == Some(b)
+            });
+            if joined {
+                self.out.insert_str(start, "<!-- -->\n\n");
+                start += 10;
             }
-        });
-        if joined {
-            self.blocks.push("<!-- -->".to_owned());
         }
-        self.blocks.push(text);
+        self.last = Some(start);
+    }
+
+    fn block(&mut self, text: &str) {
+        let pos = self.begin();
+        self.out.push_str(text);
+        self.end(pos);
     }
 
     /// A heading of already escaped `text`. With `unique` (for headings whose
@@ -899,24 +1298,41 @@ impl Doc {
     /// `(unique)` appended, then a number. One longer than 80 columns is cut at
     /// a word, and its full text follows as a paragraph.
     fn heading(&mut self, level: usize, text: &str, unique: Option<&str>) {
-        self.heading_in(level, text, unique, WIDTH, "");
+        let (shown, full) = self.heading_parts(level, text, unique, WIDTH, "");
+        let pos = self.begin();
+        self.out.push_str(&"######"[..level]);
+        self.out.push(' ');
+        self.out.push_str(&shown);
+        self.end(pos);
+        self.mark_used(shown);
+        if full {
+            self.paragraph(&format!("Full title: {text}"));
+        }
     }
 
-    fn heading_in(
+    /// The text a heading of `text` shows (cut, made unique), and whether it
+    /// was cut (its full text must follow). The caller writes it, then puts
+    /// the text into `used`.
+    fn heading_parts(
         &mut self,
         level: usize,
         text: &str,
         unique: Option<&str>,
         budget: usize,
         indent: &str,
-    ) {
-        let hashes = "#".repeat(level);
-        let (shown, full) = fit_heading(&format!("{indent}{hashes} "), text, budget);
-        let mut shown = escape_closing_hashes(&shown);
+    ) -> (String, bool) {
+        let (shown, full) = fit_heading(indent, level, text, budget);
+        let mut shown = escape_closing_hashes(shown);
         if let Some(suffix) = unique {
+            // The first check (the title's) reads the lists; the sets are
+            // filled for the others.
+            if self.linear_checks > 0 {
+                self.make_eager();
+            }
+            self.linear_checks += 1;
             let base = shown.clone();
             let mut n = 1;
-            while self.used.contains(&shown) || self.reserved.contains(&shown) {
+            while self.taken(&shown) {
                 shown = if n == 1 {
                     format!("{base} ({suffix})")
                 } else {
@@ -925,35 +1341,60 @@ impl Doc {
                 n += 1;
             }
         }
-        self.used.insert(shown.clone());
-        self.block(format!("{indent}{hashes} {shown}"));
-        if full {
-            self.block(wrap(&format!("Full title: {text}"), indent, indent, budget));
-        }
+        (shown, full)
     }
 
     fn paragraph(&mut self, text: &str) {
-        self.block(wrap(text, "", "", WIDTH));
+        let pos = self.begin();
+        wrap_into(&mut self.out, text, "", "", WIDTH);
+        self.end(pos);
     }
 
     fn list(&mut self, items: &[Item]) {
-        let mut out = Vec::new();
-        for item in items {
-            out.push(wrap(&item.text, "- ", "  ", WIDTH));
+        let pos = self.begin();
+        let out = &mut self.out;
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            wrap_into(out, &item.text, "- ", "  ", WIDTH);
             for child in &item.children {
-                out.push(wrap(child, "  - ", "    ", WIDTH));
+                out.push('\n');
+                wrap_into(out, child, "  - ", "    ", WIDTH);
             }
         }
-        self.block(out.join("\n"));
+        self.end(pos);
     }
 
     fn fenced(&mut self, info: &str, code: &str) {
         let fence = fence_for(code);
-        if code.is_empty() {
-            self.block(format!("{fence}{info}\n{fence}"));
-        } else {
-            self.block(format!("{fence}{info}\n{code}\n{fence}"));
+        let pos = self.begin();
+        let out = &mut self.out;
+        out.push_str(&fence);
+        out.push_str(info);
+        out.push('\n');
+        if !code.is_empty() {
+            out.push_str(code);
+            out.push('\n');
         }
+        out.push_str(&fence);
+        self.end(pos);
+    }
+
+    /// The Mermaid chart, wrapped (see [`wrap_chart_into`]), in a `mermaid`
+    /// code block (wrapping changes no run of backticks: the fence is the
+    /// one of the chart as it came).
+    fn chart(&mut self, chart: &str) {
+        let fence = fence_for(chart);
+        let pos = self.begin();
+        self.out.push_str(&fence);
+        self.out.push_str("mermaid\n");
+        if !chart.is_empty() {
+            wrap_chart_into(&mut self.out, chart);
+            self.out.push('\n');
+        }
+        self.out.push_str(&fence);
+        self.end(pos);
     }
 
     /// The `run` command: a code block when each of its lines fits in 80
@@ -977,8 +1418,11 @@ impl Doc {
     /// A description: Markdown, normalised (see [`markdown`]), its headings
     /// below `level`.
     fn markdown(&mut self, text: &str, level: usize, unique: &str) {
-        let out = markdown(text, level, unique, self, WIDTH);
-        self.block(out);
+        let pos = self.begin();
+        // Written at the end of the document's own text.
+        let out = std::mem::take(&mut self.out);
+        self.out = markdown_into(out, text, level, unique, self, WIDTH);
+        self.end(pos);
     }
 
     /// A table of escaped cells, or, when a row would be longer than 80
@@ -992,7 +1436,7 @@ impl Doc {
         ];
         lines.extend(rows.iter().map(|r| row(r)));
         if lines.iter().all(|l| fits(l)) {
-            self.block(lines.join("\n"));
+            self.block(&lines.join("\n"));
             return;
         }
         // The list form: "First cell: other cells"; rows with the same first
@@ -1026,7 +1470,7 @@ impl Doc {
     }
 
     fn finish(self) -> String {
-        let mut s = self.blocks.join("\n\n");
+        let mut s = self.out;
         s.push('\n');
         s
     }
@@ -1035,9 +1479,19 @@ impl Doc {
 /// The heading line of already escaped `text` after `prefix` ("### "): the
 /// text itself when the line fits, otherwise cut at a word with `…`; and
 /// whether it was cut.
-fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
+fn fit_heading<'t>(
+    indent: &str,
+    level: usize,
+    text: &'t str,
+    budget: usize,
+) -> (Cow<'t, str>, bool) {
+    // A line no wider than the budget fits (its last word too).
+    if width(indent) + level + 1 + width(text) <= budget {
+        return (Cow::Borrowed(text), false);
+    }
+    let prefix = format!("{indent}{} ", &"######"[..level]);
     if fits_in(&format!("{prefix}{text}"), budget) {
-        return (text.to_owned(), false);
+        return (Cow::Borrowed(text), false);
     }
     // Cut only between words where no code span, link text or `<…>` is
     // open, so the heading's Markdown stays whole.
@@ -1057,17 +1511,17 @@ fn fit_heading(prefix: &str, text: &str, budget: usize) -> (String, bool) {
     }
     let shown = strip_heading_punctuation(&shown);
     if shown.is_empty() {
-        return ("…".to_owned(), true);
+        return (Cow::Borrowed("…"), true);
     }
-    (format!("{shown} …"), true)
+    (Cow::Owned(format!("{shown} …")), true)
 }
 
 /// Heading text whose trailing `#`s are escaped: unescaped, they would read
 /// as a closing sequence (markdownlint's MD020).
-fn escape_closing_hashes(text: &str) -> String {
+fn escape_closing_hashes(text: Cow<'_, str>) -> String {
     let body = text.trim_end_matches('#');
     if body.len() == text.len() || body.ends_with('\\') {
-        return text.to_owned();
+        return text.into_owned();
     }
     format!("{body}\\{}", &text[body.len()..])
 }
@@ -1143,48 +1597,54 @@ fn escape_list_marker(text: &str) -> String {
 /// part of the label, and draws it as one), so that the code block passes
 /// markdownlint's MD013; a long `class a,b,… name` statement becomes several.
 /// Lines without a usable space are kept.
-fn wrap_chart(chart: &str) -> String {
-    chart
-        .split('\n')
-        .map(|line| {
-            if fits(line) {
-                return line.to_owned();
+/// (Appended to `all`.)
+fn wrap_chart_into(all: &mut String, chart: &str) {
+    for (k, line) in chart.split('\n').enumerate() {
+        if k > 0 {
+            all.push('\n');
+        }
+        if fits(line) {
+            all.push_str(line);
+        } else {
+            all.push_str(&wrap_chart_line(line));
+        }
+    }
+}
+
+/// [`wrap_chart_into`] of one line longer than 80 columns.
+fn wrap_chart_line(line: &str) -> String {
+    if let Some(lines) = split_class_statement(line) {
+        return lines;
+    }
+    // Byte offsets of the spaces inside quoted strings.
+    let mut quoted = false;
+    let mut spaces = Vec::new();
+    for (k, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if quoted => spaces.push(k),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    let mut start = 0;
+    let mut last_fit: Option<usize> = None;
+    for (n, &k) in spaces.iter().enumerate() {
+        // Does the piece up to the next space (or the end) still fit?
+        let end = spaces.get(n + 1).copied().unwrap_or(line.len());
+        if width(&line[start..k]) <= WIDTH {
+            last_fit = Some(k);
+        }
+        if width(&line[start..end]) > WIDTH {
+            if let Some(b) = last_fit.take() {
+                out.push_str(&line[start..b]);
+                out.push('\n');
+                start = b + 1;
             }
-            if let Some(lines) = split_class_statement(line) {
-                return lines;
-            }
-            // Byte offsets of the spaces inside quoted strings.
-            let mut quoted = false;
-            let mut spaces = Vec::new();
-            for (k, c) in line.char_indices() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ' ' if quoted => spaces.push(k),
-                    _ => {}
-                }
-            }
-            let mut out = String::new();
-            let mut start = 0;
-            let mut last_fit: Option<usize> = None;
-            for (n, &k) in spaces.iter().enumerate() {
-                // Does the piece up to the next space (or the end) still fit?
-                let end = spaces.get(n + 1).copied().unwrap_or(line.len());
-                if width(&line[start..k]) <= WIDTH {
-                    last_fit = Some(k);
-                }
-                if width(&line[start..end]) > WIDTH {
-                    if let Some(b) = last_fit.take() {
-                        out.push_str(&line[start..b]);
-                        out.push('\n');
-                        start = b + 1;
-                    }
-                }
-            }
-            out.push_str(&line[start..]);
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+        }
+    }
+    out.push_str(&line[start..]);
+    out
 }
 
 /// `  class a,b,c name` as several `class` statements of at most 80 columns
@@ -1217,6 +1677,9 @@ fn fence_for(code: &str) -> String {
 }
 
 fn longest_run(text: &str, c: char) -> usize {
+    if !text.contains(c) {
+        return 0;
+    }
     let mut longest = 0;
     let mut run = 0;
     for ch in text.chars() {
@@ -1306,6 +1769,93 @@ fn link(title: &str, url: Option<&str>) -> String {
     format!("[{text}]({dest})")
 }
 
+/// Scratch space for writing the steps of a procedure.
+#[derive(Default)]
+struct Scratch {
+    /// The text of one list item.
+    field: String,
+    /// Step numbers or indices.
+    numbers: Vec<usize>,
+}
+
+/// [`and_list`] of `n` items, each written by `each`, appended to `out`.
+fn and_join(out: &mut String, n: usize, mut each: impl FnMut(&mut String, usize)) {
+    for k in 0..n {
+        if k > 0 {
+            out.push_str(if k + 1 == n { " and " } else { ", " });
+        }
+        each(out, k);
+    }
+}
+
+/// `n` in decimal, appended to `out`.
+fn push_number(out: &mut String, n: usize) {
+    let mut buf = [0u8; 20];
+    let mut k = buf.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        buf[k] = b"0123456789"[n % 10];
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
+}
+
+/// "step 2", "steps 4 to 6 and 9" for step numbers in any order (sorted and
+/// made unique here), appended to `out`.
+fn push_steps_numbers(out: &mut String, numbers: &mut Vec<usize>) {
+    numbers.sort_unstable();
+    numbers.dedup();
+    out.push_str(plural(numbers.len(), "step", "steps"));
+    out.push(' ');
+    push_number_ranges(out, numbers);
+}
+
+/// [`number_ranges`], appended to `out`.
+fn push_number_ranges(out: &mut String, numbers: &[usize]) {
+    // The parts: runs of three or more as one, others one number each.
+    let run_end = |k: usize| {
+        let mut end = k;
+        while end + 1 < numbers.len() && numbers[end + 1] == numbers[end] + 1 {
+            end += 1;
+        }
+        end
+    };
+    let mut parts = 0;
+    let mut k = 0;
+    while k < numbers.len() {
+        let end = run_end(k);
+        parts += if end >= k + 2 { 1 } else { end - k + 1 };
+        k = end + 1;
+    }
+    let mut written = 0;
+    let mut sep = |out: &mut String| {
+        if written > 0 {
+            out.push_str(if written + 1 == parts { " and " } else { ", " });
+        }
+        written += 1;
+    };
+    let mut k = 0;
+    while k < numbers.len() {
+        let end = run_end(k);
+        if end >= k + 2 {
+            sep(out);
+            push_number(out, numbers[k]);
+            out.push_str(" to ");
+            push_number(out, numbers[end]);
+        } else {
+            for &n in &numbers[k..=end] {
+                sep(out);
+                push_number(out, n);
+            }
+        }
+        k = end + 1;
+    }
+}
+
 /// "a", "a and b", "a, b and c".
 fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
@@ -1361,7 +1911,15 @@ fn sentence(text: &str) -> String {
 
 /// Width as markdownlint counts it (JavaScript string length: UTF-16 units).
 fn width(s: &str) -> usize {
-    s.encode_utf16().count()
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return b.len();
+    }
+    // One unit per character (every byte but UTF-8 continuation bytes), two
+    // for a character outside the BMP (a 4-byte sequence, lead byte >= F0).
+    b.iter()
+        .map(|&x| usize::from(x & 0xC0 != 0x80) + usize::from(x >= 0xF0))
+        .sum()
 }
 
 /// Whitespace as JavaScript's `\s` sees it (markdownlint's MD013).
@@ -1422,132 +1980,198 @@ fn expand_tabs(line: &str) -> String {
 /// made into a link (markdownlint's MD034).
 #[must_use]
 fn escape_inline(text: &str) -> String {
-    // Most titles need no escaping at all: words, single spaces and harmless
-    // punctuation, none of the patterns handled below. Return those as they
-    // are (the escaping below would give the same text, only slower).
-    let plain = !text.is_empty()
-        && !text.starts_with([' ', '-'])
-        && !text.starts_with(|c: char| c.is_ascii_digit())
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-        && !text
-            .as_bytes()
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"www"))
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || " ,.'\"()?!;/-".contains(c));
-    if plain {
-        return text.to_owned();
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_inline_into(&mut out, text);
+    out
+}
+
+/// The ASCII characters [`escape_inline`] never changes (alone).
+const HARMLESS: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b: u8 = 0;
+    while b < 128 {
+        t[b as usize] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b',' | b'.' | b'\'' | b'"' | b'(' | b')' | b'?' | b'!' | b';' | b'/' | b'-'
+            );
+        b += 1;
     }
-    let chars: Vec<char> = text
+    t
+};
+
+/// Whether `text` needs no escaping at all: words, single spaces and harmless
+/// punctuation, none of the patterns [`escape_inline`] handles (it would give
+/// the same text).
+fn is_plain_inline(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if first == b' ' || first == b'-' || first.is_ascii_digit() || last == b' ' {
+        return false;
+    }
+    let mut prev = 0u8;
+    for (k, &c) in b.iter().enumerate() {
+        if c < 0x80 {
+            let harmless = HARMLESS[usize::from(c)];
+            if !harmless || (c == b' ' && prev == b' ') {
+                return false;
+            }
+            if c | 0x20 == b'w'
+                && b.get(k + 1).is_some_and(|&x| x | 0x20 == b'w')
+                && b.get(k + 2).is_some_and(|&x| x | 0x20 == b'w')
+            {
+                return false;
+            }
+        }
+        prev = c;
+    }
+    b.is_ascii() || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
+}
+
+/// [`escape_inline`], appended to `out`.
+fn escape_inline_into(out: &mut String, text: &str) {
+    if is_plain_inline(text) {
+        out.push_str(text);
+        return;
+    }
+    // Whitespace and control characters, in runs, as one space; none at
+    // either end.
+    let mut flat = String::with_capacity(text.len());
+    for word in text
         .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect();
-    let mut out = String::with_capacity(chars.len() + 8);
+    {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
+    let s = flat.as_str();
+    let b = s.as_bytes();
+    let prev_char = |i: usize| s[..i].chars().next_back();
+    let next_char = |i: usize| s[i + 1..].chars().next();
     let mut i = 0;
     // A leading ordered-list marker: digits then `.` or `)`, then a space or
     // nothing ("1.3" is no marker).
-    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits > 0
-        && matches!(chars.get(digits), Some('.' | ')'))
-        && matches!(chars.get(digits + 1), None | Some(' '))
+        && matches!(b.get(digits), Some(b'.' | b')'))
+        && matches!(b.get(digits + 1), None | Some(b' '))
     {
-        out.extend(&chars[..digits]);
+        out.push_str(&s[..digits]);
         out.push('\\');
-        out.push(chars[digits]);
+        out.push(char::from(b[digits]));
         i = digits + 1;
     }
-    while i < chars.len() {
-        let c = chars[i];
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1).copied();
+    while i < b.len() {
+        let c = b[i];
+        if c >= 0x80 {
+            // Other characters as they are, up to the next ASCII one.
+            let end = b[i..]
+                .iter()
+                .position(|&x| x < 0x80)
+                .map_or(b.len(), |k| i + k);
+            out.push_str(&s[i..end]);
+            i = end;
+            continue;
+        }
         let at_start = i == 0;
+        let prev_byte = if at_start { None } else { Some(b[i - 1]) };
+        let next_byte = b.get(i + 1).copied();
         match c {
-            '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '@' => {
+            b'\\' | b'`' | b'*' | b'[' | b']' | b'|' | b'~' | b'@' => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            '_' => {
-                let inner = prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric);
+            b'_' => {
+                let inner = !at_start
+                    && prev_char(i).is_some_and(char::is_alphanumeric)
+                    && next_char(i).is_some_and(char::is_alphanumeric);
                 if !inner {
                     out.push('\\');
                 }
                 out.push('_');
             }
-            '<' => out.push_str("&lt;"),
-            '&' => {
-                if starts_entity(&chars[i + 1..]) {
+            b'<' => out.push_str("&lt;"),
+            b'&' => {
+                if starts_entity_bytes(&b[i + 1..]) {
                     out.push_str("&amp;");
                 } else {
                     out.push('&');
                 }
             }
-            '#' if at_start || prev == Some(' ') => out.push_str("\\#"),
-            '>' if at_start => out.push_str("\\>"),
+            b'#' if at_start || prev_byte == Some(b' ') => out.push_str("\\#"),
+            b'>' if at_start => out.push_str("\\>"),
             // A bullet ("- "), a thematic break or setext underline ("---").
-            '-' | '+' | '='
-                if at_start && (matches!(next, None | Some(' ')) || next == Some(c)) =>
+            b'-' | b'+' | b'='
+                if at_start && (matches!(next_byte, None | Some(b' ')) || next_byte == Some(c)) =>
             {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => out.push_str("\\:"),
+            b':' if next_byte == Some(b'/') && b.get(i + 2) == Some(&b'/') => out.push_str("\\:"),
             // "www" ending the text: the sentence around it may put a `.`
             // after it.
-            'w' | 'W'
-                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
-                    && chars.len() == i + 3
-                    && chars[i..]
-                        .iter()
-                        .collect::<String>()
-                        .eq_ignore_ascii_case("www") =>
+            b'w' | b'W'
+                if (at_start || prev_char(i).is_some_and(|p| !p.is_alphanumeric()))
+                    && b.len() == i + 3
+                    && b[i..].eq_ignore_ascii_case(b"www") =>
             {
-                out.push_str(&format!("&#{};", u32::from(c)));
-                out.extend(&chars[i + 1..]);
+                out.push_str(if c == b'w' { "&#119;" } else { "&#87;" });
+                out.push_str(&s[i + 1..]);
                 i += 3;
                 continue;
             }
-            'w' | 'W'
-                if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
-                    && chars.len() >= i + 4
-                    && chars[i..i + 4]
-                        .iter()
-                        .collect::<String>()
-                        .eq_ignore_ascii_case("www.") =>
+            b'w' | b'W'
+                if (at_start || prev_char(i).is_some_and(|p| !p.is_alphanumeric()))
+                    && b.len() >= i + 4
+                    && b[i..i + 4].eq_ignore_ascii_case(b"www.") =>
             {
-                out.extend(&chars[i..i + 3]);
+                out.push_str(&s[i..i + 3]);
                 out.push_str("\\.");
                 i += 4;
                 continue;
             }
-            _ => out.push(c),
+            _ => out.push(char::from(c)),
         }
         i += 1;
     }
-    out
 }
 
 /// Whether `rest` (after a `&`) makes an HTML entity: `#123;`, `#x1F;`,
 /// `name;`.
-fn starts_entity(rest: &[char]) -> bool {
-    let body = rest.strip_prefix(&['#']).unwrap_or(rest);
+fn starts_entity_bytes(rest: &[u8]) -> bool {
+    let body = rest.strip_prefix(b"#").unwrap_or(rest);
     let n = body
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    n > 0 && body.get(n) == Some(&';')
+    n > 0 && body.get(n) == Some(&b';')
 }
 
 /// Heading text: escaped, without the trailing punctuation markdownlint
 /// objects to in a heading (MD026: `. , ; : !` and their full-width forms).
 fn heading_text(text: &str) -> String {
+    // Text with single ASCII spaces between words only is flat already.
+    let b = text.as_bytes();
+    let flat_already = b.is_ascii()
+        && b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && b.iter().all(|&c| c >= b' ');
+    if flat_already {
+        return escape_inline(
+            text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace()),
+        );
+    }
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     escape_inline(&strip_heading_punctuation(&flat))
+}
+
+fn trim_heading_punctuation(text: &str) -> &str {
+    text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace())
 }
 
 fn strip_heading_punctuation(text: &str) -> String {
@@ -1562,13 +2186,14 @@ fn starts_block(word: &str) -> bool {
     let Some(first) = word.chars().next() else {
         return false;
     };
-    let all_same = word.chars().all(|c| c == first);
     match first {
         // A quote, a heading (or what MD018 takes for one), a table row, HTML.
         '>' | '#' | '|' | '<' => true,
         // A bullet ("- ") or a thematic break or setext underline ("---").
-        '-' | '+' | '*' | '=' | '_' => all_same,
+        '-' | '+' | '*' | '=' | '_' => word.bytes().all(|c| char::from(c) == first),
         '`' | '~' => word.starts_with("```") || word.starts_with("~~~"),
+        // Most words start with a letter.
+        c if !c.is_ascii_digit() => false,
         _ => {
             // An ordered list marker: "1." or "2)" followed by a space.
             let digits = word.chars().take_while(char::is_ascii_digit).count();
@@ -1584,89 +2209,136 @@ fn starts_block(word: &str) -> bool {
 /// `<…>`. A word longer than a line stands on a line of its own (markdownlint
 /// allows that).
 fn wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+    let mut out = String::with_capacity(first.len() + text.len() + 16);
+    wrap_into(&mut out, text, first, rest, budget);
+    out
+}
+
+/// `prefix` then `content`, without trailing whitespace, appended to `out`.
+fn push_trimmed(out: &mut String, prefix: &str, content: &str) {
+    let content = content.trim_end();
+    if content.is_empty() {
+        out.push_str(prefix.trim_end());
+    } else {
+        out.push_str(prefix);
+        out.push_str(content);
+    }
+}
+
+/// [`wrap`], appended to `out`.
+fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usize) {
+    let b = text.as_bytes();
     // Most lines fit: then wrapping would rejoin the same units with the same
     // single spaces, so the answer is the line itself.
-    if !text.contains('\n') && width(first) + width(text) <= budget {
-        return format!("{first}{text}").trim_end().to_owned();
+    if memchr_nl(b) && width(first) + width(text) <= budget {
+        push_trimmed(out, first, text);
+        return;
     }
-    // Units: text between breakable single spaces.
-    let mut units: Vec<String> = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut current = String::new();
+    // Units: text between breakable single spaces; a unit that may not start
+    // a line is glued to the one before. Units and lines are ranges of
+    // `text` (the spaces between them are single spaces of `text`).
+    let mut w = Wrapper {
+        out,
+        text,
+        first,
+        rest,
+        budget,
+        line: None,
+        line_width: 0,
+        on_first: true,
+        glued: None,
+    };
+    let mut unit_start = 0;
     let mut angle = false;
-    for (k, &c) in chars.iter().enumerate() {
-        if c == '<' {
-            angle = true;
-        } else if c == '>' {
-            angle = false;
-        }
-        let breakable = c == ' '
-            && !angle
-            && k > 0
-            && chars[k - 1] != ' '
-            && chars.get(k + 1).is_some_and(|&n| n != ' ');
-        if breakable {
-            units.push(std::mem::take(&mut current));
-        } else {
-            current.push(c);
-        }
-    }
-    units.push(current);
-    // Glue units that may not start a line to the one before.
-    let mut glued: Vec<String> = Vec::new();
-    for unit in units {
-        let must_glue = glued.last().is_some_and(|prev: &String| {
-            let backslashes = prev.chars().rev().take_while(|&c| c == '\\').count();
-            starts_block(&unit) || backslashes % 2 == 1
-        });
-        match glued.last_mut() {
-            Some(prev) if must_glue => {
-                prev.push(' ');
-                prev.push_str(&unit);
+    for (k, &c) in b.iter().enumerate() {
+        match c {
+            b'<' => angle = true,
+            b'>' => angle = false,
+            b' ' if !angle
+                && k > 0
+                && b[k - 1] != b' '
+                && b.get(k + 1).is_some_and(|&n| n != b' ') =>
+            {
+                w.unit(unit_start, k);
+                unit_start = k + 1;
             }
-            _ => glued.push(unit),
+            _ => {}
         }
     }
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    // The width of `line`, kept as it grows (UTF-16 lengths add up).
-    let mut line_width = 0;
-    for unit in glued {
-        let unit_width = width(&unit);
-        if line.is_empty() {
-            line = format!("{first}{unit}");
-            line_width = width(first) + unit_width;
-            continue;
+    w.unit(unit_start, b.len());
+    if let Some(g) = w.glued.take() {
+        w.emit(g);
+    }
+    if let Some((ls, le)) = w.line {
+        let prefix = if w.on_first { first } else { rest };
+        push_trimmed(w.out, prefix, &text[ls..le]);
+    }
+}
+
+/// The state of [`wrap_into`].
+struct Wrapper<'o, 't> {
+    out: &'o mut String,
+    text: &'t str,
+    first: &'t str,
+    rest: &'t str,
+    budget: usize,
+    /// The range of `text` on the current line.
+    line: Option<(usize, usize)>,
+    /// The width of the current line, its prefix included.
+    line_width: usize,
+    /// Whether the current line is the first.
+    on_first: bool,
+    /// The unit (with those glued to it) not yet placed on a line.
+    glued: Option<(usize, usize)>,
+}
+
+impl Wrapper<'_, '_> {
+    fn unit(&mut self, s: usize, e: usize) {
+        if let Some((gs, ge)) = self.glued {
+            let backslashes = self.text.as_bytes()[gs..ge]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == b'\\')
+                .count();
+            if starts_block(&self.text[s..e]) || backslashes % 2 == 1 {
+                self.glued = Some((gs, e));
+                return;
+            }
+            self.emit((gs, ge));
         }
-        if line_width + 1 + unit_width <= budget {
-            line.push(' ');
-            line.push_str(&unit);
-            line_width += 1 + unit_width;
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line = format!("{rest}{unit}");
-            line_width = width(rest) + unit_width;
+        self.glued = Some((s, e));
+    }
+
+    fn emit(&mut self, (s, e): (usize, usize)) {
+        let unit_width = width(&self.text[s..e]);
+        match self.line {
+            None => {
+                self.line = Some((s, e));
+                self.line_width = width(self.first) + unit_width;
+            }
+            Some((ls, _)) if self.line_width + 1 + unit_width <= self.budget => {
+                self.line = Some((ls, e));
+                self.line_width += 1 + unit_width;
+            }
+            Some((ls, le)) => {
+                let prefix = if self.on_first { self.first } else { self.rest };
+                push_trimmed(self.out, prefix, &self.text[ls..le]);
+                self.out.push('\n');
+                self.on_first = false;
+                self.line = Some((s, e));
+                self.line_width = width(self.rest) + unit_width;
+            }
         }
     }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-        .into_iter()
-        .map(|l| l.trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+}
+
+/// Whether `b` holds no line break.
+fn memchr_nl(b: &[u8]) -> bool {
+    !b.contains(&b'\n')
 }
 
 // ---------------------------------------------------------------------------
 // Descriptions: Markdown passed through, normalised.
-
-/// A line of normalised output, or a place that needs a blank line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Out {
-    Line(String),
-    Blank,
-}
 
 /// An open list item: where its marker and content were, and are now.
 #[derive(Debug, Clone, Copy)]
@@ -1714,8 +2386,24 @@ enum Kind {
 /// - raw HTML escaped (MD033), bare URLs and e-mail addresses put in `<…>`
 ///   and `www.` escaped (MD034), `#` starting a line of text escaped (MD018).
 fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize) -> String {
+    let out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    markdown_into(out, text, level, unique, doc, budget)
+}
+
+/// [`markdown`], appended to `out` (which is given back).
+fn markdown_into(
+    out: String,
+    text: &str,
+    level: usize,
+    unique: &str,
+    doc: &mut Doc,
+    budget: usize,
+) -> String {
     let mut md = Md {
-        out: Vec::new(),
+        out,
+        any_line: false,
+        pending_blank: false,
+        run: None,
         items: Vec::new(),
         para: false,
         after_blank: true,
@@ -1723,40 +2411,44 @@ fn markdown(text: &str, level: usize, unique: &str, doc: &mut Doc, budget: usize
         level,
         unique,
         budget,
-        inline: HashMap::new(),
+        inline: Vec::new(),
+        inline_base: 0,
     };
-    let lines: Vec<String> = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let lines: Vec<Cow<'_, str>> = text
         .split('\n')
-        .map(|l| expand_tabs(&replace_controls(l)))
+        .map(|l| {
+            // Printable ASCII has no control characters or tabs.
+            if l.bytes().all(|c| (b' '..0x7f).contains(&c)) {
+                Cow::Borrowed(l)
+            } else {
+                Cow::Owned(expand_tabs(&replace_controls(l)))
+            }
+        })
         .collect();
     md.run(&lines, doc);
-    collapse(&md.out)
+    md.out
 }
 
-/// The lines of `out` with single blank lines where blanks were asked for,
-/// none at either end.
-fn collapse(out: &[Out]) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut blank = false;
-    for o in out {
-        match o {
-            Out::Blank => blank = true,
-            Out::Line(l) => {
-                if blank && !lines.is_empty() {
-                    lines.push("");
-                }
-                blank = false;
-                lines.push(l);
-            }
-        }
-    }
-    lines.join("\n")
-}
+/// The lines of a description, tabs expanded and control characters
+/// replaced.
+type Lines<'t> = [Cow<'t, str>];
 
 struct Md<'u> {
-    out: Vec<Out>,
+    /// The lines written so far, with single blank lines where blanks were
+    /// asked for, none at either end.
+    out: String,
+    /// Whether a line was written.
+    any_line: bool,
+    /// Whether a blank line was asked for since the last line.
+    pending_blank: bool,
+    /// The state before the lines written since the last blank was asked
+    /// for: (length of `out`, `any_line`, `pending_blank`).
+    run: Option<(usize, bool, bool)>,
     /// Open list items, outermost first.
     items: Vec<OpenItem>,
     /// Whether the last line was paragraph text (a line may continue it).
@@ -1770,8 +2462,18 @@ struct Md<'u> {
     unique: &'u str,
     budget: usize,
     /// The inline Markdown of the coming lines of the current paragraph, by
-    /// line index.
-    inline: HashMap<usize, String>,
+    /// line index from `inline_base`.
+    inline: Vec<Option<String>>,
+    inline_base: usize,
+}
+
+/// `n` spaces.
+fn spaces(n: usize) -> Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..n) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(" ".repeat(n)),
+    }
 }
 
 fn indent_of(line: &str) -> usize {
@@ -1828,10 +2530,10 @@ fn is_thematic(content: &str) -> bool {
 
 /// A list item marker: (marker as written, ordered, starts with 1, content
 /// after the marker and its spaces).
-fn list_marker(content: &str) -> Option<(String, bool, bool, &str)> {
+fn list_marker(content: &str) -> Option<(&str, bool, bool, &str)> {
     let first = content.chars().next()?;
     let (marker, ordered, one) = if matches!(first, '-' | '+' | '*') {
-        (first.to_string(), false, false)
+        (&content[..1], false, false)
     } else {
         let digits = content.chars().take_while(char::is_ascii_digit).count();
         if digits == 0 || digits > 9 {
@@ -1843,7 +2545,7 @@ fn list_marker(content: &str) -> Option<(String, bool, bool, &str)> {
         }
         let number = &content[..digits];
         (
-            content[..=digits].to_owned(),
+            &content[..=digits],
             true,
             number.trim_start_matches('0') == "1",
         )
@@ -1870,12 +2572,53 @@ fn is_definition(content: &str) -> bool {
 }
 
 impl Md<'_> {
-    fn line(&mut self, text: String) {
-        self.out.push(Out::Line(text));
+    fn line(&mut self, text: &str) {
+        if self.run.is_none() {
+            self.run = Some((self.out.len(), self.any_line, self.pending_blank));
+        }
+        if self.any_line {
+            self.out.push('\n');
+            if self.pending_blank {
+                self.out.push('\n');
+            }
+        }
+        self.out.push_str(text);
+        self.any_line = true;
+        self.pending_blank = false;
+    }
+
+    /// `text` wrapped (see [`wrap`]), as lines.
+    fn wrapped(&mut self, text: &str, first: &str, rest: &str) {
+        // As `line` does for the first line; the others follow it.
+        self.line("");
+        wrap_into(&mut self.out, text, first, rest, self.budget);
     }
 
     fn blank(&mut self) {
-        self.out.push(Out::Blank);
+        self.pending_blank = true;
+        self.run = None;
+    }
+
+    /// Takes back the lines written since the last blank was asked for:
+    /// their text, trimmed, joined by spaces.
+    fn take_run(&mut self) -> String {
+        let Some((len, any_line, pending_blank)) = self.run.take() else {
+            return String::new();
+        };
+        let start = if any_line {
+            len + 1 + usize::from(pending_blank)
+        } else {
+            len
+        };
+        let text = self.out[start..]
+            .split('\n')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.out.truncate(len);
+        self.any_line = any_line;
+        self.pending_blank = pending_blank;
+        text
     }
 
     /// The output column of content at input column `n` in the innermost
@@ -1924,7 +2667,7 @@ impl Md<'_> {
         }
     }
 
-    fn run(&mut self, lines: &[String], doc: &mut Doc) {
+    fn run(&mut self, lines: &Lines<'_>, doc: &mut Doc) {
         let mut k = 0;
         while k < lines.len() {
             k = self.step(lines, k, doc);
@@ -1933,7 +2676,7 @@ impl Md<'_> {
 
     /// Handles the line at `k` (and what belongs to it); returns the index of
     /// the next line to handle.
-    fn step(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+    fn step(&mut self, lines: &Lines<'_>, k: usize, doc: &mut Doc) -> usize {
         let line = &lines[k];
         let content = line.trim_start();
         let n = indent_of(line);
@@ -1946,19 +2689,8 @@ impl Md<'_> {
                 && n < 4
             {
                 let level = if t.starts_with('=') { 1 } else { 2 };
-                let mut start = self.out.len();
-                while start > 0 && matches!(self.out[start - 1], Out::Line(_)) {
-                    start -= 1;
-                }
-                let text: Vec<String> = self
-                    .out
-                    .drain(start..)
-                    .filter_map(|o| match o {
-                        Out::Line(l) => Some(l.trim().to_owned()),
-                        Out::Blank => None,
-                    })
-                    .collect();
-                self.heading(level, &text.join(" "), 0, doc);
+                let text = self.take_run();
+                self.heading(level, &text, 0, doc);
                 return k + 1;
             }
         }
@@ -1981,7 +2713,7 @@ impl Md<'_> {
                 self.close_items(n);
                 let col = self.column(n);
                 self.blank();
-                self.line(format!("{}---", " ".repeat(col)));
+                self.line(&format!("{}---", " ".repeat(col)));
                 self.blank();
                 self.para = false;
                 self.after_blank = true;
@@ -2016,19 +2748,28 @@ impl Md<'_> {
         let new = (parent + 1).min(6);
         self.heading_stack.push((level, new));
         // Written through the document, which keeps headings unique.
-        let before = doc.blocks.len();
-        doc.heading_in(new, &text, Some(self.unique), self.budget, &" ".repeat(col));
-        let written: Vec<String> = doc.blocks.drain(before..).collect();
-        for block in written {
+        let indent = " ".repeat(col);
+        let (shown, full) = doc.heading_parts(new, &text, Some(self.unique), self.budget, &indent);
+        self.blank();
+        self.line(&format!("{indent}{} {shown}", &"######"[..new]));
+        self.blank();
+        doc.mark_used(shown);
+        if full {
+            let wrapped = wrap(
+                &format!("Full title: {text}"),
+                &indent,
+                &indent,
+                self.budget,
+            );
             self.blank();
-            for l in block.split('\n') {
-                self.line(l.to_owned());
+            for l in wrapped.split('\n') {
+                self.line(l);
             }
             self.blank();
         }
     }
 
-    fn fence(&mut self, lines: &[String], k: usize) -> usize {
+    fn fence(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         self.close_items(n);
@@ -2061,22 +2802,22 @@ impl Md<'_> {
         let info = if info.is_empty() { "text" } else { info };
         let pad = " ".repeat(col);
         self.blank();
-        self.line(format!("{pad}{fence}{info}"));
+        self.line(&format!("{pad}{fence}{info}"));
         for b in body {
             if b.is_empty() {
-                self.line(String::new());
+                self.line("");
             } else {
-                self.line(format!("{pad}{b}"));
+                self.line(&format!("{pad}{b}"));
             }
         }
-        self.line(format!("{pad}{fence}"));
+        self.line(&format!("{pad}{fence}"));
         self.blank();
         self.para = false;
         self.after_blank = true;
         end + 1
     }
 
-    fn quote(&mut self, lines: &[String], k: usize, doc: &mut Doc) -> usize {
+    fn quote(&mut self, lines: &Lines<'_>, k: usize, doc: &mut Doc) -> usize {
         let n = indent_of(&lines[k]);
         self.close_items(n);
         let col = self.column(n);
@@ -2125,9 +2866,9 @@ impl Md<'_> {
         self.blank();
         for l in text.split('\n') {
             if l.is_empty() {
-                self.line(prefix.trim_end().to_owned());
+                self.line(prefix.trim_end());
             } else {
-                self.line(format!("{prefix}{l}"));
+                self.line(&format!("{prefix}{l}"));
             }
         }
         self.blank();
@@ -2136,7 +2877,7 @@ impl Md<'_> {
         end
     }
 
-    fn item(&mut self, lines: &[String], k: usize) -> usize {
+    fn item(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         let content = line.trim_start();
@@ -2164,7 +2905,7 @@ impl Md<'_> {
             self.blank();
         }
         let col = self.items.last().map_or(0, |i| i.new);
-        let marker = if ordered { marker } else { "-".to_owned() };
+        let marker = if ordered { marker } else { "-" };
         let new_content = col + marker.len() + 1;
         self.items.push(OpenItem {
             old: old_content,
@@ -2187,21 +2928,18 @@ impl Md<'_> {
         let first = format!("{first}{nested}");
         let cont = format!("{cont}{}", " ".repeat(nested.len()));
         if rest.is_empty() {
-            self.line(first.trim_end().to_owned());
+            self.line(first.trim_end());
             self.para = false;
         } else {
             let text = self.text_content(rest, lines, k);
-            let wrapped = wrap(&text, &first, &cont, self.budget);
-            for l in wrapped.split('\n') {
-                self.line(l.to_owned());
-            }
+            self.wrapped(&text, &first, &cont);
             self.para = true;
         }
         self.after_blank = false;
         k + 1
     }
 
-    fn text(&mut self, lines: &[String], k: usize) -> usize {
+    fn text(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let line = &lines[k];
         let n = indent_of(line);
         let content = line.trim_start();
@@ -2226,7 +2964,7 @@ impl Md<'_> {
         }
         if !lazy && is_definition(content) {
             let col = self.column(n);
-            self.line(format!("{}{}", " ".repeat(col), content.trim_end()));
+            self.line(&format!("{}{}", " ".repeat(col), content.trim_end()));
             self.para = false;
             self.after_blank = false;
             return k + 1;
@@ -2242,11 +2980,8 @@ impl Md<'_> {
             let digits = text.chars().take_while(char::is_ascii_digit).count();
             text.insert(digits, '\\');
         }
-        let pad = " ".repeat(col);
-        let wrapped = wrap(&text, &pad, &pad, self.budget);
-        for l in wrapped.split('\n') {
-            self.line(l.to_owned());
-        }
+        let pad = spaces(col);
+        self.wrapped(&text, &pad, &pad);
         self.para = true;
         self.after_blank = false;
         k + 1
@@ -2256,10 +2991,14 @@ impl Md<'_> {
     /// spaces) written as a backslash when the paragraph goes on. The inline
     /// Markdown of a paragraph is read as a whole (a code span may run over a
     /// line break), when its first line comes, and kept for the others.
-    fn text_content(&mut self, content: &str, lines: &[String], k: usize) -> String {
+    fn text_content(&mut self, content: &str, lines: &Lines<'_>, k: usize) -> String {
         let trimmed = content.trim_end();
         let hard = content.len() - trimmed.len() >= 2 && self.continues(lines, k + 1);
-        let mut text = if let Some(text) = self.inline.remove(&k) {
+        let kept = k
+            .checked_sub(self.inline_base)
+            .and_then(|m| self.inline.get_mut(m))
+            .and_then(Option::take);
+        let mut text = if let Some(text) = kept {
             text
         } else {
             let mut end = k + 1;
@@ -2270,15 +3009,25 @@ impl Md<'_> {
                 end += 1;
             }
             self.inline.clear();
-            let mut parts = vec![trimmed.to_owned()];
-            parts.extend(lines[k + 1..end].iter().map(|l| l.trim().to_owned()));
-            let joined = inline_markdown(&parts.join("\n"));
-            let mut processed = joined.split('\n').map(str::to_owned);
-            let first = processed.next().unwrap_or_default();
-            for (m, line) in processed.enumerate() {
-                self.inline.insert(k + 1 + m, line);
+            self.inline_base = k + 1;
+            let mut joined = String::from(trimmed);
+            for l in &lines[k + 1..end] {
+                joined.push('\n');
+                joined.push_str(l.trim());
             }
-            first
+            if inline_special(&joined) {
+                let joined = inline_markdown(&joined);
+                let mut processed = joined.split('\n').map(str::to_owned);
+                let first = processed.next().unwrap_or_default();
+                self.inline.extend(processed.map(Some));
+                first
+            } else {
+                // Kept as it is: the lines as they were joined.
+                let mut pieces = joined.split('\n').map(str::to_owned);
+                let first = pieces.next().unwrap_or_default();
+                self.inline.extend(pieces.map(Some));
+                first
+            }
         };
         if hard && !text.ends_with('\\') {
             text.push('\\');
@@ -2287,7 +3036,7 @@ impl Md<'_> {
     }
 
     /// Whether line `j` goes on with the paragraph before it.
-    fn continues(&self, lines: &[String], j: usize) -> bool {
+    fn continues(&self, lines: &Lines<'_>, j: usize) -> bool {
         lines
             .get(j)
             .is_some_and(|next| !next.trim().is_empty() && self.kind(next) == Kind::Text)
@@ -2295,7 +3044,7 @@ impl Md<'_> {
 
     /// An indented code block whose container's content starts at input
     /// column `old` (output column `new`), as a fenced block.
-    fn indented_code(&mut self, lines: &[String], k: usize, old: usize, new: usize) -> usize {
+    fn indented_code(&mut self, lines: &Lines<'_>, k: usize, old: usize, new: usize) -> usize {
         let mut end = k;
         let mut body = Vec::new();
         while end < lines.len() {
@@ -2317,15 +3066,15 @@ impl Md<'_> {
         let fence = fence_for(&code);
         let pad = " ".repeat(new);
         self.blank();
-        self.line(format!("{pad}{fence}text"));
+        self.line(&format!("{pad}{fence}text"));
         for b in body {
             if b.is_empty() {
-                self.line(b);
+                self.line(&b);
             } else {
-                self.line(format!("{pad}{b}"));
+                self.line(&format!("{pad}{b}"));
             }
         }
-        self.line(format!("{pad}{fence}"));
+        self.line(&format!("{pad}{fence}"));
         self.blank();
         self.para = false;
         self.after_blank = true;
@@ -2335,7 +3084,7 @@ impl Md<'_> {
     /// A GFM table, rewritten in the document's style: leading and trailing
     /// pipes, one space around each cell (MD055, MD060), as many cells in
     /// each row as in the header (MD056).
-    fn table(&mut self, lines: &[String], k: usize) -> usize {
+    fn table(&mut self, lines: &Lines<'_>, k: usize) -> usize {
         let n = indent_of(&lines[k]);
         let col = self.column(n);
         let pad = " ".repeat(col);
@@ -2362,7 +3111,7 @@ impl Md<'_> {
                     }
                 })
                 .collect();
-            self.line(format!("{pad}|{row}"));
+            self.line(&format!("{pad}|{row}"));
             end += 1;
         }
         self.blank();
@@ -2407,6 +3156,11 @@ fn table_cells(row: &str) -> Vec<String> {
 /// put in `<…>`, and `www.` is escaped. Code spans, autolinks, link
 /// destinations and backslash escapes are left alone.
 fn inline_markdown(text: &str) -> String {
+    // Text without any of the characters and patterns handled below is kept
+    // as it is.
+    if !inline_special(text) {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
@@ -2545,6 +3299,20 @@ fn inline_markdown(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether `text` has any of the characters and patterns
+/// [`inline_markdown`] changes (otherwise it keeps the text as it is).
+fn inline_special(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(k, &c)| match c {
+        b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' => true,
+        b':' => b[k + 1..].starts_with(b"//"),
+        b'w' | b'W' => b
+            .get(k..k + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
+        _ => false,
+    })
 }
 
 /// Emphasis written with underscores that starts at `i` (`_em_`, `__strong__`,
@@ -2830,5 +3598,266 @@ mod tests {
         let out = md(&format!("- {long}\n\n{long}"));
         assert!(out.lines().all(|l| width(l) <= WIDTH), "{out}");
         assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("  word")));
+    }
+
+    /// The text functions as they were before they were made faster: the new
+    /// ones must give the same bytes.
+    mod reference {
+        use super::super::starts_block;
+
+        // Escapes single-line text for any Markdown context (a heading, a table
+        // cell, a list item, a sentence): whitespace runs (newlines included) become
+        // one space; ``\ ` * [ ] | ~`` are backslash-escaped, and so is `_` unless it
+        // stands between two letters or digits; `#` at the start or after a space;
+        // `> - + =` and a number followed by `.` or `)` at the start (a quote, a
+        // list, a setext underline); `<` becomes `&lt;` (no HTML), `&` becomes
+        // `&amp;` where it would start an entity; `@`, the `:` of `://` and the `.`
+        // of a leading `www.` are escaped, so that no bare URL or e-mail address is
+        // made into a link (markdownlint's MD034).
+        pub(super) fn old_escape_inline(text: &str) -> String {
+            // Most titles need no escaping at all: words, single spaces and harmless
+            // punctuation, none of the patterns handled below. Return those as they
+            // are (the escaping below would give the same text, only slower).
+            let plain = !text.is_empty()
+                && !text.starts_with([' ', '-'])
+                && !text.starts_with(|c: char| c.is_ascii_digit())
+                && !text.ends_with(' ')
+                && !text.contains("  ")
+                && !text
+                    .as_bytes()
+                    .windows(3)
+                    .any(|w| w.eq_ignore_ascii_case(b"www"))
+                && text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || " ,.'\"()?!;/-".contains(c));
+            if plain {
+                return text.to_owned();
+            }
+            let chars: Vec<char> = text
+                .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .collect();
+            let mut out = String::with_capacity(chars.len() + 8);
+            let mut i = 0;
+            // A leading ordered-list marker: digits then `.` or `)`, then a space or
+            // nothing ("1.3" is no marker).
+            let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0
+                && matches!(chars.get(digits), Some('.' | ')'))
+                && matches!(chars.get(digits + 1), None | Some(' '))
+            {
+                out.extend(&chars[..digits]);
+                out.push('\\');
+                out.push(chars[digits]);
+                i = digits + 1;
+            }
+            while i < chars.len() {
+                let c = chars[i];
+                let prev = i.checked_sub(1).map(|p| chars[p]);
+                let next = chars.get(i + 1).copied();
+                let at_start = i == 0;
+                match c {
+                    '\\' | '`' | '*' | '[' | ']' | '|' | '~' | '@' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '_' => {
+                        let inner = prev.is_some_and(char::is_alphanumeric)
+                            && next.is_some_and(char::is_alphanumeric);
+                        if !inner {
+                            out.push('\\');
+                        }
+                        out.push('_');
+                    }
+                    '<' => out.push_str("&lt;"),
+                    '&' => {
+                        if old_starts_entity(&chars[i + 1..]) {
+                            out.push_str("&amp;");
+                        } else {
+                            out.push('&');
+                        }
+                    }
+                    '#' if at_start || prev == Some(' ') => out.push_str("\\#"),
+                    '>' if at_start => out.push_str("\\>"),
+                    // A bullet ("- "), a thematic break or setext underline ("---").
+                    '-' | '+' | '='
+                        if at_start && (matches!(next, None | Some(' ')) || next == Some(c)) =>
+                    {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => {
+                        out.push_str("\\:");
+                    }
+                    // "www" ending the text: the sentence around it may put a `.`
+                    // after it.
+                    'w' | 'W'
+                        if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                            && chars.len() == i + 3
+                            && chars[i..]
+                                .iter()
+                                .collect::<String>()
+                                .eq_ignore_ascii_case("www") =>
+                    {
+                        out.push_str(&format!("&#{};", u32::from(c)));
+                        out.extend(&chars[i + 1..]);
+                        i += 3;
+                        continue;
+                    }
+                    'w' | 'W'
+                        if (at_start || prev.is_some_and(|p| !p.is_alphanumeric()))
+                            && chars.len() >= i + 4
+                            && chars[i..i + 4]
+                                .iter()
+                                .collect::<String>()
+                                .eq_ignore_ascii_case("www.") =>
+                    {
+                        out.extend(&chars[i..i + 3]);
+                        out.push_str("\\.");
+                        i += 4;
+                        continue;
+                    }
+                    _ => out.push(c),
+                }
+                i += 1;
+            }
+            out
+        }
+
+        // Whether `rest` (after a `&`) makes an HTML entity: `#123;`, `#x1F;`,
+        // `name;`.
+        fn old_starts_entity(rest: &[char]) -> bool {
+            let body = rest.strip_prefix(&['#']).unwrap_or(rest);
+            let n = body
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            n > 0 && body.get(n) == Some(&';')
+        }
+
+        // Wraps `text` (one paragraph, lines already joined or one line of a
+        // description) to `budget` columns: `first` before the first line, `rest`
+        // before the others. Breaks only at single spaces, never before a word that
+        // would start a block, after a backslash (a hard line break) or inside
+        // `<…>`. A word longer than a line stands on a line of its own (markdownlint
+        // allows that).
+        pub(super) fn old_wrap(text: &str, first: &str, rest: &str, budget: usize) -> String {
+            // Most lines fit: then wrapping would rejoin the same units with the same
+            // single spaces, so the answer is the line itself.
+            if !text.contains('\n') && width(first) + width(text) <= budget {
+                return format!("{first}{text}").trim_end().to_owned();
+            }
+            // Units: text between breakable single spaces.
+            let mut units: Vec<String> = Vec::new();
+            let chars: Vec<char> = text.chars().collect();
+            let mut current = String::new();
+            let mut angle = false;
+            for (k, &c) in chars.iter().enumerate() {
+                if c == '<' {
+                    angle = true;
+                } else if c == '>' {
+                    angle = false;
+                }
+                let breakable = c == ' '
+                    && !angle
+                    && k > 0
+                    && chars[k - 1] != ' '
+                    && chars.get(k + 1).is_some_and(|&n| n != ' ');
+                if breakable {
+                    units.push(std::mem::take(&mut current));
+                } else {
+                    current.push(c);
+                }
+            }
+            units.push(current);
+            // Glue units that may not start a line to the one before.
+            let mut glued: Vec<String> = Vec::new();
+            for unit in units {
+                let must_glue = glued.last().is_some_and(|prev: &String| {
+                    let backslashes = prev.chars().rev().take_while(|&c| c == '\\').count();
+                    starts_block(&unit) || backslashes % 2 == 1
+                });
+                match glued.last_mut() {
+                    Some(prev) if must_glue => {
+                        prev.push(' ');
+                        prev.push_str(&unit);
+                    }
+                    _ => glued.push(unit),
+                }
+            }
+            let mut lines: Vec<String> = Vec::new();
+            let mut line = String::new();
+            // The width of `line`, kept as it grows (UTF-16 lengths add up).
+            let mut line_width = 0;
+            for unit in glued {
+                let unit_width = width(&unit);
+                if line.is_empty() {
+                    line = format!("{first}{unit}");
+                    line_width = width(first) + unit_width;
+                    continue;
+                }
+                if line_width + 1 + unit_width <= budget {
+                    line.push(' ');
+                    line.push_str(&unit);
+                    line_width += 1 + unit_width;
+                } else {
+                    lines.push(std::mem::take(&mut line));
+                    line = format!("{rest}{unit}");
+                    line_width = width(rest) + unit_width;
+                }
+            }
+            if !line.is_empty() {
+                lines.push(line);
+            }
+            lines
+                .into_iter()
+                .map(|l| l.trim_end().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+
+        fn width(s: &str) -> usize {
+            s.encode_utf16().count()
+        }
+    }
+
+    mod same_as_before {
+        use super::reference::{old_escape_inline, old_wrap};
+        use super::{escape_inline, wrap};
+        use proptest::prelude::*;
+
+        /// Text made of the pieces that matter to escaping and wrapping.
+        fn text() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a", "b", "Zz", "word", "www", "WwW.", "w", ".", "é", "中", "🎉", "ß", "\u{85}",
+                "\u{a0}", "\u{feff}", "\u{2028}", "\u{7}", " ", "  ", "\t", "\n", "\r\n", "-", "+",
+                "=", "*", "_", "#", ">", "<", "&", "&amp;", "&#35;", "&#x1F;", ";", "`", "~", "|",
+                "\\", "[", "]", "(", ")", "!", "?", ",", ":", "://", "/", "@", "1", "12", "1.",
+                "2)", "0", "---", "```", "- ", "1. ", "# ", "> ",
+            ]);
+            prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn escape_inline_is_unchanged(s in text()) {
+                prop_assert_eq!(escape_inline(&s), old_escape_inline(&s));
+            }
+
+            #[test]
+            fn wrap_is_unchanged(
+                s in text(),
+                first in prop::sample::select(vec!["", "- ", "  - ", "   ", "> ", " "]),
+                rest in prop::sample::select(vec!["", "  ", "    ", "   ", "> "]),
+                budget in prop::sample::select(vec![0usize, 5, 10, 20, 40, 80]),
+            ) {
+                prop_assert_eq!(wrap(&s, first, rest, budget), old_wrap(&s, first, rest, budget));
+            }
+        }
     }
 }
