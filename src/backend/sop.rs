@@ -322,18 +322,6 @@ impl<'a> Sop<'a> {
         )
     }
 
-    /// "step 2", "steps 4 to 6 and 9".
-    fn steps_numbers(&self, steps: &[usize]) -> String {
-        let mut numbers: Vec<usize> = steps.iter().map(|&i| self.number[i]).collect();
-        numbers.sort_unstable();
-        numbers.dedup();
-        format!(
-            "{} {}",
-            plural(numbers.len(), "step", "steps"),
-            number_ranges(&numbers)
-        )
-    }
-
     /// The roles the SOP names, in the order a reader meets them: the
     /// workflow's owner, the process's owner, then the steps' owners in
     /// procedure order.
@@ -631,6 +619,17 @@ impl<'a> Sop<'a> {
             doc.paragraph("No tool is named.");
             return;
         }
+        // The steps using each tool, in procedure order (one pass).
+        let mut using: FxMap<usize, Vec<usize>> = FxMap::default();
+        using.reserve(tools.len());
+        for &i in &self.order {
+            for &t in &self.workflow.steps[i].tools {
+                let v = using.entry(t.0).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+        }
         let items: Vec<Item> = tools
             .into_iter()
             .map(|t| {
@@ -642,13 +641,11 @@ impl<'a> Sop<'a> {
                         text.push_str(&sentence(&d));
                     }
                 }
-                let steps: Vec<usize> = self
-                    .order
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.workflow.steps[i].tools.contains(&t))
-                    .collect();
-                text.push_str(&format!(" Used in {}.", self.steps_numbers(&steps)));
+                let steps = using.get(&t.0).map_or(&[][..], Vec::as_slice);
+                text.push_str(" Used in ");
+                let mut numbers: Vec<usize> = steps.iter().map(|&i| self.number[i]).collect();
+                push_steps_numbers(&mut text, &mut numbers);
+                text.push('.');
                 Item {
                     text,
                     children: Vec::new(),
@@ -739,6 +736,8 @@ impl<'a> Sop<'a> {
             producers: FxMap::default(),
             consumers: FxMap::default(),
         };
+        facts.producers.reserve(n);
+        facts.consumers.reserve(n);
         for &i in &self.order {
             let s = &w.steps[i];
             for a in &s.produces {
@@ -807,7 +806,7 @@ impl<'a> Sop<'a> {
         f.push_str("Starts: ");
         if s.after.is_empty() {
             if let Some(d) = &s.wait {
-                f.push_str(&duration_words(d));
+                push_duration_words(f, d);
                 f.push_str(" after ");
             } else {
                 f.push_str("when ");
@@ -819,7 +818,7 @@ impl<'a> Sop<'a> {
             }
         } else {
             if let Some(d) = &s.wait {
-                f.push_str(&duration_words(d));
+                push_duration_words(f, d);
                 f.push(' ');
             }
             f.push_str("after ");
@@ -854,15 +853,19 @@ impl<'a> Sop<'a> {
             push_steps_numbers(f, numbers);
             item(doc, f);
         }
-        if let Some(when) = s.when.as_ref().map(|c| escape_inline(&c.value)) {
+        if let Some(when) = &s.when {
             f.push_str("Condition: only if ");
-            f.push_str(when.trim_end_matches('.'));
+            let start = f.len();
+            escape_inline_into(f, &when.value);
+            while f.len() > start && f.ends_with('.') {
+                f.pop();
+            }
             f.push_str("; otherwise skip this step");
             item(doc, f);
         }
         if let Some(within) = &s.within {
             f.push_str("Deadline: within ");
-            f.push_str(&duration_words(within));
+            push_duration_words(f, within);
             f.push_str(" of ");
             if s.after.is_empty() {
                 f.push_str("the workflow starting");
@@ -945,7 +948,12 @@ impl<'a> Sop<'a> {
         }
         if let Some(d) = description {
             doc.paragraph("Instructions:");
-            doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
+            if let Some(p) = plain_paragraph(&d.value) {
+                // What `markdown` makes of it: the paragraph, wrapped.
+                doc.paragraph(p);
+            } else {
+                doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
+            }
         }
         if alone {
             doc.block("- [ ] Done");
@@ -1877,6 +1885,7 @@ fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
 }
 
 /// Sorted numbers with runs of three or more as ranges: "1, 4 to 6 and 9".
+#[cfg(test)]
 fn number_ranges(numbers: &[usize]) -> String {
     let mut parts = Vec::new();
     let mut k = 0;
@@ -2329,6 +2338,44 @@ impl Wrapper<'_, '_> {
                 self.line_width = width(self.rest) + unit_width;
             }
         }
+    }
+}
+
+/// A description that is one plain paragraph: one line of printable ASCII
+/// starting with a letter (no block marker, no indent), with none of the
+/// characters [`inline_markdown`] changes; its text without trailing spaces
+/// (what [`markdown`] wraps as the paragraph).
+fn plain_paragraph(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic)
+        || !b.iter().all(|c| (b' '..0x7f).contains(c))
+    {
+        return None;
+    }
+    let trimmed = text.trim_end_matches(' ');
+    if inline_special(trimmed) {
+        return None;
+    }
+    Some(trimmed)
+}
+
+/// [`duration_words`], appended to `out`.
+fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
+    use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};
+    let Ok(amount) = usize::try_from(d.amount) else {
+        out.push_str(&duration_words(d));
+        return;
+    };
+    push_number(out, amount);
+    out.push(' ');
+    out.push_str(match d.unit {
+        Minutes => "minute",
+        Hours => "hour",
+        Days => "day",
+        Weeks => "week",
+    });
+    if amount != 1 {
+        out.push('s');
     }
 }
 
