@@ -949,8 +949,15 @@ impl<'a> Sop<'a> {
         if let Some(d) = description {
             doc.paragraph("Instructions:");
             if let Some(p) = plain_paragraph(&d.value) {
-                // What `markdown` makes of it: the paragraph, wrapped.
-                doc.paragraph(p);
+                // What `markdown` makes of it: each line wrapped.
+                let pos = doc.begin();
+                for (k, line) in p.split('\n').enumerate() {
+                    if k > 0 {
+                        doc.out.push('\n');
+                    }
+                    wrap_into(&mut doc.out, line, "", "", WIDTH);
+                }
+                doc.end(pos);
             } else {
                 doc.markdown(&d.value, 3, &format!("step {}", self.number[i]));
             }
@@ -2341,22 +2348,30 @@ impl Wrapper<'_, '_> {
     }
 }
 
-/// A description that is one plain paragraph: one line of printable ASCII
-/// starting with a letter (no block marker, no indent), with none of the
-/// characters [`inline_markdown`] changes; its text without trailing spaces
-/// (what [`markdown`] wraps as the paragraph).
+/// A description that is one plain paragraph: lines of printable ASCII,
+/// each starting with a letter (no block marker, no indent, no blank line)
+/// and none but the last ending with a space, with none of the characters
+/// [`inline_markdown`] changes. Its text without trailing spaces and line
+/// breaks: [`markdown`] wraps each of its lines as it is.
 fn plain_paragraph(text: &str) -> Option<&str> {
+    let text = text.trim_end_matches([' ', '\n']);
     let b = text.as_bytes();
-    if !b.first().is_some_and(u8::is_ascii_alphabetic)
-        || !b.iter().all(|c| (b' '..0x7f).contains(c))
-    {
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    let trimmed = text.trim_end_matches(' ');
-    if inline_special(trimmed) {
+    for (k, &c) in b.iter().enumerate() {
+        if c == b'\n' {
+            if b[k - 1] == b' ' || !b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
+                return None;
+            }
+        } else if !(b' '..0x7f).contains(&c) {
+            return None;
+        }
+    }
+    if inline_special(text) {
         return None;
     }
-    Some(trimmed)
+    Some(text)
 }
 
 /// [`duration_words`], appended to `out`.
