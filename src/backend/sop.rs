@@ -144,11 +144,16 @@ impl<'a> Sop<'a> {
             } else {
                 Cow::Owned(heading_text(&title))
             };
-            headings.push(if heading.is_empty() {
-                format!("Step {k}")
+            let mut h = String::with_capacity(heading.len() + 8);
+            if heading.is_empty() {
+                h.push_str("Step ");
+                push_number(&mut h, k);
             } else {
-                format!("{k}. {heading}")
-            });
+                push_number(&mut h, k);
+                h.push_str(". ");
+                h.push_str(&heading);
+            }
+            headings.push(h);
             titles.push(if plain { title } else { escape_inline(&title) });
         }
         let process = workflow.process.map(|p| &model.processes[p.0]);
@@ -1285,13 +1290,9 @@ impl Doc<'_> {
         let may_join = self.out.as_bytes()[start].is_ascii_digit()
             || matches!(self.out.as_bytes()[start], b'-' | b'>');
         if let Some(prev) = self.last.filter(|_| may_join) {
-            let first = self.out[start..].lines().next().unwrap_or_default();
+            let first = first_line(&self.out[start..]);
             let joined = block_start_kind(first).is_some_and(|b| {
-                let last = self.out[prev..pos]
-                    .lines()
-                    .rev()
-                    .find(|l| !l.starts_with(' '))
-                    .unwrap_or_default();
+                let last = last_unindented_line(&self.out[prev..pos]);
                 block_start_kind(last) == Some(b)
             });
             if joined {
@@ -1915,11 +1916,12 @@ fn number_ranges(numbers: &[usize]) -> String {
 
 /// `text` ending with a full stop unless it already ends with `.`, `!` or `?`.
 fn sentence(text: &str) -> String {
-    if text.ends_with(['.', '!', '?']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
+    let mut s = String::with_capacity(text.len() + 1);
+    s.push_str(text);
+    if !text.ends_with(['.', '!', '?']) {
+        s.push('.');
     }
+    s
 }
 
 // ---------------------------------------------------------------------------
@@ -2392,6 +2394,46 @@ fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
     if amount != 1 {
         out.push('s');
     }
+}
+
+/// A line as [`str::lines`] gives it: without its `\n` and a `\r` before it.
+fn strip_line_end(line: &str) -> &str {
+    match line.strip_suffix('\n') {
+        Some(l) => l.strip_suffix('\r').unwrap_or(l),
+        None => line,
+    }
+}
+
+/// `text.lines().next().unwrap_or_default()`, by bytes.
+fn first_line(text: &str) -> &str {
+    match text.bytes().position(|c| c == b'\n') {
+        Some(p) => strip_line_end(&text[..=p]),
+        None => text,
+    }
+}
+
+/// `text.lines().rev().find(|l| !l.starts_with(' ')).unwrap_or_default()`,
+/// by bytes.
+fn last_unindented_line(text: &str) -> &str {
+    // The lines with their `\n`: a trailing `\n` ends the last one.
+    let mut end = text.len();
+    while end > 0 {
+        let body = if text.as_bytes()[end - 1] == b'\n' {
+            end - 1
+        } else {
+            end
+        };
+        let start = text.as_bytes()[..body]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let line = strip_line_end(&text[start..end]);
+        if !line.starts_with(' ') {
+            return line;
+        }
+        end = start;
+    }
+    ""
 }
 
 /// Whether `b` holds no line break.
@@ -3501,6 +3543,46 @@ fn email_len(chars: &[char]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn line_helpers_read_lines_as_str_lines_does() {
+        let cases = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\n\n",
+            " a",
+            " a\nb",
+            "b\n a",
+            "b\n a\n",
+            "a\r",
+            "a\r\n",
+            "a\r\n b\r\n",
+            "x\r\n\r\n c",
+            " a\n b",
+            "- x\n  y\n  z",
+            "\r",
+            "\r\n",
+            " \r\n",
+            "a\n\r",
+            "q\n \n",
+            "\n a",
+            "\n\nb\n",
+        ];
+        for c in cases {
+            assert_eq!(first_line(c), c.lines().next().unwrap_or_default(), "{c:?}");
+            assert_eq!(
+                last_unindented_line(c),
+                c.lines()
+                    .rev()
+                    .find(|l| !l.starts_with(' '))
+                    .unwrap_or_default(),
+                "{c:?}"
+            );
+        }
+    }
     use super::*;
 
     #[test]
