@@ -2248,7 +2248,15 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     let b = text.as_bytes();
     // Most lines fit: then wrapping would rejoin the same units with the same
     // single spaces, so the answer is the line itself.
-    if memchr_nl(b) && width(first) + width(text) <= budget {
+    // One pass for both: whether there is a line break, and the width
+    // (as [`width`] counts it, whose ASCII case is the length).
+    let mut nl = false;
+    let mut text_width = 0;
+    for &x in b {
+        nl |= x == b'\n';
+        text_width += usize::from(x & 0xC0 != 0x80) + usize::from(x >= 0xF0);
+    }
+    if !nl && width(first) + text_width <= budget {
         push_trimmed(out, first, text);
         return;
     }
@@ -2434,11 +2442,6 @@ fn last_unindented_line(text: &str) -> &str {
         end = start;
     }
     ""
-}
-
-/// Whether `b` holds no line break.
-fn memchr_nl(b: &[u8]) -> bool {
-    !b.contains(&b'\n')
 }
 
 // ---------------------------------------------------------------------------
