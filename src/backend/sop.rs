@@ -2030,8 +2030,11 @@ fn is_plain_inline(text: &str) -> bool {
         return false;
     }
     let mut prev = 0u8;
+    let mut ascii = true;
     for (k, &c) in b.iter().enumerate() {
-        if c < 0x80 {
+        if c >= 0x80 {
+            ascii = false;
+        } else {
             let harmless = HARMLESS[usize::from(c)];
             if !harmless || (c == b' ' && prev == b' ') {
                 return false;
@@ -2045,7 +2048,7 @@ fn is_plain_inline(text: &str) -> bool {
         }
         prev = c;
     }
-    b.is_ascii() || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
+    ascii || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
 }
 
 /// [`escape_inline`], appended to `out`.
@@ -2248,15 +2251,16 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     let b = text.as_bytes();
     // Most lines fit: then wrapping would rejoin the same units with the same
     // single spaces, so the answer is the line itself.
-    // One pass for both: whether there is a line break, and the width
-    // (as [`width`] counts it, whose ASCII case is the length).
-    let mut nl = false;
-    let mut text_width = 0;
-    for &x in b {
-        nl |= x == b'\n';
-        text_width += usize::from(x & 0xC0 != 0x80) + usize::from(x >= 0xF0);
-    }
-    if !nl && width(first) + text_width <= budget {
+    // No column counts more than a byte: a text short in bytes fits, a long
+    // ASCII one does not; only the others are measured.
+    let fits = if first.len() + b.len() <= budget {
+        true
+    } else if b.is_ascii() && first.is_ascii() {
+        false
+    } else {
+        width(first) + width(text) <= budget
+    };
+    if fits && !b.contains(&b'\n') {
         push_trimmed(out, first, text);
         return;
     }
