@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::{step_title, title};
-use crate::model::{Model, WorkflowId, display_title};
+use crate::model::{Model, Role, Tool, Workflow, WorkflowId, display_title};
 
 /// The value of `format`.
 pub const FORMAT: &str = "procflow-plan";
@@ -162,19 +162,7 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
     let workflow = &model.workflows[w.0];
     let text = |s: &Option<crate::ast::StrLit>| s.as_ref().map(|s| s.value.clone());
     let process = workflow.process.map(|p| &model.processes[p.0]);
-    let mut role_used = vec![false; model.roles.len()];
-    let mut tool_used = vec![false; model.tools.len()];
-    if let Some(o) = workflow.owner {
-        role_used[o.0] = true;
-    }
-    for s in &workflow.steps {
-        if let Some(o) = s.owner {
-            role_used[o.0] = true;
-        }
-        for t in &s.tools {
-            tool_used[t.0] = true;
-        }
-    }
+    let (roles, tools) = used(model, workflow);
     let process_step_id =
         |k: usize| process.map_or_else(String::new, |p| p.steps[k].name.text.clone());
     Plan {
@@ -210,24 +198,18 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
                     .collect(),
             },
         ),
-        roles: model
-            .roles
-            .iter()
-            .zip(role_used)
-            .filter(|(r, used)| *used && !r.duplicate)
-            .map(|(r, _)| PlanRole {
+        roles: roles
+            .into_iter()
+            .map(|r| PlanRole {
                 id: r.name.text.clone(),
                 title: display_title(&r.name, r.title.as_ref()),
                 who: text(&r.who),
                 external: r.external,
             })
             .collect(),
-        tools: model
-            .tools
-            .iter()
-            .zip(tool_used)
-            .filter(|(t, used)| *used && !t.duplicate)
-            .map(|(t, _)| PlanTool {
+        tools: tools
+            .into_iter()
+            .map(|t| PlanTool {
                 id: t.name.text.clone(),
                 title: display_title(&t.name, t.title.as_ref()),
                 url: text(&t.url),
@@ -270,13 +252,9 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
     }
 }
 
-/// The plan as pretty JSON with a final newline: the bytes of
-/// `serde_json::to_string_pretty(&plan(model, w))` and a newline, written
-/// straight from the model without building the [`Plan`].
-#[must_use]
-pub fn render(model: &Model, w: WorkflowId) -> String {
-    let workflow = &model.workflows[w.0];
-    let process = workflow.process.map(|p| &model.processes[p.0]);
+/// The roles and the tools the workflow uses (its owner, its steps' owners and
+/// tools), in definition order, duplicates left out.
+fn used<'m>(model: &'m Model, workflow: &Workflow) -> (Vec<&'m Role>, Vec<&'m Tool>) {
     let mut role_used = vec![false; model.roles.len()];
     let mut tool_used = vec![false; model.tools.len()];
     if let Some(o) = workflow.owner {
@@ -290,6 +268,31 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
             tool_used[t.0] = true;
         }
     }
+    let roles = model
+        .roles
+        .iter()
+        .zip(role_used)
+        .filter(|(r, used)| *used && !r.duplicate)
+        .map(|(r, _)| r)
+        .collect();
+    let tools = model
+        .tools
+        .iter()
+        .zip(tool_used)
+        .filter(|(t, used)| *used && !t.duplicate)
+        .map(|(t, _)| t)
+        .collect();
+    (roles, tools)
+}
+
+/// The plan as pretty JSON with a final newline: the bytes of
+/// `serde_json::to_string_pretty(&plan(model, w))` and a newline, written
+/// straight from the model without building the [`Plan`].
+#[must_use]
+pub fn render(model: &Model, w: WorkflowId) -> String {
+    let workflow = &model.workflows[w.0];
+    let process = workflow.process.map(|p| &model.processes[p.0]);
+    let (roles, tools) = used(model, workflow);
     let mut j = Json(String::with_capacity(1024 + 640 * workflow.steps.len()));
 
     j.0.push('{');
@@ -336,13 +339,6 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     });
     j.end(1, '}');
 
-    let roles: Vec<&crate::model::Role> = model
-        .roles
-        .iter()
-        .zip(role_used)
-        .filter(|(r, used)| *used && !r.duplicate)
-        .map(|(r, _)| r)
-        .collect();
     j.key(1, false, "roles");
     j.array(1, &roles, |j, r| {
         j.0.push('{');
@@ -357,13 +353,6 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         j.end(2, '}');
     });
 
-    let tools: Vec<&crate::model::Tool> = model
-        .tools
-        .iter()
-        .zip(tool_used)
-        .filter(|(t, used)| *used && !t.duplicate)
-        .map(|(t, _)| t)
-        .collect();
     j.key(1, false, "tools");
     j.array(1, &tools, |j, t| {
         j.0.push('{');
