@@ -16,7 +16,9 @@
 //! cannot hold into spaces. Node and cluster ids
 //! are quoted strings made of names, which are ASCII identifiers.
 
-use super::{push_duration_words, root_processes, root_workflows, sequence, title};
+use super::{
+    printable_except, push_duration_words, root_processes, root_workflows, sequence, title,
+};
 use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId};
 
 /// Column at which long titles, outcomes, triggers and conditions are wrapped.
@@ -146,18 +148,7 @@ fn quote(id: &str) -> String {
 }
 
 /// Which ASCII bytes [`push_html`] copies as they are.
-const HTML_PLAIN: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b: u8 = 0x20;
-    while b < 0x7f {
-        table[b as usize] = !matches!(
-            b,
-            b'&' | b'<' | b'>' | b'"' | b'\'' | b'\\' | b'{' | b'}' | b'|' | b'[' | b']'
-        );
-        b += 1;
-    }
-    table
-};
+const HTML_PLAIN: [bool; 128] = printable_except(b"&<>\"'\\{}|[]");
 
 /// Appends user text for an HTML-like label: special characters as character
 /// references, line breaks as `<br/>`, characters XML cannot hold (control

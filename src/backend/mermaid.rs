@@ -10,7 +10,7 @@
 //! string whose special characters are written as Mermaid entity codes
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.
 
-use super::{push_duration_words, sequence, title};
+use super::{printable_except, push_duration_words, push_number, sequence, title};
 use crate::model::{Model, RoleId, WorkflowId};
 
 /// The Mermaid flowchart of workflow `w` (without code fences), ending with a
@@ -39,7 +39,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     }
     for (n, (owner, steps)) in lanes.iter().enumerate() {
         out.push_str("  subgraph lane");
-        push_index(&mut out, n);
+        push_number(&mut out, n);
         out.push_str("[\"");
         match owner {
             Some(role) => {
@@ -55,7 +55,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         for &i in steps {
             let step = &workflow.steps[i];
             out.push_str("    s");
-            push_index(&mut out, i);
+            push_number(&mut out, i);
             out.push_str(if step.automated { "[[\"" } else { "[\"" });
             push_label(&mut out, &title(&step.name, step.title.as_ref()));
             // Durations in words need no escaping.
@@ -93,16 +93,16 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
             out.push_str("  start ");
             out.push_str(&arrow);
             out.push_str(" s");
-            push_index(&mut out, i);
+            push_number(&mut out, i);
             out.push('\n');
         }
         for &a in &step.after {
             out.push_str("  s");
-            push_index(&mut out, a);
+            push_number(&mut out, a);
             out.push(' ');
             out.push_str(&arrow);
             out.push_str(" s");
-            push_index(&mut out, i);
+            push_number(&mut out, i);
             out.push('\n');
         }
     }
@@ -111,58 +111,18 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     if let Some(&first) = automated.next() {
         out.push_str("  classDef automated fill:#dcebfb,stroke:#3b6ea8\n");
         out.push_str("  class s");
-        push_index(&mut out, first);
+        push_number(&mut out, first);
         for &i in automated {
             out.push_str(",s");
-            push_index(&mut out, i);
+            push_number(&mut out, i);
         }
         out.push_str(" automated\n");
     }
     out
 }
 
-/// Appends a number in decimal.
-fn push_index(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        // A digit: `n % 10` is below 10.
-        digits[k] = b'0' + u8::try_from(n % 10).unwrap_or(0);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[k..] {
-        out.push(char::from(d));
-    }
-}
-
 /// Which ASCII bytes [`push_label`] copies as they are.
-const LABEL_PLAIN: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b: u8 = 0x20;
-    while b < 0x7f {
-        table[b as usize] = !matches!(
-            b,
-            b'"' | b'#'
-                | b'&'
-                | b'<'
-                | b'>'
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'|'
-                | b'\\'
-                | b'`'
-                | b'%'
-        );
-        b += 1;
-    }
-    table
-};
+const LABEL_PLAIN: [bool; 128] = printable_except(b"\"#&<>[]{}|\\`%");
 
 /// Appends text for a quoted Mermaid label: characters that Mermaid or
 /// Markdown could read as syntax as entity codes, line breaks and control
@@ -202,16 +162,7 @@ fn label(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{label, push_index};
-
-    #[test]
-    fn index_in_decimal() {
-        for n in [0, 7, 10, 99, 12_345, usize::MAX] {
-            let mut s = String::new();
-            push_index(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
-    }
+    use super::label;
 
     #[test]
     fn label_escapes_mermaid_syntax() {

@@ -74,36 +74,64 @@ pub(crate) fn sequence(workflow: &Workflow) -> Cow<'_, [usize]> {
 /// Appends [`duration_words`] to `out`.
 pub(crate) fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
     use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};
-    use std::fmt::Write as _;
-    let unit = match d.unit {
+    if let Ok(n) = usize::try_from(d.amount) {
+        push_number(out, n);
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{}", d.amount);
+    }
+    out.push(' ');
+    out.push_str(match d.unit {
         Minutes => "minute",
         Hours => "hour",
         Days => "day",
         Weeks => "week",
-    };
-    if d.amount == 1 {
-        out.push_str("1 ");
-        out.push_str(unit);
-    } else {
-        let _ = write!(out, "{} {unit}s", d.amount);
+    });
+    if d.amount != 1 {
+        out.push('s');
     }
 }
 
 /// A duration in words for people: `2 days`, `1 hour`, `90 minutes`.
 #[must_use]
 pub fn duration_words(d: &crate::ast::Duration) -> String {
-    use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};
-    let unit = match d.unit {
-        Minutes => "minute",
-        Hours => "hour",
-        Days => "day",
-        Weeks => "week",
-    };
-    if d.amount == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{} {unit}s", d.amount)
+    let mut out = String::new();
+    push_duration_words(&mut out, d);
+    out
+}
+
+/// Appends `n` in decimal, without the formatting machinery (backends write
+/// numbers for every step).
+pub(crate) fn push_number(out: &mut String, n: usize) {
+    let mut buf = [0u8; 20];
+    let mut k = buf.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        buf[k] = b"0123456789"[n % 10];
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
+    out.push_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
+}
+
+/// Which ASCII bytes are printable (space to `~`) and not in `special`: the
+/// table of an escaping function's all-plain fast path.
+pub(crate) const fn printable_except(special: &[u8]) -> [bool; 128] {
+    let mut table = [false; 128];
+    let mut b: u8 = 0x20;
+    while b < 0x7f {
+        table[b as usize] = true;
+        b += 1;
+    }
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = false;
+        k += 1;
+    }
+    table
 }
 
 /// `render` applied to each workflow, on all cores, results in order: the
@@ -113,4 +141,44 @@ pub fn render_each<R: Send>(
     render: impl Fn(WorkflowId) -> R + Sync,
 ) -> Vec<R> {
     crate::parallel::map(workflows, |&w| render(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration_words, printable_except, push_number};
+    use crate::ast::{Duration, DurationUnit};
+    use crate::source::{FileId, Span};
+
+    #[test]
+    fn numbers_in_decimal() {
+        for n in [0, 7, 10, 99, 12_345, usize::MAX] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+
+    #[test]
+    fn durations_in_words() {
+        let d = |amount, unit| Duration {
+            amount,
+            unit,
+            span: Span::new(FileId(0), 0, 0),
+        };
+        assert_eq!(duration_words(&d(1, DurationUnit::Days)), "1 day");
+        assert_eq!(duration_words(&d(90, DurationUnit::Minutes)), "90 minutes");
+        assert_eq!(duration_words(&d(0, DurationUnit::Weeks)), "0 weeks");
+        assert_eq!(
+            duration_words(&d(u64::MAX, DurationUnit::Hours)),
+            format!("{} hours", u64::MAX)
+        );
+    }
+
+    #[test]
+    fn printable_except_leaves_out_controls_non_ascii_and_the_special() {
+        let table = printable_except(b"<&");
+        let plain: Vec<u8> = (0u8..128).filter(|&b| table[usize::from(b)]).collect();
+        let expected: Vec<u8> = (b' '..=b'~').filter(|&b| b != b'<' && b != b'&').collect();
+        assert_eq!(plain, expected);
+    }
 }

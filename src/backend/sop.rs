@@ -44,7 +44,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::{duration_words, step_title};
+use super::{push_duration_words, push_number, step_title};
 use crate::ast::StrLit;
 use crate::model::{Model, Process, RoleId, ToolId, Workflow, WorkflowId, display_title};
 
@@ -1804,22 +1804,6 @@ fn and_join(out: &mut String, n: usize, mut each: impl FnMut(&mut String, usize)
     }
 }
 
-/// `n` in decimal, appended to `out`.
-fn push_number(out: &mut String, n: usize) {
-    let mut buf = [0u8; 20];
-    let mut k = buf.len();
-    let mut n = n;
-    loop {
-        k -= 1;
-        buf[k] = b"0123456789"[n % 10];
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
-}
-
 /// "step 2", "steps 4 to 6 and 9" for step numbers in any order (sorted and
 /// made unique here), appended to `out`.
 fn push_steps_numbers(out: &mut String, numbers: &mut Vec<usize>) {
@@ -2386,26 +2370,6 @@ fn plain_paragraph(text: &str) -> Option<&str> {
         return None;
     }
     Some(text)
-}
-
-/// [`duration_words`], appended to `out`.
-fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
-    use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};
-    let Ok(amount) = usize::try_from(d.amount) else {
-        out.push_str(&duration_words(d));
-        return;
-    };
-    push_number(out, amount);
-    out.push(' ');
-    out.push_str(match d.unit {
-        Minutes => "minute",
-        Hours => "hour",
-        Days => "day",
-        Weeks => "week",
-    });
-    if amount != 1 {
-        out.push('s');
-    }
 }
 
 /// A line as [`str::lines`] gives it: without its `\n` and a `\r` before it.
