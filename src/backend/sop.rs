@@ -45,7 +45,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{push_duration_words, push_number, step_title};
-use crate::ast::StrLit;
+use crate::ast::{Ident, StrLit};
 use crate::model::{Model, Process, RoleId, ToolId, Workflow, WorkflowId, display_title};
 
 /// Options of the SOP backend.
@@ -116,12 +116,7 @@ impl<'a> Sop<'a> {
     fn new(model: &'a Model, w: WorkflowId) -> Self {
         let workflow = &model.workflows[w.0];
         let n = workflow.steps.len();
-        // A model with errors has no sequence; keep the order written then.
-        let order = if workflow.order.sequence.len() == n {
-            workflow.order.sequence.clone()
-        } else {
-            (0..n).collect()
-        };
+        let order = super::sequence(workflow).into_owned();
         let mut number = vec![0; n];
         for (k, &i) in order.iter().enumerate() {
             number[i] = k + 1;
@@ -883,56 +878,25 @@ impl<'a> Sop<'a> {
             }
             item(doc, f);
         }
+        // Each artifact with the steps it comes from (only ancestors count)
+        // or goes to (only descendants count).
         if !s.needs.is_empty() {
             f.push_str("Needs: ");
-            and_join(f, s.needs.len(), |f, k| {
-                let a = &s.needs[k];
-                numbers.clear();
-                numbers.extend(
-                    facts
-                        .producers
-                        .get(a.text.as_str())
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                        .filter(|&j| facts.ancestors[i].contains(j))
-                        .map(|j| self.number[j]),
-                );
-                f.push('`');
-                f.push_str(&a.text);
-                f.push('`');
-                if !numbers.is_empty() {
-                    f.push_str(" (from ");
-                    push_steps_numbers(f, numbers);
-                    f.push(')');
-                }
+            self.push_artifacts(f, numbers, &s.needs, &facts.producers, " (from ", |j| {
+                facts.ancestors[i].contains(j)
             });
             item(doc, f);
         }
         if !s.produces.is_empty() {
             f.push_str("Produces: ");
-            and_join(f, s.produces.len(), |f, k| {
-                let a = &s.produces[k];
-                numbers.clear();
-                numbers.extend(
-                    facts
-                        .consumers
-                        .get(a.text.as_str())
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                        .filter(|&j| facts.ancestors[j].contains(i))
-                        .map(|j| self.number[j]),
-                );
-                f.push('`');
-                f.push_str(&a.text);
-                f.push('`');
-                if !numbers.is_empty() {
-                    f.push_str(" (needed by ");
-                    push_steps_numbers(f, numbers);
-                    f.push(')');
-                }
-            });
+            self.push_artifacts(
+                f,
+                numbers,
+                &s.produces,
+                &facts.consumers,
+                " (needed by ",
+                |j| facts.ancestors[j].contains(i),
+            );
             item(doc, f);
         }
         // The box to tick ends the section: the last item of the list of
@@ -970,6 +934,40 @@ impl<'a> Sop<'a> {
         if alone {
             doc.block("- [ ] Done");
         }
+    }
+
+    /// "`a` (from step 2), `b`": each artifact in code, then `link`, the
+    /// numbers of its steps in `by_artifact` that `related` keeps, and `)`.
+    fn push_artifacts(
+        &self,
+        f: &mut String,
+        numbers: &mut Vec<usize>,
+        artifacts: &[Ident],
+        by_artifact: &FxMap<&str, Vec<usize>>,
+        link: &str,
+        related: impl Fn(usize) -> bool,
+    ) {
+        and_join(f, artifacts.len(), |f, k| {
+            let a = &artifacts[k];
+            numbers.clear();
+            numbers.extend(
+                by_artifact
+                    .get(a.text.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&j| related(j))
+                    .map(|j| self.number[j]),
+            );
+            f.push('`');
+            f.push_str(&a.text);
+            f.push('`');
+            if !numbers.is_empty() {
+                f.push_str(link);
+                push_steps_numbers(f, numbers);
+                f.push(')');
+            }
+        });
     }
 
     fn traceability(&self, doc: &mut Doc) {
