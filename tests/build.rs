@@ -55,12 +55,13 @@ fn the_published_schema_is_the_commands_output() {
     assert_eq!(schema["additionalProperties"], false);
 }
 
-fn plans_of(file: &Path) -> Vec<Value> {
+/// The files `build FILE --emit EMIT --out-dir` writes, in name order.
+fn built_files(file: &Path, emit: &str) -> Vec<Vec<u8>> {
     let dir = tempfile::TempDir::new().unwrap();
     procflow()
         .arg("build")
         .arg(file)
-        .args(["--emit", "plan", "--out-dir"])
+        .args(["--emit", emit, "--out-dir"])
         .arg(dir.path())
         .assert()
         .code(0);
@@ -69,9 +70,13 @@ fn plans_of(file: &Path) -> Vec<Value> {
         .map(|e| e.unwrap().path())
         .collect();
     paths.sort();
-    paths
+    paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+fn plans_of(file: &Path) -> Vec<Value> {
+    built_files(file, "plan")
         .iter()
-        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .map(|bytes| serde_json::from_slice(bytes).unwrap())
         .collect()
 }
 
@@ -302,29 +307,9 @@ fn output_files_are_replaced_whole() {
 fn builds_are_deterministic() {
     for file in examples_with_workflows() {
         for emit in ["dot", "plan"] {
-            let a = plans_or_text(&file, emit);
-            let b = plans_or_text(&file, emit);
+            let a = built_files(&file, emit);
+            let b = built_files(&file, emit);
             assert_eq!(a, b);
         }
     }
-}
-
-fn plans_or_text(file: &Path, emit: &str) -> Vec<u8> {
-    let dir = tempfile::TempDir::new().unwrap();
-    procflow()
-        .arg("build")
-        .arg(file)
-        .args(["--emit", emit, "--out-dir"])
-        .arg(dir.path())
-        .assert()
-        .code(0);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| std::fs::read(p).unwrap())
-        .collect()
 }

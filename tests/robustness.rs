@@ -736,83 +736,65 @@ fn a_large_file_with_item_lines_inside_block_strings_checks_clean() {
     assert!(diags.is_empty(), "{:#?}", &diags[..diags.len().min(5)]);
 }
 
-#[test]
-fn a_large_file_with_errors_reports_them_all_in_order() {
-    // A large file (parsed in chunks) with errors in some items, spread out.
+/// A large generated file (parsed in chunks, resolved and linted on several
+/// threads) with `from` replaced by `to` once in every `every`-th workflow,
+/// and how many workflows were changed.
+fn big_file_broken_every(every: usize, from: &str, to: &str) -> (String, usize) {
     let text = big_valid_file(1536 * 1024, false);
     let mut broken = String::new();
-    let mut expected = 0;
+    let mut changed = 0;
     for (n, item) in text.split_inclusive("\nworkflow ").enumerate() {
-        if n % 300 == 1 {
-            // Break the first step's `owner` keyword of this workflow.
-            broken.push_str(&item.replacen("owner prospect", "ownr prospect", 1));
-            expected += 1;
+        if n % every == 1 {
+            broken.push_str(&item.replacen(from, to, 1));
+            changed += 1;
         } else {
             broken.push_str(item);
         }
     }
-    assert!(expected >= 2);
-    let (ws, diags) = compile_text(&broken);
+    (broken, changed)
+}
+
+/// Compiles `text` and checks that it reports `expected` diagnostics, each
+/// once, inside the file, in order, and the same on every run.
+fn assert_reported_once_in_order(text: &str, expected: usize) -> Vec<Diagnostic> {
+    let (ws, diags) = compile_text(text);
     assert_spans_valid(&ws, &diags);
-    assert_eq!(syntax_count(&diags), expected, "{diags:#?}");
-    assert_eq!(diags.len(), expected);
+    assert_eq!(diags.len(), expected, "{:#?}", &diags[..diags.len().min(3)]);
     assert!(diags.windows(2).all(|w| w[0].span.start < w[1].span.start));
-    let (_, again) = compile_text(&broken);
-    assert_eq!(diags, again);
+    for _ in 0..3 {
+        assert_eq!(compile_text(text).1, diags);
+    }
+    diags
+}
+
+#[test]
+fn a_large_file_with_errors_reports_them_all_in_order() {
+    // Break the first step's `owner` keyword of some workflows.
+    let (broken, expected) = big_file_broken_every(300, "owner prospect", "ownr prospect");
+    assert!(expected >= 2);
+    let diags = assert_reported_once_in_order(&broken, expected);
+    assert_eq!(syntax_count(&diags), expected, "{diags:#?}");
 }
 
 #[test]
 fn a_large_file_with_reference_errors_reports_each_once_in_order() {
-    // Over 2,000 steps: workflows are resolved on several threads. Every
-    // error must still be reported once, in order, the same on every run.
-    let text = big_valid_file(1536 * 1024, false);
-    let mut broken = String::new();
-    let mut expected = 0;
-    for (n, item) in text.split_inclusive("\nworkflow ").enumerate() {
-        if n % 50 == 1 {
-            broken.push_str(&item.replacen("  owner ops\n", "  owner opz\n", 1));
-            expected += 1;
-        } else {
-            broken.push_str(item);
-        }
-    }
+    // Over 2,000 steps: workflows are resolved on several threads.
+    let (broken, expected) = big_file_broken_every(50, "  owner ops\n", "  owner opz\n");
     assert!(expected >= 20);
-    let (ws, diags) = compile_text(&broken);
-    assert_spans_valid(&ws, &diags);
-    assert_eq!(diags.len(), expected, "{:#?}", &diags[..diags.len().min(3)]);
+    let diags = assert_reported_once_in_order(&broken, expected);
     assert!(
         diags.iter().all(|d| d.code == Code::UnknownReference
             && d.help.as_deref() == Some("did you mean `ops`?"))
     );
-    assert!(diags.windows(2).all(|w| w[0].span.start < w[1].span.start));
-    for _ in 0..3 {
-        assert_eq!(compile_text(&broken).1, diags);
-    }
 }
 
 #[test]
 fn a_large_file_with_lint_warnings_reports_each_once_in_order() {
     // Over 2,000 steps: the lints of workflows run on several threads.
-    let text = big_valid_file(1536 * 1024, false);
-    let mut broken = String::new();
-    let mut expected = 0;
-    for (n, item) in text.split_inclusive("\nworkflow ").enumerate() {
-        if n % 40 == 1 {
-            broken.push_str(&item.replacen("    within 2d\n", "", 1));
-            expected += 1;
-        } else {
-            broken.push_str(item);
-        }
-    }
+    let (broken, expected) = big_file_broken_every(40, "    within 2d\n", "");
     assert!(expected >= 20);
-    let (ws, diags) = compile_text(&broken);
-    assert_spans_valid(&ws, &diags);
-    assert_eq!(diags.len(), expected, "{:#?}", &diags[..diags.len().min(3)]);
+    let diags = assert_reported_once_in_order(&broken, expected);
     assert!(diags.iter().all(|d| d.code == Code::HandoffWithoutDeadline));
-    assert!(diags.windows(2).all(|w| w[0].span.start < w[1].span.start));
-    for _ in 0..3 {
-        assert_eq!(compile_text(&broken).1, diags);
-    }
 }
 
 #[test]
