@@ -5,7 +5,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::parse::Rule;
-use super::strings::is_keyword;
+use super::strings::{is_keyword, is_name_byte};
 use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
@@ -331,11 +331,7 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
                 allowed.join(", ")
             ));
         }
-        if !is_keyword(token)
-            && token
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
+        if !is_keyword(token) && token.bytes().all(is_name_byte) {
             let help = did_you_mean(token, allowed.iter().copied()).map_or_else(
                 || format!("{} takes: {}", capitalize(block.name()), allowed.join(", ")),
                 |k| format!("did you mean `{k}`?"),

@@ -16,7 +16,8 @@
 //! escape that is not a character) also make this parser give up, so it never
 //! produces a diagnostic.
 
-use super::strings::{cook_block, cook_line, is_keyword};
+use super::parse::starts_top_keyword;
+use super::strings::{cook_block, cook_line, is_keyword, is_name_byte};
 use crate::ast::{
     Attr, AttrKind, Body, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident, Item, StrLit,
     Use, Value,
@@ -60,7 +61,7 @@ pub(super) fn parse_items(
         let comments = p.comments.len();
         let item = p.item().filter(|_| {
             p.trivia();
-            p.pos >= p.bytes.len() || p.at_top_keyword()
+            p.pos >= p.bytes.len() || starts_top_keyword(&p.text[p.pos..])
         });
         let Some(item) = item else {
             p.pos = start;
@@ -79,10 +80,6 @@ struct Parser<'t> {
     pos: usize,
     file: FileId,
     comments: Vec<Span>,
-}
-
-fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
 impl<'t> Parser<'t> {
@@ -112,17 +109,6 @@ impl<'t> Parser<'t> {
             "workflow" => Item::Decl(self.decl(start, DeclKind::Workflow)?),
             _ => return None,
         })
-    }
-
-    /// Whether a top-level keyword starts here (the grammar's `top_keyword`).
-    fn at_top_keyword(&mut self) -> bool {
-        let start = self.pos;
-        let top = matches!(
-            self.word(),
-            Some("use" | "role" | "tool" | "process" | "workflow")
-        );
-        self.pos = start;
-        top
     }
 
     /// Blanks and comments (the grammar's implicit `WHITESPACE | COMMENT`),
@@ -160,7 +146,7 @@ impl<'t> Parser<'t> {
         }
         let len = self.bytes[start..]
             .iter()
-            .position(|&b| !is_ident_char(b))
+            .position(|&b| !is_name_byte(b))
             .unwrap_or(self.bytes.len() - start);
         self.pos = start + len;
         Some(&self.text[start..self.pos])
@@ -262,7 +248,7 @@ impl<'t> Parser<'t> {
             _ => return None,
         };
         let end = start + digits + 1;
-        if self.bytes.get(end).is_some_and(|&b| is_ident_char(b)) {
+        if self.bytes.get(end).is_some_and(|&b| is_name_byte(b)) {
             return None;
         }
         self.pos = end;

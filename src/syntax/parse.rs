@@ -3,6 +3,7 @@
 use pest::Parser;
 use pest_derive::Parser;
 
+use super::strings::is_name_byte;
 use super::{errors, fast, lower};
 use crate::ast::File;
 use crate::diagnostic::Diagnostic;
@@ -36,7 +37,7 @@ pub enum ParserChoice {
 /// explains what is wrong. Both give the same tree for a valid file.
 #[must_use]
 pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
-    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let start = content_start(text);
     if parser == ParserChoice::Fast {
         if let Some(tree) = parse_fast(file, text) {
             return (tree, Vec::new());
@@ -66,11 +67,16 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
 /// [`parse`] uses it first; tests compare it with pest.
 #[must_use]
 pub fn parse_fast(file: FileId, text: &str) -> Option<File> {
-    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let start = content_start(text);
     let fast = |from: usize, to: usize| {
         fast::parse_valid(file, text, from, to).map(|tree| (tree, Vec::new()))
     };
     in_chunks(text, start, fast).map(|(tree, _)| tree)
+}
+
+/// Where the text proper starts: after a byte-order mark, if any.
+fn content_start(text: &str) -> usize {
+    if text.starts_with(BOM) { BOM.len() } else { 0 }
 }
 
 /// A parsed file or chunk and its syntax errors.
@@ -212,16 +218,14 @@ fn next_item_line(text: &str, pos: usize) -> Option<usize> {
     }
 }
 
-fn starts_top_keyword(rest: &str) -> bool {
+/// Whether `rest` starts with a top-level keyword (the grammar's
+/// `top_keyword`).
+pub(super) fn starts_top_keyword(rest: &str) -> bool {
     ["use", "role", "tool", "process", "workflow"]
         .iter()
         .any(|kw| {
-            rest.strip_prefix(kw).is_some_and(|after| {
-                !after
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            })
+            rest.strip_prefix(kw)
+                .is_some_and(|after| !after.bytes().next().is_some_and(is_name_byte))
         })
 }
 

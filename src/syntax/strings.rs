@@ -64,13 +64,19 @@ pub fn is_keyword(word: &str) -> bool {
     )
 }
 
+/// Whether `b` may continue a name or keyword: an ASCII letter or digit, `_`
+/// or `-` (the grammar's `ident_char`).
+pub(super) fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
 /// Whether `word` is a valid name: an ASCII letter, then ASCII letters, digits,
 /// `_` or `-`, and not a keyword.
 #[must_use]
 pub fn is_identifier(word: &str) -> bool {
     let mut bytes = word.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && bytes.all(is_name_byte)
         && !is_keyword(word)
 }
 
