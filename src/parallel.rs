@@ -40,6 +40,24 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Workflow steps from which per-workflow work (resolution, lints) is worth
+/// spreading over threads; below it, starting threads costs more than it saves.
+pub const PARALLEL_STEPS: usize = 2000;
+
+/// [`map`] when `steps` (the work the items stand for) reaches
+/// [`PARALLEL_STEPS`], a plain sequential map otherwise.
+pub fn map_steps<T: Sync, R: Send>(
+    items: &[T],
+    steps: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if steps >= PARALLEL_STEPS {
+        map(items, f)
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,10 +6,6 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Workflow};
 use crate::suggest::list;
 
-/// The lints of workflows run on several threads when the root file's
-/// workflows hold at least this many steps in all.
-const PARALLEL_STEPS: usize = 2000;
-
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let workflows: Vec<&Workflow> = model
         .workflows
@@ -29,11 +25,12 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         out
     };
     let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
-    if steps >= PARALLEL_STEPS {
-        out.extend(crate::parallel::map(&workflows, lint).into_iter().flatten());
-    } else {
-        out.extend(workflows.iter().flat_map(lint));
-    }
+    // Many steps: the workflows are linted on several threads.
+    out.extend(
+        crate::parallel::map_steps(&workflows, steps, lint)
+            .into_iter()
+            .flatten(),
+    );
     for p in model
         .processes
         .iter()

@@ -44,10 +44,6 @@ type Names = foldhash::HashMap<String, (Sym, Ident)>;
 /// Steps of one block by name.
 type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
 
-/// Workflows are resolved on several threads when they hold at least this
-/// many steps in all; below it, starting threads costs more than it saves.
-const PARALLEL_STEPS: usize = 2000;
-
 /// Resolves the files of one compilation (each file after the files it uses;
 /// the root file last) into a model.
 #[must_use]
@@ -116,11 +112,7 @@ pub fn resolve(
     let steps: usize = workflows.iter().map(|(d, _)| d.steps().count()).sum();
     let resolve_one =
         |&(decl, dup): &(&Decl, bool)| Ctx::run(&names, &model, |cx| cx.workflow(decl, dup));
-    let resolved = if steps >= PARALLEL_STEPS {
-        crate::parallel::map(&workflows, resolve_one)
-    } else {
-        workflows.iter().map(resolve_one).collect()
-    };
+    let resolved = crate::parallel::map_steps(&workflows, steps, resolve_one);
     for (&(decl, dup), (workflow, out)) in workflows.iter().zip(resolved) {
         out.append(&mut diags, &mut model);
         enter(&mut names, decl, dup, Sym::Workflow(model.workflows.len()));
