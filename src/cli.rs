@@ -564,27 +564,12 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
             // Each workflow's file is written (to its temporary file) by the
             // thread that rendered it, so writing overlaps rendering; the
             // files are renamed into place only once all are written.
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.clone(),
-                source,
+            write_into_dir(dir, || {
+                backend::render_each(&targets, |w| {
+                    let path = dir.join(name(w));
+                    stage(&path, &render(w)).map(|temp| (temp, path))
+                })
             })?;
-            let staged = backend::render_each(&targets, |w| {
-                let path = dir.join(name(w));
-                stage(&path, &render(w)).map(|temp| (temp, path))
-            });
-            let mut ready = Vec::with_capacity(staged.len());
-            let mut wrote = String::new();
-            for result in staged {
-                let (temp, path) = result?;
-                // One write for the whole list: standard error is unbuffered.
-                let _ = std::fmt::Write::write_fmt(
-                    &mut wrote,
-                    format_args!("wrote {}\n", path.display()),
-                );
-                ready.extend(temp.map(|t| (t, path)));
-            }
-            persist_all(ready)?;
-            eprint!("{wrote}");
             std::mem::forget(built);
             return Ok(ExitCode::SUCCESS);
         }
@@ -597,18 +582,15 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         (Some(path), _) => write_atomically(&[(path.clone(), outputs.swap_remove(0).1)])?,
         (None, Some(dir)) => {
             // `--emit dot`: one file for the whole input.
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.clone(),
-                source,
+            write_into_dir(dir, || {
+                outputs
+                    .iter()
+                    .map(|(name, text)| {
+                        let path = dir.join(name);
+                        stage(&path, text).map(|temp| (temp, path))
+                    })
+                    .collect()
             })?;
-            let files: Vec<(PathBuf, String)> = outputs
-                .into_iter()
-                .map(|(name, text)| (dir.join(name), text))
-                .collect();
-            write_atomically(&files)?;
-            for (path, _) in &files {
-                eprintln!("wrote {}", path.display());
-            }
         }
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
@@ -799,6 +781,30 @@ fn stage(path: &std::path::Path, text: &str) -> Result<Option<tempfile::NamedTem
     // slow (cargo and rustfmt do not either).
     temp.write_all(text.as_bytes()).map_err(io)?;
     Ok(Some(temp))
+}
+
+/// The files staged by `stage_all` (created after `dir`), renamed into place
+/// once all are written, then listed on standard error.
+fn write_into_dir(
+    dir: &std::path::Path,
+    stage_all: impl FnOnce() -> Vec<Result<(Option<tempfile::NamedTempFile>, PathBuf), Error>>,
+) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let staged = stage_all();
+    let mut ready = Vec::with_capacity(staged.len());
+    let mut wrote = String::new();
+    for result in staged {
+        let (temp, path) = result?;
+        let _ = std::fmt::Write::write_fmt(&mut wrote, format_args!("wrote {}\n", path.display()));
+        ready.extend(temp.map(|t| (t, path)));
+    }
+    persist_all(ready)?;
+    // One write for the whole list: standard error is unbuffered.
+    eprint!("{wrote}");
+    Ok(())
 }
 
 /// Renames every staged file into place, once all of them are written.
