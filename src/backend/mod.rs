@@ -103,18 +103,7 @@ pub fn duration_words(d: &crate::ast::Duration) -> String {
 /// Appends `n` in decimal, without the formatting machinery (backends write
 /// numbers for every step).
 pub(crate) fn push_number(out: &mut String, n: usize) {
-    let mut buf = [0u8; 20];
-    let mut k = buf.len();
-    let mut n = n;
-    loop {
-        k -= 1;
-        buf[k] = b"0123456789"[n % 10];
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Which ASCII bytes are printable (space to `~`) and not in `special`: the

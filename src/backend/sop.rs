@@ -567,7 +567,7 @@ impl<'a> Sop<'a> {
             return;
         }
         let pos = doc.begin();
-        let mut child = String::new();
+        let mut scratch = String::new();
         for (k, r) in roles.into_iter().enumerate() {
             let role = &self.model.roles[r.0];
             let mut text = sentence(&self.role_label(r));
@@ -599,14 +599,15 @@ impl<'a> Sop<'a> {
                 doc.out.push('\n');
             }
             wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+            let mut steps = Items::new(&doc.out, "  - ", "    ");
+            steps.first_item = false;
             for &i in self.order.iter().filter(|i| owned(i)) {
-                child.clear();
-                child.push_str("Step ");
-                push_number(&mut child, self.number[i]);
-                child.push_str(": ");
-                child.push_str(self.title_of(i));
-                doc.out.push('\n');
-                wrap_into(&mut doc.out, &child, "  - ", "    ", WIDTH);
+                let f = steps.start(&mut doc.out);
+                f.push_str("Step ");
+                push_number(f, self.number[i]);
+                f.push_str(": ");
+                f.push_str(self.title_of(i));
+                steps.end(&mut doc.out, &mut scratch);
             }
         }
         doc.end(pos);
@@ -760,37 +761,31 @@ impl<'a> Sop<'a> {
         doc.step_written(heading);
         doc.heading(3, heading, None);
 
-        // The facts: a list, each item written into `f` then wrapped into
-        // the document.
+        // The facts: a list, each item written straight into the document
+        // (see [`Items`]).
         let pos = doc.begin();
-        let f = &mut scratch.field;
-        let mut first = true;
-        let mut item = |doc: &mut Doc, f: &mut String| {
-            if !first {
-                doc.out.push('\n');
-            }
-            first = false;
-            wrap_into(&mut doc.out, f, "- ", "  ", WIDTH);
-            f.clear();
-        };
-        f.clear();
+        let mut items = Items::new(&doc.out, "- ", "  ");
         if let Some(o) = s.owner {
+            let f = items.start(&mut doc.out);
             f.push_str("Owner: ");
             self.push_role_label(f, o);
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         if !s.tools.is_empty() {
+            let f = items.start(&mut doc.out);
             f.push_str(plural(s.tools.len(), "Tool", "Tools"));
             f.push_str(": ");
             and_join(f, s.tools.len(), |f, k| self.push_tool_link(f, s.tools[k]));
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
+        let f = items.start(&mut doc.out);
         f.push_str(if s.automated {
             "Type: automated (a system does it; the owner checks that it ran)"
         } else {
             "Type: manual"
         });
-        item(doc, f);
+        items.end(&mut doc.out, &mut scratch.field);
+        let f = items.start(&mut doc.out);
         if s.implements.is_empty() {
             f.push_str("Process step: none");
         } else {
@@ -800,9 +795,10 @@ impl<'a> Sop<'a> {
                 f.push_str(self.process_title(s.implements[k]));
             });
         }
-        item(doc, f);
+        items.end(&mut doc.out, &mut scratch.field);
 
         // When it starts.
+        let f = items.start(&mut doc.out);
         f.push_str("Starts: ");
         if s.after.is_empty() {
             if let Some(d) = &s.wait {
@@ -829,7 +825,7 @@ impl<'a> Sop<'a> {
                 _ => " are all done",
             });
         }
-        item(doc, f);
+        items.end(&mut doc.out, &mut scratch.field);
 
         let numbers = &mut scratch.numbers;
         numbers.clear();
@@ -849,11 +845,13 @@ impl<'a> Sop<'a> {
             }
         }
         if !numbers.is_empty() {
+            let f = items.start(&mut doc.out);
             f.push_str("At the same time as: ");
             push_steps_numbers(f, numbers);
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         if let Some(when) = &s.when {
+            let f = items.start(&mut doc.out);
             f.push_str("Condition: only if ");
             let start = f.len();
             escape_inline_into(f, &when.value);
@@ -861,9 +859,10 @@ impl<'a> Sop<'a> {
                 f.pop();
             }
             f.push_str("; otherwise skip this step");
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         if let Some(within) = &s.within {
+            let f = items.start(&mut doc.out);
             f.push_str("Deadline: within ");
             push_duration_words(f, within);
             f.push_str(" of ");
@@ -876,18 +875,20 @@ impl<'a> Sop<'a> {
                 push_steps_numbers(f, numbers);
                 f.push(')');
             }
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         // Each artifact with the steps it comes from (only ancestors count)
         // or goes to (only descendants count).
         if !s.needs.is_empty() {
+            let f = items.start(&mut doc.out);
             f.push_str("Needs: ");
             self.push_artifacts(f, numbers, &s.needs, &facts.producers, " (from ", |j| {
                 facts.ancestors[i].contains(j)
             });
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         if !s.produces.is_empty() {
+            let f = items.start(&mut doc.out);
             f.push_str("Produces: ");
             self.push_artifacts(
                 f,
@@ -897,7 +898,7 @@ impl<'a> Sop<'a> {
                 " (needed by ",
                 |j| facts.ancestors[j].contains(i),
             );
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         // The box to tick ends the section: the last item of the list of
         // facts, or a list of its own after the command and instructions.
@@ -908,8 +909,9 @@ impl<'a> Sop<'a> {
         let command = s.run.as_ref().filter(|r| !r.value.trim().is_empty());
         let alone = description.is_some() || command.is_some();
         if !alone {
+            let f = items.start(&mut doc.out);
             f.push_str("[ ] Done");
-            item(doc, f);
+            items.end(&mut doc.out, &mut scratch.field);
         }
         doc.end(pos);
         if let Some(run) = command {
@@ -917,14 +919,18 @@ impl<'a> Sop<'a> {
         }
         if let Some(d) = description {
             doc.paragraph("Instructions:");
-            if let Some(p) = plain_paragraph(&d.value) {
+            if let Some((p, short)) = plain_paragraph(&d.value) {
                 // What `markdown` makes of it: each line wrapped.
                 let pos = doc.begin();
-                for (k, line) in p.split('\n').enumerate() {
-                    if k > 0 {
-                        doc.out.push('\n');
+                if short {
+                    doc.out.push_str(p);
+                } else {
+                    for (k, line) in p.split('\n').enumerate() {
+                        if k > 0 {
+                            doc.out.push('\n');
+                        }
+                        wrap_into(&mut doc.out, line, "", "", WIDTH);
                     }
-                    wrap_into(&mut doc.out, line, "", "", WIDTH);
                 }
                 doc.end(pos);
             } else {
@@ -1217,6 +1223,8 @@ struct Doc<'r> {
     deferred: Vec<String>,
     /// How many headings were checked without the sets.
     linear_checks: usize,
+    /// Whether the last block is a heading (which no block continues).
+    after_heading: bool,
 }
 
 impl Doc<'_> {
@@ -1285,8 +1293,9 @@ impl Doc<'_> {
         // markdownlint allows) keeps them apart, as CommonMark suggests.
         // Only a block starting with `-`, `>` or a digit may continue the
         // one before.
-        let may_join = self.out.as_bytes()[start].is_ascii_digit()
-            || matches!(self.out.as_bytes()[start], b'-' | b'>');
+        let may_join = !std::mem::take(&mut self.after_heading)
+            && (self.out.as_bytes()[start].is_ascii_digit()
+                || matches!(self.out.as_bytes()[start], b'-' | b'>'));
         if let Some(prev) = self.last.filter(|_| may_join) {
             let first = first_line(&self.out[start..]);
             let joined = block_start_kind(first).is_some_and(|b| {
@@ -1318,6 +1327,7 @@ impl Doc<'_> {
         self.out.push(' ');
         self.out.push_str(&shown);
         self.end(pos);
+        self.after_heading = true;
         self.mark_used(shown);
         if full {
             self.paragraph(&format!("Full title: {text}"));
@@ -1613,16 +1623,24 @@ fn escape_list_marker(text: &str) -> String {
 /// Lines without a usable space are kept.
 /// (Appended to `all`.)
 fn wrap_chart_into(all: &mut String, chart: &str) {
-    for (k, line) in chart.split('\n').enumerate() {
-        if k > 0 {
-            all.push('\n');
-        }
-        if fits(line) {
-            all.push_str(line);
-        } else {
+    // Most lines are short: runs of lines that fit are copied at once (a
+    // line of at most 80 bytes is at most 80 columns).
+    let mut copied = 0;
+    let mut start = 0;
+    loop {
+        let end = chart[start..].find('\n').map_or(chart.len(), |k| start + k);
+        let line = &chart[start..end];
+        if line.len() > WIDTH && !fits(line) {
+            all.push_str(&chart[copied..start]);
             all.push_str(&wrap_chart_line(line));
+            copied = end;
         }
+        if end == chart.len() {
+            break;
+        }
+        start = end + 1;
     }
+    all.push_str(&chart[copied..]);
 }
 
 /// [`wrap_chart_into`] of one line longer than 80 columns.
@@ -1790,6 +1808,73 @@ struct Scratch {
     field: String,
     /// Step numbers or indices.
     numbers: Vec<usize>,
+}
+
+/// The items of a list written straight into a document: [`Items::start`]
+/// writes the bullet, the caller the item's text, and [`Items::end`] wraps
+/// the item when it is longer than a line. Most items fit on one line, and
+/// are then neither copied nor scanned twice. The result is the one of
+/// `wrap_into(out, text, first, rest, WIDTH)` for each item's text.
+struct Items {
+    /// Where the current item starts in the document (at its bullet).
+    start: usize,
+    /// Whether no item is written yet.
+    first_item: bool,
+    /// Before the first line of an item ("- ").
+    first: &'static str,
+    /// Before its other lines ("  ").
+    rest: &'static str,
+}
+
+impl Items {
+    /// A list of items marked `first` (its lines after the first indented by
+    /// `rest`), written at the end of `out`.
+    fn new(out: &str, first: &'static str, rest: &'static str) -> Self {
+        Items {
+            start: out.len(),
+            first_item: true,
+            first,
+            rest,
+        }
+    }
+
+    /// Starts an item (on a new line but for the first): its text follows
+    /// in `out`.
+    fn start<'o>(&mut self, out: &'o mut String) -> &'o mut String {
+        if !self.first_item {
+            out.push('\n');
+        }
+        self.first_item = false;
+        self.start = out.len();
+        out.push_str(self.first);
+        out
+    }
+
+    /// Ends the item: wrapped (through `scratch`) unless it fits as it is.
+    fn end(&self, out: &mut String, scratch: &mut String) {
+        let line = &out.as_bytes()[self.start..];
+        // No more bytes than columns, no line break, and no trailing
+        // whitespace (which wrapping would drop): the item as it is.
+        let fits = line.len() <= WIDTH
+            && line.last().is_some_and(|&c| c > b' ' && c < 0x80)
+            && !has_newline(line);
+        if fits {
+            return;
+        }
+        scratch.clear();
+        scratch.push_str(&out[self.start + self.first.len()..]);
+        out.truncate(self.start);
+        wrap_into(out, scratch, self.first, self.rest, WIDTH);
+    }
+}
+
+/// Whether `b` holds a line break: without a call to `memchr` for the
+/// short texts of list items and lines (a loop the compiler vectorises).
+fn has_newline(b: &[u8]) -> bool {
+    if b.len() > 256 {
+        return b.contains(&b'\n');
+    }
+    b.iter().fold(0u8, |found, &c| found | u8::from(c == b'\n')) != 0
 }
 
 /// [`and_list`] of `n` items, each written by `each`, appended to `out`.
@@ -2011,27 +2096,57 @@ fn is_plain_inline(text: &str) -> bool {
     if first == b' ' || first == b'-' || first.is_ascii_digit() || last == b' ' {
         return false;
     }
-    let mut prev = 0u8;
     let mut ascii = true;
     for (k, &c) in b.iter().enumerate() {
-        if c >= 0x80 {
-            ascii = false;
-        } else {
-            let harmless = HARMLESS[usize::from(c)];
-            if !harmless || (c == b' ' && prev == b' ') {
-                return false;
+        match INLINE_CLASS[usize::from(c)] {
+            // Not the first byte (checked above).
+            Inline::Space if b[k - 1] == b' ' => return false,
+            Inline::Plain | Inline::Space => {}
+            Inline::W => {
+                if b.get(k + 1).is_some_and(|&x| x | 0x20 == b'w')
+                    && b.get(k + 2).is_some_and(|&x| x | 0x20 == b'w')
+                {
+                    return false;
+                }
             }
-            if c | 0x20 == b'w'
-                && b.get(k + 1).is_some_and(|&x| x | 0x20 == b'w')
-                && b.get(k + 2).is_some_and(|&x| x | 0x20 == b'w')
-            {
-                return false;
-            }
+            Inline::Other => ascii = false,
+            Inline::Special => return false,
         }
-        prev = c;
     }
     ascii || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
 }
+
+/// How [`is_plain_inline`] sees a byte.
+#[derive(Clone, Copy)]
+enum Inline {
+    /// Harmless alone ([`HARMLESS`]) but a space or a `w`.
+    Plain,
+    Space,
+    /// `w` or `W`, which may start `www`.
+    W,
+    /// Not ASCII.
+    Other,
+    /// ASCII that may need escaping.
+    Special,
+}
+
+const INLINE_CLASS: [Inline; 256] = {
+    let mut t = [Inline::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if b == b' ' as usize {
+            Inline::Space
+        } else if b == b'w' as usize || b == b'W' as usize {
+            Inline::W
+        } else if HARMLESS[b] {
+            Inline::Plain
+        } else {
+            Inline::Special
+        };
+        b += 1;
+    }
+    t
+};
 
 /// [`escape_inline`], appended to `out`.
 fn escape_inline_into(out: &mut String, text: &str) {
@@ -2242,7 +2357,7 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     } else {
         width(first) + width(text) <= budget
     };
-    if fits && !b.contains(&b'\n') {
+    if fits && !has_newline(b) {
         push_trimmed(out, first, text);
         return;
     }
@@ -2259,6 +2374,7 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
         line_width: 0,
         on_first: true,
         glued: None,
+        ascii: b.is_ascii(),
     };
     let mut unit_start = 0;
     let mut angle = false;
@@ -2302,6 +2418,8 @@ struct Wrapper<'o, 't> {
     on_first: bool,
     /// The unit (with those glued to it) not yet placed on a line.
     glued: Option<(usize, usize)>,
+    /// Whether `text` is ASCII (a column per byte).
+    ascii: bool,
 }
 
 impl Wrapper<'_, '_> {
@@ -2312,7 +2430,13 @@ impl Wrapper<'_, '_> {
                 .rev()
                 .take_while(|&&c| c == b'\\')
                 .count();
-            if starts_block(&self.text[s..e]) || backslashes % 2 == 1 {
+            // Most units start with a letter, which starts no block.
+            let letter = self
+                .text
+                .as_bytes()
+                .get(s)
+                .is_some_and(u8::is_ascii_alphabetic);
+            if (!letter && starts_block(&self.text[s..e])) || backslashes % 2 == 1 {
                 self.glued = Some((gs, e));
                 return;
             }
@@ -2322,7 +2446,11 @@ impl Wrapper<'_, '_> {
     }
 
     fn emit(&mut self, (s, e): (usize, usize)) {
-        let unit_width = width(&self.text[s..e]);
+        let unit_width = if self.ascii {
+            e - s
+        } else {
+            width(&self.text[s..e])
+        };
         match self.line {
             None => {
                 self.line = Some((s, e));
@@ -2348,27 +2476,58 @@ impl Wrapper<'_, '_> {
 /// each starting with a letter (no block marker, no indent, no blank line)
 /// and none but the last ending with a space, with none of the characters
 /// [`inline_markdown`] changes. Its text without trailing spaces and line
-/// breaks: [`markdown`] wraps each of its lines as it is.
-fn plain_paragraph(text: &str) -> Option<&str> {
+/// breaks ([`markdown`] wraps each of its lines as it is), and whether every
+/// line is at most 80 bytes long (then wrapping leaves the text as it is).
+fn plain_paragraph(text: &str) -> Option<(&str, bool)> {
     let text = text.trim_end_matches([' ', '\n']);
     let b = text.as_bytes();
     if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
+    // One pass: the checks above and [`inline_special`]'s.
+    let mut line_start = 0;
+    let mut short = true;
     for (k, &c) in b.iter().enumerate() {
-        if c == b'\n' {
-            if b[k - 1] == b' ' || !b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
+        if PLAIN_TEXT[usize::from(c)] {
+            continue;
+        }
+        match c {
+            b'\n' => {
+                if b[k - 1] == b' ' || !b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    return None;
+                }
+                short &= k - line_start <= WIDTH;
+                line_start = k + 1;
+            }
+            b':' if b[k + 1..].starts_with(b"//") => return None,
+            b'w' | b'W'
+                if b.get(k..k + 4)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")) =>
+            {
                 return None;
             }
-        } else if !(b' '..0x7f).contains(&c) {
-            return None;
+            b':' | b'w' | b'W' => {}
+            _ => return None,
         }
     }
-    if inline_special(text) {
-        return None;
-    }
-    Some(text)
+    short &= b.len() - line_start <= WIDTH;
+    Some((text, short))
 }
+
+/// The bytes [`plain_paragraph`] passes without a second look: printable
+/// ASCII but the characters [`inline_special`] looks at.
+const PLAIN_TEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = b' ';
+    while b < 0x7f {
+        t[b as usize] = !matches!(
+            b,
+            b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' | b':' | b'w' | b'W'
+        );
+        b += 1;
+    }
+    t
+};
 
 /// A line as [`str::lines`] gives it: without its `\n` and a `\r` before it.
 fn strip_line_end(line: &str) -> &str {
