@@ -379,16 +379,14 @@ impl<'a> Sop<'a> {
 
     /// Every ancestor of each step (the steps it waits for, directly or not),
     /// as bit sets by step index.
-    fn ancestors(&self) -> Vec<Bits> {
+    fn ancestors(&self) -> BitRows {
         let n = self.workflow.steps.len();
-        let mut anc = vec![Bits::new(n); n];
+        let mut anc = BitRows::new(n, n);
         for &i in &self.order {
-            let mut set = Bits::new(n);
             for &a in &self.workflow.steps[i].after {
-                set.insert(a);
-                set.union(&anc[a]);
+                anc.insert(i, a);
+                anc.union(i, a);
             }
-            anc[i] = set;
         }
         anc
     }
@@ -694,40 +692,35 @@ impl<'a> Sop<'a> {
                     .iter()
                     .all(|&a| self.number[a] < self.number[i])
             });
-        let mut related = vec![Bits::new(n); n];
+        let mut related = BitRows::new(n, n);
         if topological {
             // Ancestors and descendants as unions along the order (both
-            // whole: every step comes after those it waits for).
-            let mut anc = vec![Bits::new(n); n];
+            // whole: every step comes after those it waits for); `related`
+            // collects the ancestors first.
             for &i in &self.order {
-                let mut set = Bits::new(n);
                 for &a in &w.steps[i].after {
-                    set.insert(self.number[a] - 1);
-                    set.union(&anc[a]);
+                    related.insert(i, self.number[a] - 1);
+                    related.union(i, a);
                 }
-                anc[i] = set;
             }
-            let mut desc = vec![Bits::new(n); n];
+            let mut desc = BitRows::new(n, n);
             for &i in self.order.iter().rev() {
-                let mut set = Bits::new(n);
                 for &s in &self.successors[i] {
-                    set.insert(self.number[s] - 1);
-                    set.union(&desc[s]);
+                    desc.insert(i, self.number[s] - 1);
+                    desc.union(i, s);
                 }
-                desc[i] = set;
             }
-            for (j, r) in related.iter_mut().enumerate() {
-                r.insert(self.number[j] - 1);
-                r.union(&anc[j]);
-                r.union(&desc[j]);
+            for j in 0..n {
+                related.insert(j, self.number[j] - 1);
+                related.union_from(j, &desc, j);
             }
         } else {
-            for (j, anc) in ancestors.iter().enumerate() {
+            for j in 0..n {
                 let nj = self.number[j] - 1;
-                related[j].insert(nj);
-                for i in anc.iter() {
-                    related[j].insert(self.number[i] - 1);
-                    related[i].insert(nj);
+                related.insert(j, nj);
+                for i in ancestors.iter(j) {
+                    related.insert(j, self.number[i] - 1);
+                    related.insert(i, nj);
                 }
             }
         }
@@ -832,7 +825,7 @@ impl<'a> Sop<'a> {
         // The steps neither before nor after this one, in procedure order
         // (numbers only the steps in `order` have).
         let count = self.order.len();
-        for (k, &word) in facts.related[i].0.iter().enumerate() {
+        for (k, &word) in facts.related.row(i).iter().enumerate() {
             let mut free = !word;
             while free != 0 {
                 let bit = free.trailing_zeros() as usize;
@@ -883,7 +876,7 @@ impl<'a> Sop<'a> {
             let f = items.start(&mut doc.out);
             f.push_str("Needs: ");
             self.push_artifacts(f, numbers, &s.needs, &facts.producers, " (from ", |j| {
-                facts.ancestors[i].contains(j)
+                facts.ancestors.contains(i, j)
             });
             items.end(&mut doc.out, &mut scratch.field);
         }
@@ -896,7 +889,7 @@ impl<'a> Sop<'a> {
                 &s.produces,
                 &facts.consumers,
                 " (needed by ",
-                |j| facts.ancestors[j].contains(i),
+                |j| facts.ancestors.contains(j, i),
             );
             items.end(&mut doc.out, &mut scratch.field);
         }
@@ -1099,36 +1092,47 @@ impl<'a> Sop<'a> {
 /// What the procedure knows about every step's neighbours.
 struct Facts<'m> {
     /// The ancestors of each step.
-    ancestors: Vec<Bits>,
+    ancestors: BitRows,
     /// The ancestors and descendants of each step and the step itself, by
     /// procedure number - 1.
-    related: Vec<Bits>,
+    related: BitRows,
     /// The steps that produce each artifact, in procedure order.
     producers: FxMap<&'m str, Vec<usize>>,
     /// The steps that need each artifact, in procedure order.
     consumers: FxMap<&'m str, Vec<usize>>,
 }
 
-/// A set of step indices.
-#[derive(Clone)]
-struct Bits(Vec<u64>);
+/// One bit set of `0..n` per row, all in one allocation.
+struct BitRows {
+    /// Words per row.
+    words: usize,
+    bits: Vec<u64>,
+}
 
-impl Bits {
-    fn new(n: usize) -> Self {
-        Bits(vec![0; n.div_ceil(64)])
+impl BitRows {
+    fn new(rows: usize, n: usize) -> Self {
+        let words = n.div_ceil(64);
+        BitRows {
+            words,
+            bits: vec![0; rows * words],
+        }
     }
 
-    fn insert(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
+    fn row(&self, r: usize) -> &[u64] {
+        &self.bits[r * self.words..(r + 1) * self.words]
     }
 
-    fn contains(&self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
+    fn insert(&mut self, r: usize, i: usize) {
+        self.bits[r * self.words + i / 64] |= 1 << (i % 64);
     }
 
-    /// The members, in increasing order.
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(k, &word)| {
+    fn contains(&self, r: usize, i: usize) -> bool {
+        self.bits[r * self.words + i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The members of row `r`, in increasing order.
+    fn iter(&self, r: usize) -> impl Iterator<Item = usize> + '_ {
+        self.row(r).iter().enumerate().flat_map(|(k, &word)| {
             let mut rest = word;
             std::iter::from_fn(move || {
                 (rest != 0).then(|| {
@@ -1140,8 +1144,17 @@ impl Bits {
         })
     }
 
-    fn union(&mut self, other: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
+    /// Row `r` becomes its union with row `other`.
+    fn union(&mut self, r: usize, other: usize) {
+        for k in 0..self.words {
+            self.bits[r * self.words + k] |= self.bits[other * self.words + k];
+        }
+    }
+
+    /// Row `r` becomes its union with row `other` of `from`.
+    fn union_from(&mut self, r: usize, from: &BitRows, other: usize) {
+        let row = &mut self.bits[r * self.words..(r + 1) * self.words];
+        for (a, b) in row.iter_mut().zip(from.row(other)) {
             *a |= b;
         }
     }
@@ -1624,19 +1637,22 @@ fn escape_list_marker(text: &str) -> String {
 /// (Appended to `all`.)
 fn wrap_chart_into(all: &mut String, chart: &str) {
     // Most lines are short: runs of lines that fit are copied at once (a
-    // line of at most 80 bytes is at most 80 columns).
+    // line of at most 80 bytes is at most 80 columns). The lines are found
+    // in one pass over the bytes (they are too short for `memchr` to pay).
     let mut copied = 0;
     let mut start = 0;
-    loop {
-        let end = chart[start..].find('\n').map_or(chart.len(), |k| start + k);
+    let b = chart.as_bytes();
+    for end in b
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &c)| (c == b'\n').then_some(k))
+        .chain([b.len()])
+    {
         let line = &chart[start..end];
         if line.len() > WIDTH && !fits(line) {
             all.push_str(&chart[copied..start]);
             all.push_str(&wrap_chart_line(line));
             copied = end;
-        }
-        if end == chart.len() {
-            break;
         }
         start = end + 1;
     }
@@ -1688,18 +1704,34 @@ fn split_class_statement(line: &str) -> Option<String> {
     if name.contains(' ') || ids.is_empty() {
         return None;
     }
-    let mut lines = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
+    // Each statement: "{indent}class {id},{id}… {name}"; an id starts a new
+    // one when adding it (and its comma) would make the line too wide.
+    let fixed = width(indent) + "class ".len() + 1 + width(name);
+    let mut lines = String::with_capacity(line.len() + 64);
+    let mut ids_width = 0;
+    let mut count = 0;
     for id in ids.split(',') {
-        let candidate = format!("{indent}class {},{id} {name}", current.join(","));
-        if !current.is_empty() && width(&candidate) > WIDTH {
-            lines.push(format!("{indent}class {} {name}", current.join(",")));
-            current.clear();
+        let this = width(id);
+        if count > 0 && fixed + ids_width + 1 + this > WIDTH {
+            lines.push(' ');
+            lines.push_str(name);
+            lines.push('\n');
+            count = 0;
         }
-        current.push(id);
+        if count == 0 {
+            lines.push_str(indent);
+            lines.push_str("class ");
+            ids_width = this;
+        } else {
+            lines.push(',');
+            ids_width += 1 + this;
+        }
+        lines.push_str(id);
+        count += 1;
     }
-    lines.push(format!("{indent}class {} {name}", current.join(",")));
-    Some(lines.join("\n"))
+    lines.push(' ');
+    lines.push_str(name);
+    Some(lines)
 }
 
 /// A code fence longer than any run of backticks in `code` (at least 3).
@@ -2361,23 +2393,26 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
         push_trimmed(out, first, text);
         return;
     }
-    // Units: text between breakable single spaces; a unit that may not start
-    // a line is glued to the one before. Units and lines are ranges of
-    // `text` (the spaces between them are single spaces of `text`).
-    let mut w = Wrapper {
+    // Units: text between breakable single spaces (not inside `<…>`); a
+    // unit that may not start a line is glued to the one before, and the
+    // space between them is no break. A line takes whole groups of units
+    // while they fit (the first group of the text even when it does not).
+    // One pass: `col` is the width of `text[..k]`, and each allowed break
+    // is placed as it is met.
+    let ascii = b.is_ascii();
+    let mut line = Line {
         out,
         text,
-        first,
+        prefix: first,
+        prefix_width: width(first),
         rest,
         budget,
-        line: None,
-        line_width: 0,
-        on_first: true,
-        glued: None,
-        ascii: b.is_ascii(),
+        start: 0,
+        start_col: 0,
+        end: None,
     };
-    let mut unit_start = 0;
     let mut angle = false;
+    let mut col = 0;
     for (k, &c) in b.iter().enumerate() {
         match c {
             b'<' => angle = true,
@@ -2385,90 +2420,94 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
             b' ' if !angle
                 && k > 0
                 && b[k - 1] != b' '
-                && b.get(k + 1).is_some_and(|&n| n != b' ') =>
+                && b.get(k + 1).is_some_and(|&n| n != b' ')
+                && break_allowed(text, k) =>
             {
-                w.unit(unit_start, k);
-                unit_start = k + 1;
+                line.place(k, col);
             }
             _ => {}
         }
+        col += if ascii {
+            1
+        } else {
+            usize::from(c & 0xC0 != 0x80) + usize::from(c >= 0xF0)
+        };
     }
-    w.unit(unit_start, b.len());
-    if let Some(g) = w.glued.take() {
-        w.emit(g);
+    line.place(b.len(), col);
+    push_trimmed(line.out, line.prefix, &text[line.start..]);
+}
+
+/// Whether [`wrap_into`] may break `text` at its breakable space `k`: not
+/// after an odd number of backslashes (a hard line break, or an escaped
+/// space), nor before a unit that would start a block.
+fn break_allowed(text: &str, k: usize) -> bool {
+    let b = text.as_bytes();
+    let backslashes = b[..k].iter().rev().take_while(|&&c| c == b'\\').count();
+    if backslashes % 2 == 1 {
+        return false;
     }
-    if let Some((ls, le)) = w.line {
-        let prefix = if w.on_first { first } else { rest };
-        push_trimmed(w.out, prefix, &text[ls..le]);
+    match b[k + 1] {
+        b'>' | b'#' | b'|' | b'<' => false,
+        b'-' | b'+' | b'*' | b'=' | b'_' | b'`' | b'~' | b'0'..=b'9' => {
+            // The unit: up to the next breakable space.
+            let mut angle = false;
+            let mut end = b.len();
+            for (j, &c) in b.iter().enumerate().skip(k + 1) {
+                match c {
+                    b'<' => angle = true,
+                    b'>' => angle = false,
+                    b' ' if !angle
+                        && b[j - 1] != b' '
+                        && b.get(j + 1).is_some_and(|&n| n != b' ') =>
+                    {
+                        end = j;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            !starts_block(&text[k + 1..end])
+        }
+        // [`starts_block`] of a unit starting with anything else.
+        _ => true,
     }
 }
 
-/// The state of [`wrap_into`].
-struct Wrapper<'o, 't> {
+/// The line [`wrap_into`] is filling: `text[start..]` up to the last group
+/// placed on it (`end`).
+struct Line<'o, 't> {
     out: &'o mut String,
     text: &'t str,
-    first: &'t str,
+    /// Before the line: `first`, then `rest`.
+    prefix: &'t str,
+    prefix_width: usize,
     rest: &'t str,
     budget: usize,
-    /// The range of `text` on the current line.
-    line: Option<(usize, usize)>,
-    /// The width of the current line, its prefix included.
-    line_width: usize,
-    /// Whether the current line is the first.
-    on_first: bool,
-    /// The unit (with those glued to it) not yet placed on a line.
-    glued: Option<(usize, usize)>,
-    /// Whether `text` is ASCII (a column per byte).
-    ascii: bool,
+    /// Where the line starts in `text`, and the width of `text[..start]`.
+    start: usize,
+    start_col: usize,
+    /// Where the last group placed on the line ends, and the width of the
+    /// text up to there (none placed yet: `None`).
+    end: Option<(usize, usize)>,
 }
 
-impl Wrapper<'_, '_> {
-    fn unit(&mut self, s: usize, e: usize) {
-        if let Some((gs, ge)) = self.glued {
-            let backslashes = self.text.as_bytes()[gs..ge]
-                .iter()
-                .rev()
-                .take_while(|&&c| c == b'\\')
-                .count();
-            // Most units start with a letter, which starts no block.
-            let letter = self
-                .text
-                .as_bytes()
-                .get(s)
-                .is_some_and(u8::is_ascii_alphabetic);
-            if (!letter && starts_block(&self.text[s..e])) || backslashes % 2 == 1 {
-                self.glued = Some((gs, e));
-                return;
-            }
-            self.emit((gs, ge));
-        }
-        self.glued = Some((s, e));
-    }
-
-    fn emit(&mut self, (s, e): (usize, usize)) {
-        let unit_width = if self.ascii {
-            e - s
-        } else {
-            width(&self.text[s..e])
-        };
-        match self.line {
-            None => {
-                self.line = Some((s, e));
-                self.line_width = width(self.first) + unit_width;
-            }
-            Some((ls, _)) if self.line_width + 1 + unit_width <= self.budget => {
-                self.line = Some((ls, e));
-                self.line_width += 1 + unit_width;
-            }
-            Some((ls, le)) => {
-                let prefix = if self.on_first { self.first } else { self.rest };
-                push_trimmed(self.out, prefix, &self.text[ls..le]);
+impl Line<'_, '_> {
+    /// Places the group ending at `e` (`col`: the width of `text[..e]`): on
+    /// this line if it fits, otherwise the line is written and the group
+    /// starts the next.
+    fn place(&mut self, e: usize, col: usize) {
+        if let Some((end, end_col)) = self.end {
+            if self.prefix_width + (col - self.start_col) > self.budget {
+                push_trimmed(self.out, self.prefix, &self.text[self.start..end]);
                 self.out.push('\n');
-                self.on_first = false;
-                self.line = Some((s, e));
-                self.line_width = width(self.rest) + unit_width;
+                self.prefix = self.rest;
+                self.prefix_width = width(self.rest);
+                // After the single space at `end`.
+                self.start = end + 1;
+                self.start_col = end_col + 1;
             }
         }
+        self.end = Some((e, col));
     }
 }
 
@@ -3875,7 +3914,31 @@ mod tests {
     /// The text functions as they were before they were made faster: the new
     /// ones must give the same bytes.
     mod reference {
-        use super::super::starts_block;
+        use super::super::{WIDTH, starts_block};
+
+        // `  class a,b,c name` as several `class` statements of at most 80
+        // columns (each assigns the class to its nodes, so together they do
+        // the same).
+        pub(super) fn old_split_class_statement(line: &str) -> Option<String> {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let rest = line.trim_start().strip_prefix("class ")?;
+            let (ids, name) = rest.split_once(' ')?;
+            if name.contains(' ') || ids.is_empty() {
+                return None;
+            }
+            let mut lines = Vec::new();
+            let mut current: Vec<&str> = Vec::new();
+            for id in ids.split(',') {
+                let candidate = format!("{indent}class {},{id} {name}", current.join(","));
+                if !current.is_empty() && width(&candidate) > WIDTH {
+                    lines.push(format!("{indent}class {} {name}", current.join(",")));
+                    current.clear();
+                }
+                current.push(id);
+            }
+            lines.push(format!("{indent}class {} {name}", current.join(",")));
+            Some(lines.join("\n"))
+        }
 
         // Escapes single-line text for any Markdown context (a heading, a table
         // cell, a list item, a sentence): whitespace runs (newlines included) become
@@ -4097,8 +4160,8 @@ mod tests {
     }
 
     mod same_as_before {
-        use super::reference::{old_escape_inline, old_wrap};
-        use super::{escape_inline, wrap};
+        use super::reference::{old_escape_inline, old_split_class_statement, old_wrap};
+        use super::{escape_inline, split_class_statement, wrap};
         use proptest::prelude::*;
 
         /// Text made of the pieces that matter to escaping and wrapping.
@@ -4129,6 +4192,16 @@ mod tests {
                 budget in prop::sample::select(vec![0usize, 5, 10, 20, 40, 80]),
             ) {
                 prop_assert_eq!(wrap(&s, first, rest, budget), old_wrap(&s, first, rest, budget));
+            }
+
+            #[test]
+            fn class_statements_split_as_before(
+                indent in "( {0,4}|\t)",
+                ids in prop::collection::vec("(s[0-9]{1,4}|é{1,3}|🎉|)", 0..60),
+                name in "(automated|a b|é|)",
+            ) {
+                let line = format!("{indent}class {} {name}", ids.join(","));
+                prop_assert_eq!(split_class_statement(&line), old_split_class_statement(&line));
             }
         }
     }
