@@ -44,7 +44,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::{push_duration_words, push_number, step_title};
+use super::{push_duration_words, push_number};
 use crate::ast::{Ident, StrLit};
 use crate::model::{Model, Process, RoleId, ToolId, Workflow, WorkflowId, display_title};
 
@@ -99,16 +99,18 @@ struct Sop<'a> {
     /// The steps that wait for each step (by step index).
     successors: Vec<Vec<usize>>,
     /// The escaped title of each step (by step index).
-    titles: Vec<String>,
+    titles: Vec<Cow<'a, str>>,
     /// The escaped title of each step of the process.
     process_titles: Vec<String>,
     /// The workflow's trigger, escaped, when it says something.
     trigger: Option<String>,
-    /// The heading of each step (by step index): see [`Sop::step_heading`].
-    headings: Vec<String>,
+    /// The headings of the steps (see [`Sop::step_heading`]), one after the
+    /// other, and where each ends (by step index).
+    headings: String,
+    heading_ends: Vec<usize>,
     /// The labels of the roles named so far (see [`Sop::role_label`]).
     role_labels: RefCell<FxMap<usize, String>>,
-    /// The links of the tools named so far (see [`Sop::tool_link`]).
+    /// The links of the tools named so far (see [`Sop::push_tool_link`]).
     tool_links: RefCell<FxMap<usize, String>>,
 }
 
@@ -128,9 +130,11 @@ impl<'a> Sop<'a> {
             }
         }
         let mut titles = Vec::with_capacity(n);
-        let mut headings = Vec::with_capacity(n);
+        let mut headings = String::with_capacity(48 * n);
+        let mut heading_ends = Vec::with_capacity(n);
         for (i, &k) in number.iter().enumerate() {
-            let title = step_title(workflow, i);
+            let s = &workflow.steps[i];
+            let title = super::title(&s.name, s.title.as_ref());
             // A plain title is its own escaped text, and its heading text
             // is itself without the trailing punctuation.
             let plain = is_plain_inline(&title);
@@ -139,17 +143,20 @@ impl<'a> Sop<'a> {
             } else {
                 Cow::Owned(heading_text(&title))
             };
-            let mut h = String::with_capacity(heading.len() + 8);
             if heading.is_empty() {
-                h.push_str("Step ");
-                push_number(&mut h, k);
+                headings.push_str("Step ");
+                push_number(&mut headings, k);
             } else {
-                push_number(&mut h, k);
-                h.push_str(". ");
-                h.push_str(&heading);
+                push_number(&mut headings, k);
+                headings.push_str(". ");
+                headings.push_str(&heading);
             }
-            headings.push(h);
-            titles.push(if plain { title } else { escape_inline(&title) });
+            heading_ends.push(headings.len());
+            titles.push(if plain {
+                title
+            } else {
+                Cow::Owned(escape_inline(&title))
+            });
         }
         let process = workflow.process.map(|p| &model.processes[p.0]);
         let process_titles = process.map_or_else(Vec::new, |p| {
@@ -175,6 +182,7 @@ impl<'a> Sop<'a> {
             successors,
             titles,
             headings,
+            heading_ends,
             role_labels: RefCell::default(),
             tool_links: RefCell::default(),
         }
@@ -186,7 +194,7 @@ impl<'a> Sop<'a> {
             ..Doc::default()
         };
         doc.steps
-            .extend(self.order.iter().map(|&i| self.headings[i].as_str()));
+            .extend(self.order.iter().map(|&i| self.step_heading(i)));
         self.title(&mut doc);
         self.purpose(&mut doc);
         self.scope(&mut doc);
@@ -232,7 +240,8 @@ impl<'a> Sop<'a> {
         );
     }
 
-    /// [`Sop::tool_link`], appended to `out`.
+    /// The tool's title, linked to its `url` when it has one, appended to
+    /// `out`.
     fn push_tool_link(&self, out: &mut String, t: ToolId) {
         out.push_str(
             self.tool_links
@@ -280,15 +289,6 @@ impl<'a> Sop<'a> {
         display_title(&tool.name, tool.title.as_ref())
     }
 
-    /// The tool's title, linked to its `url` when it has one.
-    fn tool_link(&self, t: ToolId) -> String {
-        self.tool_links
-            .borrow_mut()
-            .entry(t.0)
-            .or_insert_with(|| self.make_tool_link(t))
-            .clone()
-    }
-
     fn make_tool_link(&self, t: ToolId) -> String {
         let tool = &self.model.tools[t.0];
         link(
@@ -304,7 +304,8 @@ impl<'a> Sop<'a> {
 
     /// "3. Write the first draft" (escaped), as the step's heading says it.
     fn step_heading(&self, step: usize) -> &str {
-        &self.headings[step]
+        let start = step.checked_sub(1).map_or(0, |p| self.heading_ends[p]);
+        &self.headings[start..self.heading_ends[step]]
     }
 
     /// "step 2 (Draft the outline)", "steps 5 (Kickoff call) and 6 (…)".
@@ -629,29 +630,35 @@ impl<'a> Sop<'a> {
                 }
             }
         }
-        let items: Vec<Item> = tools
-            .into_iter()
-            .map(|t| {
-                let tool = &self.model.tools[t.0];
-                let mut text = sentence(&self.tool_link(t));
-                if let Some(d) = tool.description.as_ref().map(|d| escape_inline(&d.value)) {
-                    if !d.is_empty() {
-                        text.push(' ');
-                        text.push_str(&sentence(&d));
-                    }
+        // "Link. Description. Used in steps 1 and 4.", an item each.
+        let pos = doc.begin();
+        let mut items = Items::new(&doc.out, "- ", "  ");
+        let mut numbers = Vec::new();
+        let mut scratch = String::new();
+        for t in tools {
+            let tool = &self.model.tools[t.0];
+            let f = items.start(&mut doc.out);
+            self.push_tool_link(f, t);
+            push_full_stop(f);
+            if let Some(d) = &tool.description {
+                f.push(' ');
+                let start = f.len();
+                escape_inline_into(f, &d.value);
+                if f.len() == start {
+                    f.pop();
+                } else {
+                    push_full_stop(f);
                 }
-                let steps = using.get(&t.0).map_or(&[][..], Vec::as_slice);
-                text.push_str(" Used in ");
-                let mut numbers: Vec<usize> = steps.iter().map(|&i| self.number[i]).collect();
-                push_steps_numbers(&mut text, &mut numbers);
-                text.push('.');
-                Item {
-                    text,
-                    children: Vec::new(),
-                }
-            })
-            .collect();
-        doc.list(&items);
+            }
+            let steps = using.get(&t.0).map_or(&[][..], Vec::as_slice);
+            f.push_str(" Used in ");
+            numbers.clear();
+            numbers.extend(steps.iter().map(|&i| self.number[i]));
+            push_steps_numbers(f, &mut numbers);
+            f.push('.');
+            items.end(&mut doc.out, &mut scratch);
+        }
+        doc.end(pos);
     }
 
     fn procedure(&self, doc: &mut Doc) {
@@ -1037,16 +1044,13 @@ impl<'a> Sop<'a> {
                 "— (not performed)"
             }
         };
-        // A value: "— (…)" or "3\\. Title" (a list marker escaped).
-        let value = |v: &mut String, k: usize, i: Option<usize>| {
-            v.clear();
-            match i {
-                None => v.push_str(none(k)),
-                Some(i) => {
-                    push_number(v, self.number[i]);
-                    v.push_str("\\. ");
-                    v.push_str(self.title_of(i));
-                }
+        // A value: "— (…)" or "3\\. Title" (a list marker escaped), appended.
+        let value = |v: &mut String, k: usize, i: Option<usize>| match i {
+            None => v.push_str(none(k)),
+            Some(i) => {
+                push_number(v, self.number[i]);
+                v.push_str("\\. ");
+                v.push_str(self.title_of(i));
             }
         };
         let pos = doc.begin();
@@ -1068,18 +1072,20 @@ impl<'a> Sop<'a> {
             text.push(':');
             if count == 1 {
                 let i = implementers[k].first().copied();
+                v.clear();
                 value(&mut v, k, i);
                 text.push(' ');
                 text.push_str(&v);
                 wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
             } else {
                 wrap_into(&mut doc.out, &text, "- ", "  ", WIDTH);
+                let mut nested = Items::new(&doc.out, "  - ", "    ");
+                nested.first_item = false;
                 for (m, steps) in implementers.iter().enumerate().take(end).skip(k) {
                     let none = steps.is_empty().then_some(None);
                     for i in none.into_iter().chain(steps.iter().map(|&i| Some(i))) {
-                        value(&mut v, m, i);
-                        doc.out.push('\n');
-                        wrap_into(&mut doc.out, &v, "  - ", "    ", WIDTH);
+                        value(nested.start(&mut doc.out), m, i);
+                        nested.end(&mut doc.out, &mut v);
                     }
                 }
             }
@@ -1231,9 +1237,11 @@ struct Doc<'r> {
     steps_written: usize,
     /// Whether `used` and `reserved` are kept: only once a heading must be
     /// made unique (most documents have none), until then the headings
-    /// written wait in `deferred`.
+    /// written wait in `deferred`, one after the other, each ending where
+    /// `deferred_ends` says.
     eager: bool,
-    deferred: Vec<String>,
+    deferred: String,
+    deferred_ends: Vec<usize>,
     /// How many headings were checked without the sets.
     linear_checks: usize,
     /// Whether the last block is a heading (which no block continues).
@@ -1247,7 +1255,11 @@ impl Doc<'_> {
             return;
         }
         self.eager = true;
-        self.used.extend(self.deferred.drain(..));
+        let mut start = 0;
+        for &end in &self.deferred_ends {
+            self.used.insert(self.deferred[start..end].to_owned());
+            start = end;
+        }
         self.reserved.extend(SECTIONS);
         self.reserved.extend(
             self.steps[self.steps_written.min(self.steps.len())..]
@@ -1261,17 +1273,22 @@ impl Doc<'_> {
         if self.eager {
             return self.used.contains(shown) || self.reserved.contains(shown);
         }
-        self.deferred.iter().any(|h| h == shown)
-            || SECTIONS.contains(&shown)
+        let mut start = 0;
+        self.deferred_ends.iter().any(|&end| {
+            let written = &self.deferred[start..end];
+            start = end;
+            written == shown
+        }) || SECTIONS.contains(&shown)
             || self.steps[self.steps_written.min(self.steps.len())..].contains(&shown)
     }
 
     /// Marks heading `shown` as written.
-    fn mark_used(&mut self, shown: String) {
+    fn mark_used(&mut self, shown: &str) {
         if self.eager {
-            self.used.insert(shown);
+            self.used.insert(shown.to_owned());
         } else {
-            self.deferred.push(shown);
+            self.deferred.push_str(shown);
+            self.deferred_ends.push(self.deferred.len());
         }
     }
 
@@ -1341,7 +1358,7 @@ impl Doc<'_> {
         self.out.push_str(&shown);
         self.end(pos);
         self.after_heading = true;
-        self.mark_used(shown);
+        self.mark_used(&shown);
         if full {
             self.paragraph(&format!("Full title: {text}"));
         }
@@ -1350,14 +1367,14 @@ impl Doc<'_> {
     /// The text a heading of `text` shows (cut, made unique), and whether it
     /// was cut (its full text must follow). The caller writes it, then puts
     /// the text into `used`.
-    fn heading_parts(
+    fn heading_parts<'t>(
         &mut self,
         level: usize,
-        text: &str,
+        text: &'t str,
         unique: Option<&str>,
         budget: usize,
         indent: &str,
-    ) -> (String, bool) {
+    ) -> (Cow<'t, str>, bool) {
         let (shown, full) = fit_heading(indent, level, text, budget);
         let mut shown = escape_closing_hashes(shown);
         if let Some(suffix) = unique {
@@ -1370,11 +1387,11 @@ impl Doc<'_> {
             let base = shown.clone();
             let mut n = 1;
             while self.taken(&shown) {
-                shown = if n == 1 {
+                shown = Cow::Owned(if n == 1 {
                     format!("{base} ({suffix})")
                 } else {
                     format!("{base} ({suffix} {n})")
-                };
+                });
                 n += 1;
             }
         }
@@ -1555,12 +1572,12 @@ fn fit_heading<'t>(
 
 /// Heading text whose trailing `#`s are escaped: unescaped, they would read
 /// as a closing sequence (markdownlint's MD020).
-fn escape_closing_hashes(text: Cow<'_, str>) -> String {
+fn escape_closing_hashes(text: Cow<'_, str>) -> Cow<'_, str> {
     let body = text.trim_end_matches('#');
     if body.len() == text.len() || body.ends_with('\\') {
-        return text.into_owned();
+        return text;
     }
-    format!("{body}\\{}", &text[body.len()..])
+    Cow::Owned(format!("{body}\\{}", &text[body.len()..]))
 }
 
 /// Whether Markdown `text` closes every code span, link text and `<…>` it
@@ -1770,7 +1787,20 @@ fn code_span(text: &str) -> String {
 
 /// Code as written, with tabs expanded, control characters replaced and
 /// trailing whitespace removed (markdownlint's MD010 and MD009).
-fn clean_code(text: &str) -> String {
+fn clean_code(text: &str) -> Cow<'_, str> {
+    // Printable ASCII lines without trailing spaces are clean already.
+    let b = text.as_bytes();
+    let clean = b.iter().all(|&c| c == b'\n' || (b' '..0x7f).contains(&c))
+        && !text.ends_with(' ')
+        && !text.contains(" \n");
+    if clean {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(clean_code_lines(text))
+}
+
+/// [`clean_code`] of any text, line by line.
+fn clean_code_lines(text: &str) -> String {
     text.replace("\r\n", "\n")
         .replace('\r', "\n")
         .split('\n')
@@ -1791,46 +1821,55 @@ fn link(title: &str, url: Option<&str>) -> String {
     else {
         return text;
     };
-    let dest: String = url
-        .chars()
-        .map(|c| match c {
-            ' ' => "%20".to_owned(),
-            '<' => "%3C".to_owned(),
-            '>' => "%3E".to_owned(),
-            '(' => "%28".to_owned(),
-            ')' => "%29".to_owned(),
-            '|' => "%7C".to_owned(),
-            '\\' => "%5C".to_owned(),
-            '`' => "%60".to_owned(),
+    // The destination: characters that would end it or break the line
+    // percent-encoded.
+    let mut dest = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => dest.push_str("%20"),
+            '<' => dest.push_str("%3C"),
+            '>' => dest.push_str("%3E"),
+            '(' => dest.push_str("%28"),
+            ')' => dest.push_str("%29"),
+            '|' => dest.push_str("%7C"),
+            '\\' => dest.push_str("%5C"),
+            '`' => dest.push_str("%60"),
             c if c.is_control() || c.is_whitespace() => {
                 let mut buf = [0; 4];
-                c.encode_utf8(&mut buf)
-                    .bytes()
-                    .fold(String::new(), |mut s, b| {
-                        s.push_str(&format!("%{b:02X}"));
-                        s
-                    })
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    dest.push('%');
+                    dest.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+                    dest.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+                }
             }
-            c => c.to_string(),
-        })
-        .collect();
-    let normal: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.is_empty() || ["click here", "here", "link", "more"].contains(&normal.as_str()) {
+            c => dest.push(c),
+        }
+    }
+    if text.is_empty() || is_vague_link_text(title) {
         return format!("{text}: <{dest}>");
     }
     format!("[{text}]({dest})")
+}
+
+/// Whether `title`, in lower case and with its words (runs of letters and
+/// digits) joined by single spaces, is a link text markdownlint's MD059
+/// finds not descriptive: "click here", "here", "link" or "more".
+fn is_vague_link_text(title: &str) -> bool {
+    let mut normal = String::with_capacity(12);
+    for word in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !normal.is_empty() {
+            normal.push(' ');
+        }
+        normal.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        // Longer than the longest of them.
+        if normal.len() > "click here".len() {
+            return false;
+        }
+    }
+    ["click here", "here", "link", "more"].contains(&normal.as_str())
 }
 
 /// Scratch space for writing the steps of a procedure.
@@ -1885,11 +1924,11 @@ impl Items {
     /// Ends the item: wrapped (through `scratch`) unless it fits as it is.
     fn end(&self, out: &mut String, scratch: &mut String) {
         let line = &out.as_bytes()[self.start..];
-        // No more bytes than columns, no line break, and no trailing
-        // whitespace (which wrapping would drop): the item as it is.
-        let fits = line.len() <= WIDTH
-            && line.last().is_some_and(|&c| c > b' ' && c < 0x80)
-            && !has_newline(line);
+        // Items are built of escaped single-line text: no line break.
+        debug_assert!(!line.contains(&b'\n'), "a line break in a list item");
+        // No more bytes than columns, and no trailing whitespace (which
+        // wrapping would drop): the item as it is.
+        let fits = line.len() <= WIDTH && line.last().is_some_and(|&c| c > b' ' && c < 0x80);
         if fits {
             return;
         }
@@ -2014,6 +2053,14 @@ fn number_ranges(numbers: &[usize]) -> String {
 }
 
 /// `text` ending with a full stop unless it already ends with `.`, `!` or `?`.
+/// A full stop after `text` unless it ends with `.`, `!` or `?` (as
+/// [`sentence`] does).
+fn push_full_stop(text: &mut String) {
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+}
+
 fn sentence(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 1);
     s.push_str(text);
@@ -2397,9 +2444,13 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     // unit that may not start a line is glued to the one before, and the
     // space between them is no break. A line takes whole groups of units
     // while they fit (the first group of the text even when it does not).
+    let ascii = b.is_ascii();
+    if ascii && first.is_ascii() && rest.is_ascii() && !b.contains(&b'<') {
+        wrap_ascii_into(out, text, first, rest, budget);
+        return;
+    }
     // One pass: `col` is the width of `text[..k]`, and each allowed break
     // is placed as it is met.
-    let ascii = b.is_ascii();
     let mut line = Line {
         out,
         text,
@@ -2435,6 +2486,43 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     }
     line.place(b.len(), col);
     push_trimmed(line.out, line.prefix, &text[line.start..]);
+}
+
+/// [`wrap_into`] of ASCII text without `<` (so never inside `<…>`), where
+/// a column is a byte: each line ends at the last break that fits, found
+/// by looking back from the line's last column rather than at every byte.
+fn wrap_ascii_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usize) {
+    let b = text.as_bytes();
+    // A breakable space, where [`break_allowed`] lets the line end.
+    let is_break = |k: usize| {
+        b[k] == b' '
+            && k > 0
+            && b[k - 1] != b' '
+            && b.get(k + 1).is_some_and(|&n| n != b' ')
+            && break_allowed(text, k)
+    };
+    let mut start = 0;
+    let mut prefix = first;
+    loop {
+        // The line's groups must end by `limit` (none fits when the prefix
+        // alone is too wide).
+        let limit = start + budget.saturating_sub(prefix.len());
+        if b.len() <= limit && prefix.len() <= budget {
+            break;
+        }
+        let last_fit = (start + 1..=limit.min(b.len().saturating_sub(1)))
+            .rev()
+            .find(|&k| is_break(k));
+        let Some(end) = last_fit.or_else(|| (limit.max(start) + 1..b.len()).find(|&k| is_break(k)))
+        else {
+            break;
+        };
+        push_trimmed(out, prefix, &text[start..end]);
+        out.push('\n');
+        start = end + 1;
+        prefix = rest;
+    }
+    push_trimmed(out, prefix, &text[start..]);
 }
 
 /// Whether [`wrap_into`] may break `text` at its breakable space `k`: not
@@ -3024,7 +3112,7 @@ impl Md<'_> {
         self.blank();
         self.line(&format!("{indent}{} {shown}", &"######"[..new]));
         self.blank();
-        doc.mark_used(shown);
+        doc.mark_used(&shown);
         if full {
             let wrapped = wrap(
                 &format!("Full title: {text}"),
@@ -4176,8 +4264,69 @@ mod tests {
             prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
         }
 
+        /// ASCII text without `<`, which `wrap` wraps by looking back from
+        /// each line's end.
+        fn ascii_text() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                "b",
+                "Zz",
+                "word",
+                "longerword",
+                "w",
+                ".",
+                " ",
+                " ",
+                " ",
+                "  ",
+                "\t",
+                "\n",
+                "-",
+                "+",
+                "=",
+                "*",
+                "_",
+                "#",
+                ">",
+                "&",
+                ";",
+                "`",
+                "```",
+                "~",
+                "|",
+                "\\",
+                "\\\\",
+                "[",
+                "]",
+                "(",
+                ")",
+                "!",
+                ":",
+                "1",
+                "12",
+                "1.",
+                "2)",
+                "0",
+                "---",
+                "- ",
+                "1. ",
+                "# ",
+            ]);
+            prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn ascii_wrap_is_unchanged(
+                s in ascii_text(),
+                first in prop::sample::select(vec!["", "- ", "  - ", "   ", "> ", " "]),
+                rest in prop::sample::select(vec!["", "  ", "    ", "   ", "> "]),
+                budget in prop::sample::select(vec![0usize, 1, 3, 5, 10, 20, 40, 80]),
+            ) {
+                prop_assert_eq!(wrap(&s, first, rest, budget), old_wrap(&s, first, rest, budget));
+            }
 
             #[test]
             fn escape_inline_is_unchanged(s in text()) {
