@@ -1654,17 +1654,10 @@ fn escape_list_marker(text: &str) -> String {
 /// (Appended to `all`.)
 fn wrap_chart_into(all: &mut String, chart: &str) {
     // Most lines are short: runs of lines that fit are copied at once (a
-    // line of at most 80 bytes is at most 80 columns). The lines are found
-    // in one pass over the bytes (they are too short for `memchr` to pay).
+    // line of at most 80 bytes is at most 80 columns).
     let mut copied = 0;
     let mut start = 0;
-    let b = chart.as_bytes();
-    for end in b
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &c)| (c == b'\n').then_some(k))
-        .chain([b.len()])
-    {
+    for end in memchr::memchr_iter(b'\n', chart.as_bytes()).chain([chart.len()]) {
         let line = &chart[start..end];
         if line.len() > WIDTH && !fits(line) {
             all.push_str(&chart[copied..start]);
@@ -2445,8 +2438,8 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     // space between them is no break. A line takes whole groups of units
     // while they fit (the first group of the text even when it does not).
     let ascii = b.is_ascii();
-    if ascii && first.is_ascii() && rest.is_ascii() && !b.contains(&b'<') {
-        wrap_ascii_into(out, text, first, rest, budget);
+    if !b.contains(&b'<') {
+        wrap_lookback_into(out, text, first, rest, budget, ascii);
         return;
     }
     // One pass: `col` is the width of `text[..k]`, and each allowed break
@@ -2488,10 +2481,18 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     push_trimmed(line.out, line.prefix, &text[line.start..]);
 }
 
-/// [`wrap_into`] of ASCII text without `<` (so never inside `<…>`), where
-/// a column is a byte: each line ends at the last break that fits, found
-/// by looking back from the line's last column rather than at every byte.
-fn wrap_ascii_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usize) {
+/// [`wrap_into`] of text without `<` (so never inside `<…>`): each line
+/// ends at the last break that fits, found by looking back from the line's
+/// last column rather than at every byte. `ascii`: whether `text` is ASCII
+/// (then a column is a byte).
+fn wrap_lookback_into(
+    out: &mut String,
+    text: &str,
+    first: &str,
+    rest: &str,
+    budget: usize,
+    ascii: bool,
+) {
     let b = text.as_bytes();
     // A breakable space, where [`break_allowed`] lets the line end.
     let is_break = |k: usize| {
@@ -2504,12 +2505,28 @@ fn wrap_ascii_into(out: &mut String, text: &str, first: &str, rest: &str, budget
     let mut start = 0;
     let mut prefix = first;
     loop {
-        // The line's groups must end by `limit` (none fits when the prefix
-        // alone is too wide).
-        let limit = start + budget.saturating_sub(prefix.len());
-        if b.len() <= limit && prefix.len() <= budget {
+        // The columns left after the prefix (none when it is too wide), and
+        // `limit`: the groups on the line must end by there. `None`: the
+        // rest of the text fits.
+        let room = budget.checked_sub(width(prefix));
+        let limit = match room {
+            Some(room) if ascii => Some(start + room).filter(|&l| l < b.len()),
+            Some(room) => {
+                // The first byte whose character does not fit.
+                let mut col = 0;
+                b[start..]
+                    .iter()
+                    .position(|&c| {
+                        col += usize::from(c & 0xC0 != 0x80) + usize::from(c >= 0xF0);
+                        col > room
+                    })
+                    .map(|k| start + k)
+            }
+            None => Some(start),
+        };
+        let Some(limit) = limit else {
             break;
-        }
+        };
         let last_fit = (start + 1..=limit.min(b.len().saturating_sub(1)))
             .rev()
             .find(|&k| is_break(k));
