@@ -2168,12 +2168,11 @@ fn is_plain_inline(text: &str) -> bool {
     if first == b' ' || first == b'-' || first.is_ascii_digit() || last == b' ' {
         return false;
     }
-    let mut ascii = true;
     for (k, &c) in b.iter().enumerate() {
         match INLINE_CLASS[usize::from(c)] {
             // Not the first byte (checked above).
             Inline::Space if b[k - 1] == b' ' => return false,
-            Inline::Plain | Inline::Space => {}
+            Inline::Plain | Inline::Space | Inline::Continuation => {}
             Inline::W => {
                 if b.get(k + 1).is_some_and(|&x| x | 0x20 == b'w')
                     && b.get(k + 2).is_some_and(|&x| x | 0x20 == b'w')
@@ -2181,11 +2180,16 @@ fn is_plain_inline(text: &str) -> bool {
                     return false;
                 }
             }
-            Inline::Other => ascii = false,
+            // A character outside ASCII must be a letter or digit.
+            Inline::Lead => {
+                if !text[k..].chars().next().is_some_and(char::is_alphanumeric) {
+                    return false;
+                }
+            }
             Inline::Special => return false,
         }
     }
-    ascii || text.chars().all(|c| c.is_ascii() || c.is_alphanumeric())
+    true
 }
 
 /// How [`is_plain_inline`] sees a byte.
@@ -2196,14 +2200,16 @@ enum Inline {
     Space,
     /// `w` or `W`, which may start `www`.
     W,
-    /// Not ASCII.
-    Other,
+    /// The first byte of a character outside ASCII.
+    Lead,
+    /// A later byte of one.
+    Continuation,
     /// ASCII that may need escaping.
     Special,
 }
 
 const INLINE_CLASS: [Inline; 256] = {
-    let mut t = [Inline::Other; 256];
+    let mut t = [Inline::Lead; 256];
     let mut b = 0;
     while b < 128 {
         t[b] = if b == b' ' as usize {
@@ -2215,6 +2221,10 @@ const INLINE_CLASS: [Inline; 256] = {
         } else {
             Inline::Special
         };
+        b += 1;
+    }
+    while b < 0xC0 {
+        t[b] = Inline::Continuation;
         b += 1;
     }
     t
