@@ -1,39 +1,38 @@
 #!/usr/bin/env bash
 # How long does `procflow build` take, against `procflow check` on the same file?
 #
-#   bench/build.sh [--runs N] [--rounds R] [--out DIR] [--delete] [--no-build] [FILE]
+#   bench/build.sh [--runs N] [--out DIR] [--delete] [--no-build] [FILE]
 #
-# Times, with hyperfine (needed: apt-get install -y hyperfine), on FILE (default:
-# the 6 MB generated input, `bench/gen.py --processes 200 --steps 100`):
+# Times, on FILE (default: the 6 MB generated input, `bench/gen.py --processes
+# 200 --steps 100`):
 #
 #   procflow check FILE --format short
-#   procflow build FILE --emit dot -o OUT/FILE.dot
-#   procflow build FILE --emit plan|mermaid|sop --out-dir OUT/…   (one file per workflow)
+#   procflow build FILE --emit dot|plan|mermaid|sop --out-dir OUT/…
+#     (dot: one file for the whole input; the others: one file per workflow)
+#
+# The commands run by turns, N rounds of one run each (bench/interleave.py):
+# on a machine whose speed drifts (a virtual machine sharing its host), a
+# build and the check it is compared with are then timed under the same
+# conditions. A build's ratio is the median, over the rounds, of its time
+# divided by the check's time in the same round. The backends issue asks for
+# every ratio to be at most 2.
 #
 # Every build writes every file afresh: before each run the previous output is
 # moved aside (renamed into OUT/aside/), so `build` finds nothing to leave as
-# it is. The moved outputs are deleted once all rounds are done. They are not
-# deleted between runs: on ext4 without a journal (this project's VMs), creating
-# a file skips over the inodes freed in the last minutes one by one, so deleting
-# 200 files before each run makes each run's file creations slower than the last
-# (`--delete` does that anyway, to see it). See docs/performance.md.
+# it is; the moved outputs are deleted at the end. They are not deleted between
+# runs: on ext4 without a journal (this project's VMs), creating a file skips
+# over the inodes freed in the last minutes one by one, so deleting 200 files
+# before each run makes each run's file creations slower than the last
+# (`--delete` does it anyway, to see that). See docs/performance.md.
 #
-# The commands are timed in R rounds (hyperfine, N runs of each per round); a
-# round's ratio is a build's mean wall time over the check's in the same round,
-# so that the machine slowing down between rounds moves both. Prints a Markdown
-# table per round and a summary: the median, lowest and highest ratio of each
-# build over the rounds. The backends issue asks for every ratio to be at most 2.
-#
-#   --runs N     timed runs per command and round (default 20)
-#   --rounds R   rounds (default 3)
+#   --runs N     rounds (default 30)
 #   --out DIR    where the outputs go (default target/bench/build-out; a tmpfs
 #                such as /dev/shm/procflow-bench leaves the disk out)
 #   --delete     delete the output before each run instead of moving it aside
 #   --no-build   do not run `cargo build --release` first
 set -euo pipefail
 {
-RUNS=20
-ROUNDS=3
+RUNS=30
 BUILD=1
 DELETE=0
 FILE=""
@@ -41,7 +40,6 @@ OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
-    --rounds) ROUNDS="${2:?--rounds needs a number}"; shift ;;
     --out) OUT="${2:?--out needs a folder}"; shift ;;
     --delete) DELETE=1 ;;
     --no-build) BUILD=0 ;;
@@ -51,13 +49,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-for n in "$RUNS" "$ROUNDS"; do
-  if ! [[ "$n" =~ ^[1-9][0-9]*$ ]]; then
-    echo "build.sh: --runs and --rounds want a positive whole number, not '$n'" >&2
-    exit 2
-  fi
-done
-command -v hyperfine >/dev/null 2>&1 || { echo "build.sh: hyperfine is needed (apt-get install -y hyperfine)" >&2; exit 2; }
+if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "build.sh: --runs wants a positive whole number, not '$RUNS'" >&2
+  exit 2
+fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -93,47 +88,28 @@ fi
 chmod +x "$CLEAR"
 trap 'rm -rf "$ASIDE"' EXIT
 
-for round in $(seq 1 "$ROUNDS"); do
-  echo "== round $round of $ROUNDS" >&2
-  hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$BENCH/build-$round.json" \
-    --prepare true \
-    --prepare "$CLEAR $OUT/dot" --prepare "$CLEAR $OUT/plan" \
-    --prepare "$CLEAR $OUT/mermaid" --prepare "$CLEAR $OUT/sop" \
-    -n check "$PF check $FILE --format short" \
-    -n dot "$PF build $FILE --emit dot --out-dir $OUT/dot" \
-    -n plan "$PF build $FILE --emit plan --out-dir $OUT/plan" \
-    -n mermaid "$PF build $FILE --emit mermaid --out-dir $OUT/mermaid" \
-    -n sop "$PF build $FILE --emit sop --out-dir $OUT/sop" >&2
-done
+JSON="$BENCH/build.json"
+python3 bench/interleave.py --runs "$RUNS" --json "$JSON" \
+  check "$PF check $FILE --format short" "" \
+  dot "$PF build $FILE --emit dot --out-dir $OUT/dot" "$CLEAR $OUT/dot" \
+  plan "$PF build $FILE --emit plan --out-dir $OUT/plan" "$CLEAR $OUT/plan" \
+  mermaid "$PF build $FILE --emit mermaid --out-dir $OUT/mermaid" "$CLEAR $OUT/mermaid" \
+  sop "$PF build $FILE --emit sop --out-dir $OUT/sop" "$CLEAR $OUT/sop"
 
-python3 - "$BENCH" "$ROUNDS" "$FILE" "$OUT" "$DELETE" <<'EOF'
-import json, os, statistics, sys
-bench, rounds, file, out, delete = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] == "1"
-print(f"`{file}` ({os.path.getsize(file) / 1e6:.2f} MB); output in `{out}`, "
-      f"{'deleted' if delete else 'moved aside'} before each run; "
-      "wall mean ± σ, CPU of one run (all threads), ms")
-ratios = {}
-for r in range(1, rounds + 1):
-    results = json.load(open(f"{bench}/build-{r}.json"))["results"]
-    check = next(x for x in results if x["command"] == "check")["mean"]
-    print()
-    print(f"Round {r}:")
-    print()
-    print("| command | wall | user | system | ratio to check |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for x in results:
-        ratio = x["mean"] / check
-        if x["command"] != "check":
-            ratios.setdefault(x["command"], []).append(ratio)
-        print(f"| {x['command']} | {x['mean'] * 1000:.1f} ± {x['stddev'] * 1000:.1f} | "
-              f"{x['user'] * 1000:.1f} | {x['system'] * 1000:.1f} | {ratio:.2f} |")
+python3 - "$JSON" "$FILE" "$OUT" "$DELETE" "$RUNS" <<'EOF'
+import json, os, sys
+report = json.load(open(sys.argv[1]))
+file, out, delete, runs = sys.argv[2], sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+print(f"`{file}` ({os.path.getsize(file) / 1e6:.2f} MB), {runs} rounds; output in `{out}`, "
+      f"{'deleted' if delete else 'moved aside'} before each run. Wall time: median, "
+      "and lowest to highest; CPU time of one run (all threads), mean; ms.")
 print()
-print(f"Ratio to check over {rounds} rounds:")
-print()
-print("| build | median | lowest | highest |")
-print("| --- | ---: | ---: | ---: |")
-for command, rs in ratios.items():
-    print(f"| {command} | {statistics.median(rs):.2f} | {min(rs):.2f} | {max(rs):.2f} |")
+print("| command | wall, median | wall, range | user | system | ratio to check |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for c in report["commands"]:
+    ratio = f"{c['paired_ratio']:.2f}" if "paired_ratio" in c else "1"
+    print(f"| {c['name']} | {c['median'] * 1000:.1f} | {min(c['walls']) * 1000:.1f}–{max(c['walls']) * 1000:.1f} | "
+          f"{c['user'] * 1000:.1f} | {c['system'] * 1000:.1f} | {ratio} |")
 EOF
 exit
 }
