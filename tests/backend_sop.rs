@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use procflow::backend::sop::{self, SopOptions};
-use procflow::backend::{mermaid, root_workflows};
+use procflow::backend::{dot, mermaid, plan, root_workflows};
 use procflow::{Compilation, Levels, Workspace};
 
 fn root() -> &'static Path {
@@ -651,4 +651,184 @@ fn the_excerpt_in_the_docs_is_real() {
         sop.contains(excerpt),
         "the excerpt in docs/outputs/sop.md is not in the SOP of zoho_funnel"
     );
+}
+
+/// Pieces of the text of random workflows: words, and what Markdown, Mermaid,
+/// wrapping and escaping must handle (syntax characters, runs of spaces, line
+/// breaks, characters outside ASCII and outside the BMP, controls, long words).
+const PIECES: &[&str] = &[
+    "the",
+    "call",
+    "client",
+    "report",
+    "a",
+    "é",
+    "中",
+    "🎉",
+    "—",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "-",
+    "- ",
+    "* ",
+    "1. ",
+    "2)",
+    "#",
+    "## ",
+    ">",
+    "<b>",
+    "<",
+    "&",
+    "&amp;",
+    "|",
+    "`",
+    "```",
+    "~",
+    "_",
+    "__x__",
+    "*em*",
+    "[x](y)",
+    "\\",
+    "@",
+    "a@b.com",
+    "https://example.com/x_(y)",
+    "www.",
+    "www",
+    ":",
+    "---",
+    "===",
+    "\u{7}",
+    "\u{85}",
+    "\u{a0}",
+    "\u{feff}",
+    "averyveryverylongwordthatcannotbebrokenanywhereatallbecauseithasnospaces",
+];
+
+/// A text of the given pieces after a first word (no text is empty), every
+/// other one a word, so that most texts read like text.
+fn random_text(pieces: &[usize]) -> String {
+    let mut text = String::from("Step");
+    for (k, &p) in pieces.iter().enumerate() {
+        text.push(' ');
+        text.push_str(if k % 2 == 1 {
+            PIECES[p % 5]
+        } else {
+            PIECES[p % PIECES.len()]
+        });
+    }
+    text
+}
+
+/// `text` as a Flow string literal.
+fn flow_string(text: &str) -> String {
+    let mut s = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\t' => s.push_str("\\t"),
+            c if c.is_control() || c == '\u{feff}' => {
+                let _ = write!(s, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// A valid workflow of random steps: owners, tools, the process steps they
+/// implement, an order that only goes back, conditions, commands,
+/// descriptions, artifacts, with titles and texts from [`random_text`].
+fn random_flow(texts: &[Vec<usize>], shape: &[usize]) -> String {
+    let mut texts = texts.iter().cycle().map(|t| flow_string(&random_text(t)));
+    let mut text = || texts.next().unwrap();
+    let mut f = String::new();
+    for r in 0..3 {
+        let _ = writeln!(f, "role r{r} {} {{\n  who {}\n}}", text(), text());
+    }
+    let _ = writeln!(f, "tool t0 {} {{\n  url {}\n}}", text(), text());
+    let _ = writeln!(f, "tool t1 {}", text());
+    let _ = writeln!(
+        f,
+        "process p {} {{\n  outcome {}\n  owner r0",
+        text(),
+        text()
+    );
+    // Optional: a workflow of fewer steps may leave some out.
+    for k in 0..3 {
+        let _ = writeln!(f, "  step ps{k} {} {{\n    optional\n  }}", text());
+    }
+    let _ = writeln!(
+        f,
+        "}}\nworkflow w {} implements p {{\n  owner r1\n  trigger {}",
+        text(),
+        text()
+    );
+    for (i, &s) in shape.iter().enumerate() {
+        let _ = writeln!(f, "  step s{i} {} {{", text());
+        let _ = writeln!(
+            f,
+            "    owner r{}\n    tool t{}\n    implements ps{}",
+            s % 3,
+            s % 2,
+            s % 3
+        );
+        // Each step produces an artifact; a step needs only what a step it
+        // comes after produced.
+        if i > 0 && s % 4 != 0 {
+            let _ = writeln!(f, "    after s{}", s % i);
+            if s % 3 == 0 {
+                let _ = writeln!(f, "    needs a{}", s % i);
+            }
+        }
+        if s % 3 == 1 {
+            let _ = writeln!(f, "    when {}", text());
+        }
+        if s % 5 == 2 {
+            let _ = writeln!(f, "    run {}", text());
+        }
+        if s % 2 == 0 {
+            let _ = writeln!(f, "    description {}", text());
+        }
+        if s % 7 == 3 {
+            let _ = writeln!(f, "    automated\n    wait 2h\n    within 1d");
+        }
+        let _ = writeln!(f, "    produces a{i}");
+        f.push_str("  }\n");
+    }
+    f.push_str("}\n");
+    f
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever the text, the SOP of a valid workflow is well formed (no
+    /// trailing whitespace, tables keep their columns…), the same on every
+    /// run, and the same document without its chart; no backend panics, and
+    /// each gives the same text on every run.
+    #[test]
+    fn random_workflows_give_well_formed_sops(
+        texts in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..12), 1..40),
+        shape in proptest::collection::vec(0usize..1000, 1..30),
+    ) {
+        let flow = random_flow(&texts, &shape);
+        let c = compile(&flow);
+        for w in root_workflows(&c.model) {
+            let with = sop::render(&c.model, w, SopOptions::default());
+            let without = sop::render(&c.model, w, SopOptions { mermaid: false });
+            assert_well_formed(&with);
+            assert_well_formed(&without);
+            proptest::prop_assert!(with.starts_with(without.trim_end()));
+            proptest::prop_assert_eq!(&with, &sop::render(&c.model, w, SopOptions::default()));
+            proptest::prop_assert_eq!(mermaid::render(&c.model, w), mermaid::render(&c.model, w));
+            proptest::prop_assert_eq!(plan::render(&c.model, w), plan::render(&c.model, w));
+        }
+        proptest::prop_assert_eq!(dot::render(&c.model, None), dot::render(&c.model, None));
+    }
 }

@@ -1674,15 +1674,19 @@ fn wrap_chart_line(line: &str) -> String {
     if let Some(lines) = split_class_statement(line) {
         return lines;
     }
-    // Byte offsets of the spaces inside quoted strings.
+    // Byte offsets of the spaces inside quoted strings, but for those after
+    // whitespace: a line broken at the first space of a run keeps the others
+    // at the start of the next line, and no line ends with whitespace.
     let mut quoted = false;
     let mut spaces = Vec::new();
+    let mut after_space = false;
     for (k, c) in line.char_indices() {
         match c {
             '"' => quoted = !quoted,
-            ' ' if quoted => spaces.push(k),
+            ' ' if quoted && !after_space => spaces.push(k),
             _ => {}
         }
+        after_space = c.is_whitespace();
     }
     let mut out = String::new();
     let mut start = 0;
