@@ -1,6 +1,7 @@
 //! The Markdown SOP backend: a snapshot of the SOP of every example workflow,
 //! the committed copies in `docs/sop-examples/`, escaping of hostile text, and
-//! the real `markdownlint-cli2` (default rules) on every document.
+//! the real `markdownlint-cli2` (default rules) on every document, and random
+//! workflows of hostile text through every backend.
 //!
 //! markdownlint is installed from `tools/markdownlint/package-lock.json` with
 //! `npm ci --prefix tools/markdownlint`; without it the lint tests fail.
@@ -805,15 +806,25 @@ fn random_flow(texts: &[Vec<usize>], shape: &[usize]) -> String {
     f
 }
 
+/// The plan's JSON Schema, compiled once.
+fn plan_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema = serde_json::from_str(&plan::schema()).unwrap();
+        jsonschema::draft202012::new(&schema).unwrap()
+    })
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
     /// Whatever the text, the SOP of a valid workflow is well formed (no
     /// trailing whitespace, tables keep their columns…), the same on every
-    /// run, and the same document without its chart; no backend panics, and
-    /// each gives the same text on every run.
+    /// run, and the same document without its chart; no backend panics, each
+    /// gives the same text on every run, and the plan is valid against its
+    /// schema.
     #[test]
-    fn random_workflows_give_well_formed_sops(
+    fn random_workflows_build_well_formed_documents(
         texts in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..12), 1..40),
         shape in proptest::collection::vec(0usize..1000, 1..30),
     ) {
@@ -827,7 +838,10 @@ proptest::proptest! {
             proptest::prop_assert!(with.starts_with(without.trim_end()));
             proptest::prop_assert_eq!(&with, &sop::render(&c.model, w, SopOptions::default()));
             proptest::prop_assert_eq!(mermaid::render(&c.model, w), mermaid::render(&c.model, w));
-            proptest::prop_assert_eq!(plan::render(&c.model, w), plan::render(&c.model, w));
+            let plan_text = plan::render(&c.model, w);
+            proptest::prop_assert_eq!(&plan_text, &plan::render(&c.model, w));
+            let plan_json: serde_json::Value = serde_json::from_str(&plan_text).unwrap();
+            proptest::prop_assert!(plan_validator().is_valid(&plan_json), "{}", plan_text);
         }
         proptest::prop_assert_eq!(dot::render(&c.model, None), dot::render(&c.model, None));
     }
