@@ -791,7 +791,16 @@ fn random_flow(texts: &[Vec<usize>], shape: &[usize]) -> String {
             let _ = writeln!(f, "    when {}", text());
         }
         if s % 5 == 2 {
-            let _ = writeln!(f, "    run {}", text());
+            // Now and then indented, or of several lines.
+            let run = match s % 3 {
+                0 => format!("\"  {}", &text()[1..]),
+                1 => {
+                    let (first, second) = (text(), text());
+                    format!("{}\\n  {}", &first[..first.len() - 1], &second[1..])
+                }
+                _ => text(),
+            };
+            let _ = writeln!(f, "    run {run}");
         }
         if s % 2 == 0 {
             let _ = writeln!(f, "    description {}", text());
@@ -845,4 +854,34 @@ proptest::proptest! {
         }
         proptest::prop_assert_eq!(dot::render(&c.model, None), dot::render(&c.model, None));
     }
+}
+
+/// The SOPs of 40 random workflows of hostile text (the same 40 on every run:
+/// a fixed-seed generator) pass the real markdownlint, in one run of it.
+#[test]
+fn random_workflows_pass_markdownlint() {
+    // SplitMix64: numbers for the texts and shapes of `random_flow`.
+    let mut state: u64 = 0x5eed_f10e;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        usize::try_from((z ^ (z >> 31)) % 1000).unwrap()
+    };
+    let mut docs = Vec::new();
+    for n in 0..40 {
+        let texts: Vec<Vec<usize>> = (0..=(next() % 40))
+            .map(|_| (0..=(next() % 12)).map(|_| next()).collect())
+            .collect();
+        let shape: Vec<usize> = (0..=(next() % 30)).map(|_| next()).collect();
+        let c = compile(&random_flow(&texts, &shape));
+        for w in root_workflows(&c.model) {
+            let with = sop::render(&c.model, w, SopOptions::default());
+            let without = sop::render(&c.model, w, SopOptions { mermaid: false });
+            docs.push((format!("random-{n}"), with));
+            docs.push((format!("random-{n}-no-chart"), without));
+        }
+    }
+    markdownlint(&docs);
 }

@@ -1452,20 +1452,54 @@ impl Doc<'_> {
     }
 
     /// The `run` command: a code block when each of its lines fits in 80
-    /// columns (or it has several lines), otherwise a code span wrapped at
-    /// single spaces (which renders the same single line).
+    /// columns; otherwise a code span wrapped at single spaces (which renders
+    /// the same single line), or for several lines a list of them, each such
+    /// a code span.
     fn command(&mut self, run: &str) {
         let code = clean_code(run);
-        let code = code.trim_matches('\n');
+        let mut code = code.trim_matches('\n');
         if code.is_empty() {
             return;
         }
-        let fits_block = code.lines().all(fits);
-        if fits_block || code.contains('\n') {
+        // At most one blank line in a row (MD012 counts code blocks too;
+        // blank lines mean nothing to the shell).
+        let single_blanks;
+        if code.contains("\n\n\n") {
+            let mut lines: Vec<&str> = code.split('\n').collect();
+            lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
+            single_blanks = lines.join("\n");
+            code = &single_blanks;
+        }
+        if code.lines().all(fits) {
             self.paragraph("Command that runs this step:");
             self.fenced("sh", code);
+        } else if !code.contains('\n') {
+            self.paragraph(&format!(
+                "Command that runs this step: {}",
+                code_span(code.trim())
+            ));
         } else {
-            self.paragraph(&format!("Command that runs this step: {}", code_span(code)));
+            // Several lines, one of them too long for a code block (MD013
+            // counts code lines too): a list of the lines, each a code span
+            // wrapped at single spaces like the one-line command.
+            self.paragraph("Command that runs this step, line by line:");
+            let pos = self.begin();
+            let mut items = Items::new(&self.out, "- ", "  ");
+            let mut scratch = String::new();
+            // (Without their indentation: MD038 wants no space at the
+            // start of a code span.)
+            // Numbered, so that no item starts with a run of backticks
+            // (three would open a code block).
+            let lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
+            for (k, line) in lines.enumerate() {
+                let f = items.start(&mut self.out);
+                f.push_str("Line ");
+                push_number(f, k + 1);
+                f.push_str(": ");
+                f.push_str(&code_span(line));
+                items.end(&mut self.out, &mut scratch);
+            }
+            self.end(pos);
         }
     }
 
@@ -1570,14 +1604,36 @@ fn fit_heading<'t>(
     (Cow::Owned(format!("{shown} …")), true)
 }
 
-/// Heading text whose trailing `#`s are escaped: unescaped, they would read
-/// as a closing sequence (markdownlint's MD020).
+/// Heading text whose trailing `#`s are escaped, each one: unescaped, they
+/// would read as a closing sequence, and markdownlint's MD020 takes even
+/// `\\##` for one.
 fn escape_closing_hashes(text: Cow<'_, str>) -> Cow<'_, str> {
-    let body = text.trim_end_matches('#');
-    if body.len() == text.len() || body.ends_with('\\') {
+    let b = text.as_bytes();
+    // The trailing run of `#`s, bare or escaped (after an odd number of
+    // backslashes), from `start`.
+    let mut start = b.len();
+    let mut hashes = 0;
+    let mut bare = false;
+    while start > 0 && b[start - 1] == b'#' {
+        let backslashes = b[..start - 1]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        let escaped = backslashes % 2 == 1;
+        bare |= !escaped;
+        hashes += 1;
+        start -= 1 + usize::from(escaped);
+    }
+    if !bare {
         return text;
     }
-    Cow::Owned(format!("{body}\\{}", &text[body.len()..]))
+    let mut out = String::with_capacity(start + 2 * hashes);
+    out.push_str(&text[..start]);
+    for _ in 0..hashes {
+        out.push_str("\\#");
+    }
+    Cow::Owned(out)
 }
 
 /// Whether Markdown `text` closes every code span, link text and `<…>` it
@@ -1698,11 +1754,12 @@ fn wrap_chart_line(line: &str) -> String {
             last_fit = Some(k);
         }
         if width(&line[start..end]) > WIDTH {
-            if let Some(b) = last_fit.take() {
-                out.push_str(&line[start..b]);
-                out.push('\n');
-                start = b + 1;
-            }
+            // No break fits: the label's word is longer than a line, and
+            // stands on a line of its own.
+            let b = last_fit.take().unwrap_or(k);
+            out.push_str(&line[start..b]);
+            out.push('\n');
+            start = b + 1;
         }
     }
     out.push_str(&line[start..]);
@@ -1843,9 +1900,31 @@ fn link(title: &str, url: Option<&str>) -> String {
         }
     }
     if text.is_empty() || is_vague_link_text(title) {
-        return format!("{text}: <{dest}>");
+        // `<…>` is a link only with a scheme ("https:"); anything else would
+        // read as HTML.
+        return if is_autolink(&dest) {
+            format!("{text}: <{dest}>")
+        } else {
+            format!("{text}: {}", code_span(&dest))
+        };
     }
     format!("[{text}]({dest})")
+}
+
+/// Whether `<` `dest` `>` is a `CommonMark` autolink: a scheme of 2 to 32 letters,
+/// digits, `+`, `.` or `-` (a letter first), a colon, then no space or `<`
+/// `>` (the destination has those percent-encoded already).
+fn is_autolink(dest: &str) -> bool {
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+        && !dest.contains([' ', '<', '>'])
+        && !dest.chars().any(char::is_control)
 }
 
 /// Whether `title`, in lower case and with its words (runs of letters and
@@ -2364,13 +2443,19 @@ fn heading_text(text: &str) -> String {
         && b.first().is_none_or(|&c| c != b' ')
         && b.last().is_none_or(|&c| c != b' ')
         && !b.windows(2).any(|w| w == b"  ")
-        && b.iter().all(|&c| c >= b' ');
+        && b.iter().all(|&c| (b' '..0x7f).contains(&c));
     if flat_already {
         return escape_inline(
             text.trim_end_matches(|c: char| ".,;:!。，；：！".contains(c) || c.is_whitespace()),
         );
     }
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Flattened as [`escape_inline`] flattens it (controls are spaces too),
+    // so that no punctuation is left at the end once it is escaped.
+    let flat = text
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     escape_inline(&strip_heading_punctuation(&flat))
 }
 
@@ -2383,10 +2468,12 @@ fn strip_heading_punctuation(text: &str) -> String {
         .to_owned()
 }
 
-/// Whether a line may not start with this word: it would begin a block
+/// Whether a line may not start with this unit: it would begin a block
 /// (list, heading, quote, code fence, table row, thematic break, setext
-/// underline, HTML).
-fn starts_block(word: &str) -> bool {
+/// underline, HTML). Only its first word counts: a unit may hold runs of
+/// spaces ("1.  x" starts a list as "1. x" does).
+fn starts_block(unit: &str) -> bool {
+    let word = unit.split([' ', '\t']).next().unwrap_or_default();
     let Some(first) = word.chars().next() else {
         return false;
     };
@@ -3912,6 +3999,37 @@ mod tests {
         assert_eq!(escape_inline("= sign"), "\\= sign");
         assert_eq!(escape_inline("Zoë 🎉 — ok"), "Zoë 🎉 — ok");
         assert_eq!(escape_inline(""), "");
+    }
+
+    /// What random workflows of hostile text showed markdownlint rejecting.
+    #[test]
+    fn markdownlint_edge_cases() {
+        // MD020: every trailing `#` of a heading escaped, even after `\#`.
+        let closed = |t: &str| escape_closing_hashes(Cow::Borrowed(t)).into_owned();
+        assert_eq!(closed("Step \\##"), "Step \\#\\#");
+        assert_eq!(closed("x##"), "x\\#\\#");
+        assert_eq!(closed("x\\#"), "x\\#");
+        assert_eq!(closed("a\\\\#"), "a\\\\\\#");
+        assert_eq!(closed("no hash"), "no hash");
+        // MD026: punctuation before a control character still goes.
+        assert_eq!(heading_text("Call the lead:\u{7}"), "Call the lead");
+        assert_eq!(heading_text("step !\u{7f}"), "step");
+        // MD030, MD032: a word that starts a block, whatever spaces follow.
+        assert!(starts_block("1.  client"));
+        assert!(starts_block("-  client"));
+        assert!(starts_block("*\tx"));
+        assert!(!starts_block("1.5 x"));
+        assert_eq!(wrap("aaaa 1.  b", "", "", 6), "aaaa 1.  b");
+        // MD033: `<…>` only around a destination with a scheme.
+        assert_eq!(link("here", Some("https://a.b/")), "here: <https://a.b/>");
+        assert_eq!(link("here", Some("docs/x")), "here: `docs/x`");
+        assert!(is_autolink("mailto:a@b.c") && !is_autolink("here") && !is_autolink("a:b"));
+        // MD013: a chart label word longer than a line stands on its own line.
+        let long = "x".repeat(90);
+        assert_eq!(
+            wrap_chart_line(&format!("  s1[\"a {long} b\"]")),
+            format!("  s1[\"a\n{long}\nb\"]")
+        );
     }
 
     #[test]
