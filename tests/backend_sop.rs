@@ -885,3 +885,46 @@ fn random_workflows_pass_markdownlint() {
     }
     markdownlint(&docs);
 }
+
+/// Shell commands longer than a line, with `<` and `>` redirections (text in
+/// a code span, not the bounds of a link): one line wrapped as a code span,
+/// several lines as a list of them; both pass markdownlint.
+#[test]
+fn long_commands_with_redirections_pass_markdownlint() {
+    let flow = r#"
+role ops "Operations"
+tool sh "Shell"
+process p "P" {
+  outcome "Done"
+  owner ops
+  step a "A"
+}
+workflow w "W" implements p {
+  owner ops
+  step s "Load the dump" {
+    implements a
+    owner ops
+    tool sh
+    run "psql --host db.internal --username admin --dbname production_copy < backups/nightly/dump-2026-11-26.sql > logs/restore.log 2>&1"
+  }
+  step t "Sort it" {
+    implements a
+    owner ops
+    tool sh
+    run "cd /srv/data\n\n\n  sort --key 2 --field-separator , --output sorted.csv < exported-customers-with-addresses.csv > /dev/null"
+  }
+}
+"#;
+    let docs = sops_of(flow);
+    let doc = &docs[0];
+    assert!(doc.contains(
+        "Command that runs this step: `psql --host db.internal --username admin --dbname\n\
+         production_copy < backups/nightly/dump-2026-11-26.sql > logs/restore.log 2>&1`"
+    ));
+    assert!(doc.contains(
+        "Command that runs this step, line by line:\n\n- Line 1: `cd /srv/data`\n\
+         - Line 2: `sort --key 2 --field-separator , --output sorted.csv <\n  \
+         exported-customers-with-addresses.csv > /dev/null`"
+    ));
+    markdownlint(&[("commands".to_owned(), doc.clone())]);
+}

@@ -1474,30 +1474,32 @@ impl Doc<'_> {
             self.paragraph("Command that runs this step:");
             self.fenced("sh", code);
         } else if !code.contains('\n') {
-            self.paragraph(&format!(
-                "Command that runs this step: {}",
-                code_span(code.trim())
-            ));
+            let text = format!("Command that runs this step: {}", code_span(code.trim()));
+            let pos = self.begin();
+            wrap_code_into(&mut self.out, &text, "", "");
+            self.end(pos);
         } else {
             // Several lines, one of them too long for a code block (MD013
             // counts code lines too): a list of the lines, each a code span
             // wrapped at single spaces like the one-line command.
             self.paragraph("Command that runs this step, line by line:");
             let pos = self.begin();
-            let mut items = Items::new(&self.out, "- ", "  ");
-            let mut scratch = String::new();
+            let mut item = String::new();
             // (Without their indentation: MD038 wants no space at the
             // start of a code span.)
             // Numbered, so that no item starts with a run of backticks
             // (three would open a code block).
             let lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
             for (k, line) in lines.enumerate() {
-                let f = items.start(&mut self.out);
-                f.push_str("Line ");
-                push_number(f, k + 1);
-                f.push_str(": ");
-                f.push_str(&code_span(line));
-                items.end(&mut self.out, &mut scratch);
+                if k > 0 {
+                    self.out.push('\n');
+                }
+                item.clear();
+                item.push_str("Line ");
+                push_number(&mut item, k + 1);
+                item.push_str(": ");
+                item.push_str(&code_span(line));
+                wrap_code_into(&mut self.out, &item, "- ", "  ");
             }
             self.end(pos);
         }
@@ -2580,6 +2582,18 @@ fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, budget: usiz
     }
     line.place(b.len(), col);
     push_trimmed(line.out, line.prefix, &text[line.start..]);
+}
+
+/// [`wrap_into`] of text whose only Markdown is code spans (a command): there
+/// `<` and `>` are text, not the bounds of a link or of HTML, so any single
+/// space may end a line (but one before a word that would start a block).
+fn wrap_code_into(out: &mut String, text: &str, first: &str, rest: &str) {
+    let b = text.as_bytes();
+    if !b.contains(&b'<') || (width(first) + width(text) <= WIDTH && !has_newline(b)) {
+        wrap_into(out, text, first, rest, WIDTH);
+    } else {
+        wrap_lookback_into(out, text, first, rest, WIDTH, b.is_ascii());
+    }
 }
 
 /// [`wrap_into`] of text without `<` (so never inside `<…>`): each line
