@@ -1617,12 +1617,7 @@ fn escape_closing_hashes(text: Cow<'_, str>) -> Cow<'_, str> {
     let mut hashes = 0;
     let mut bare = false;
     while start > 0 && b[start - 1] == b'#' {
-        let backslashes = b[..start - 1]
-            .iter()
-            .rev()
-            .take_while(|&&c| c == b'\\')
-            .count();
-        let escaped = backslashes % 2 == 1;
+        let escaped = escaped(b, start - 1);
         bare |= !escaped;
         hashes += 1;
         start -= 1 + usize::from(escaped);
@@ -2142,9 +2137,7 @@ fn push_full_stop(text: &mut String) {
 fn sentence(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 1);
     s.push_str(text);
-    if !text.ends_with(['.', '!', '?']) {
-        s.push('.');
-    }
+    push_full_stop(&mut s);
     s
 }
 
@@ -2657,13 +2650,17 @@ fn wrap_lookback_into(
     push_trimmed(out, prefix, &text[start..]);
 }
 
+/// Whether byte `k` of `b` is escaped: after an odd number of backslashes.
+fn escaped(b: &[u8], k: usize) -> bool {
+    b[..k].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1
+}
+
 /// Whether [`wrap_into`] may break `text` at its breakable space `k`: not
 /// after an odd number of backslashes (a hard line break, or an escaped
 /// space), nor before a unit that would start a block.
 fn break_allowed(text: &str, k: usize) -> bool {
     let b = text.as_bytes();
-    let backslashes = b[..k].iter().rev().take_while(|&&c| c == b'\\').count();
-    if backslashes % 2 == 1 {
+    if escaped(b, k) {
         return false;
     }
     match b[k + 1] {
@@ -2758,14 +2755,8 @@ fn plain_paragraph(text: &str) -> Option<(&str, bool)> {
                 short &= k - line_start <= WIDTH;
                 line_start = k + 1;
             }
-            b':' if b[k + 1..].starts_with(b"//") => return None,
-            b'w' | b'W'
-                if b.get(k..k + 4)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")) =>
-            {
-                return None;
-            }
-            b':' | b'w' | b'W' => {}
+            // Printable ASCII that may be special: ask as `inline_special`.
+            b' '..0x7f if !special_at(b, k) => {}
             _ => return None,
         }
     }
@@ -2774,15 +2765,13 @@ fn plain_paragraph(text: &str) -> Option<(&str, bool)> {
 }
 
 /// The bytes [`plain_paragraph`] passes without a second look: printable
-/// ASCII but the characters [`inline_special`] looks at.
+/// ASCII but the characters [`inline_special`] looks at
+/// ([`MAY_BE_SPECIAL`]).
 const PLAIN_TEXT: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = b' ';
     while b < 0x7f {
-        t[b as usize] = !matches!(
-            b,
-            b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' | b':' | b'w' | b'W'
-        );
+        t[b as usize] = !MAY_BE_SPECIAL[b as usize];
         b += 1;
     }
     t
@@ -3796,14 +3785,31 @@ fn inline_markdown(text: &str) -> String {
 /// [`inline_markdown`] changes (otherwise it keeps the text as it is).
 fn inline_special(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(k, &c)| match c {
-        b'_' | b'\\' | b'`' | b'<' | b'[' | b']' | b'*' | b'@' => true,
+    (0..b.len()).any(|k| special_at(b, k))
+}
+
+/// The bytes [`inline_special`] looks at: some always special, `:` and
+/// `w` only in `://` and `www.` (see [`special_at`]).
+const MAY_BE_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"_\\`<[]*@:wW";
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// Whether byte `k` of `b` starts something [`inline_markdown`] changes.
+fn special_at(b: &[u8], k: usize) -> bool {
+    match b[k] {
         b':' => b[k + 1..].starts_with(b"//"),
         b'w' | b'W' => b
             .get(k..k + 4)
             .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
-        _ => false,
-    })
+        c => MAY_BE_SPECIAL[usize::from(c)],
+    }
 }
 
 /// Emphasis written with underscores that starts at `i` (`_em_`, `__strong__`,
