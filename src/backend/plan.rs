@@ -302,11 +302,11 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     let _ = write!(j.0, "{VERSION}");
 
     j.key(1, false, "workflow");
-    j.0.push('{');
-    j.key(2, true, "id");
-    j.str(&workflow.name.text);
-    j.key(2, false, "title");
-    j.str(&title(&workflow.name, workflow.title.as_ref()));
+    j.object_with_id(
+        2,
+        &workflow.name.text,
+        &title(&workflow.name, workflow.title.as_ref()),
+    );
     j.key(2, false, "owner");
     j.opt_str(workflow.owner.map(|o| model.roles[o.0].name.text.as_str()));
     j.key(2, false, "trigger");
@@ -318,21 +318,17 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     j.end(1, '}');
 
     j.key(1, false, "process");
-    j.0.push('{');
-    j.key(2, true, "id");
-    j.str(process.map_or("", |p| &p.name.text));
-    j.key(2, false, "title");
-    j.str(&process.map_or(Cow::Borrowed(""), |p| title(&p.name, p.title.as_ref())));
+    j.object_with_id(
+        2,
+        process.map_or("", |p| &p.name.text),
+        &process.map_or(Cow::Borrowed(""), |p| title(&p.name, p.title.as_ref())),
+    );
     j.key(2, false, "outcome");
     j.opt_str(process.and_then(|p| text(p.outcome.as_ref())));
     j.key(2, false, "steps");
     let process_steps = process.map_or(&[][..], |p| &p.steps);
     j.array(2, process_steps, |j, s| {
-        j.0.push('{');
-        j.key(4, true, "id");
-        j.str(&s.name.text);
-        j.key(4, false, "title");
-        j.str(&title(&s.name, s.title.as_ref()));
+        j.object_with_id(4, &s.name.text, &title(&s.name, s.title.as_ref()));
         j.key(4, false, "optional");
         j.bool(s.optional);
         j.end(3, '}');
@@ -341,11 +337,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
 
     j.key(1, false, "roles");
     j.array(1, &roles, |j, r| {
-        j.0.push('{');
-        j.key(3, true, "id");
-        j.str(&r.name.text);
-        j.key(3, false, "title");
-        j.str(&title(&r.name, r.title.as_ref()));
+        j.object_with_id(3, &r.name.text, &title(&r.name, r.title.as_ref()));
         j.key(3, false, "who");
         j.opt_str(text(r.who.as_ref()));
         j.key(3, false, "external");
@@ -355,11 +347,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
 
     j.key(1, false, "tools");
     j.array(1, &tools, |j, t| {
-        j.0.push('{');
-        j.key(3, true, "id");
-        j.str(&t.name.text);
-        j.key(3, false, "title");
-        j.str(&title(&t.name, t.title.as_ref()));
+        j.object_with_id(3, &t.name.text, &title(&t.name, t.title.as_ref()));
         j.key(3, false, "url");
         j.opt_str(text(t.url.as_ref()));
         j.end(2, '}');
@@ -368,11 +356,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     j.key(1, false, "steps");
     j.array(1, &workflow.order.sequence, |j, &i| {
         let s = &workflow.steps[i];
-        j.0.push('{');
-        j.key(3, true, "id");
-        j.str(&s.name.text);
-        j.key(3, false, "title");
-        j.str(&title(&s.name, s.title.as_ref()));
+        j.object_with_id(3, &s.name.text, &title(&s.name, s.title.as_ref()));
         j.key(3, false, "implements");
         j.array(3, &s.implements, |j, &k| {
             j.str(process.map_or("", |p| &p.steps[k].name.text));
@@ -433,6 +417,16 @@ impl Json {
         self.0.push('"');
         self.0.push_str(key);
         self.0.push_str("\": ");
+    }
+
+    /// The opening of an object whose members are at `depth`, and its first
+    /// two: `id` and `title` (every object of the plan but the top starts so).
+    fn object_with_id(&mut self, depth: usize, id: &str, title: &str) {
+        self.0.push('{');
+        self.key(depth, true, "id");
+        self.str(id);
+        self.key(depth, false, "title");
+        self.str(title);
     }
 
     /// The end of a non-empty object or array whose opening is at `depth`.
