@@ -221,24 +221,21 @@ fn rewritten_files_keep_their_mode_and_new_outputs_get_the_usual_one() {
     let Some(umask) = umask() else { return };
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let out = dir.path().join("lead.md");
-    procflow()
-        .arg("build")
-        .arg(examples.join("lead-generation.flow"))
-        .args(["--emit", "sop", "-o"])
-        .arg(&out)
-        .assert()
-        .code(0);
+    let build = || {
+        procflow()
+            .arg("build")
+            .arg(examples.join("lead-generation.flow"))
+            .args(["--emit", "sop", "-o"])
+            .arg(&out)
+            .assert()
+            .code(0);
+    };
+    build();
     assert_eq!(mode(&out), 0o666 & !umask);
     // Rebuilt with other text, it keeps the mode it was given.
     std::fs::write(&out, "old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o604)).unwrap();
-    procflow()
-        .arg("build")
-        .arg(examples.join("lead-generation.flow"))
-        .args(["--emit", "sop", "-o"])
-        .arg(&out)
-        .assert()
-        .code(0);
+    build();
     assert_eq!(mode(&out), 0o604);
     assert!(std::fs::read_to_string(&out).unwrap().starts_with('#'));
 }
