@@ -8,6 +8,8 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 use procflow::render::{self, HumanOptions};
 use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSetting};
 
+use crate::output;
+
 const AFTER_HELP: &str = "\
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the command could not run.
 
@@ -57,8 +59,9 @@ and the exit status is 1. Warnings are printed and the build goes on.
 
 With several workflows in the file, `sop`, `plan` and `mermaid` need `--workflow ID`
 or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json, DIR/ID.mmd);
-`dot` draws the whole file (DIR/FILE-STEM.dot). Files are replaced only once
-completely written, so a failed build leaves existing files untouched.
+`dot` draws the whole file (DIR/FILE-STEM.dot). Every output is written beside
+its destination first and put in place only once all are written, so a failed
+build replaces nothing (docs/cli.md says how close to atomic this is).
 
 Examples:
   procflow build lead.flow --emit dot | dot -Tsvg > lead.svg
@@ -71,8 +74,9 @@ one blank line between statements, one between top-level items, a final newline.
 Comments and string contents are kept exactly; meaning never changes; formatting
 twice changes nothing (docs/formatting.md).
 
-A file that does not parse is reported and left untouched (exit 1). Files are
-replaced only once completely written.
+A file that does not parse is reported and left untouched (exit 1). The other
+files are replaced together once all are written (none if one cannot be); a
+symbolic link is formatted through, to its target.
 
 Exit status: 0 all formatted (or already formatted); 1 a file does not parse, or
 with --check a file is not formatted; 2 the command could not run.
@@ -100,7 +104,8 @@ struct FmtArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// The .flow file to build (`-` reads standard input).
+    /// The .flow file to build, or a Markdown file (the workflows of its
+    /// `flow` blocks); `-` reads standard input.
     file: PathBuf,
 
     /// What to build.
@@ -111,7 +116,8 @@ struct BuildArgs {
     #[arg(long, value_name = "ID")]
     workflow: Option<String>,
 
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (`-` is standard output;
+    /// a symbolic link is written through, to its target).
     #[arg(
         short = 'o',
         long = "output",
@@ -317,10 +323,67 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            eprint!(
+                "{}",
+                render_error(&e, auto_color(std::io::stderr().is_terminal()))
+            );
             ExitCode::from(2)
         }
     }
+}
+
+/// An error that stops a command, as miette draws it, wrapped to the
+/// terminal's width (80 columns when it is not a terminal) but never inside a
+/// `code span` (a command to copy, a path) nor at a hyphen (`missing-owner`
+/// stays whole). The system's reason is in the message itself, so it is not
+/// repeated as a cause chain.
+fn render_error(error: &Error, color: bool) -> String {
+    use miette::ReportHandler as _;
+
+    struct Show<'a>(miette::MietteHandler, &'a Error);
+    impl std::fmt::Debug for Show<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.debug(self.1, f)
+        }
+    }
+    let handler = miette::MietteHandlerOpts::new()
+        .force_graphical(true)
+        .unicode(true)
+        .color(color)
+        .terminal_links(false)
+        .without_cause_chain()
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .word_separator(textwrap::WordSeparator::Custom(words_outside_code))
+        .build();
+    let mut text = format!("{:?}", Show(handler, error));
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Splits a line into words at spaces, except spaces inside a `code span`,
+/// so that wrapping never breaks a command a user would copy.
+fn words_outside_code(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let mut after_space = false;
+    for (i, c) in line.char_indices() {
+        if after_space && c != ' ' {
+            words.push(textwrap::core::Word::from(&line[start..i]));
+            start = i;
+        }
+        if c == '`' {
+            in_code = !in_code;
+        }
+        after_space = c == ' ' && !in_code;
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
@@ -468,6 +531,7 @@ fn usage(message: String, help: Option<String>) -> Error {
 
 fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error> {
     use procflow::backend::{self, dot, mermaid, plan, sop};
+    use procflow::model::WorkflowId;
 
     let input = input_for(&args.file, args.stdin_filename.as_ref())?;
     let options = CheckOptions {
@@ -476,28 +540,52 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
     };
     let built = procflow::compile(&input, &options)?;
     let sources = &built.workspace.sources;
-    let compilation = &built.compilation;
+    // One compilation for a .flow file; one per `flow` block of Markdown.
+    let compilations = &built.compilations;
     let color = auto_color(std::io::stderr().is_terminal());
-    if !compilation.diagnostics.is_empty() {
-        let text = render::human(sources, &compilation.diagnostics, HumanOptions { color });
+    let diagnostics: Vec<procflow::Diagnostic> = compilations
+        .iter()
+        .flat_map(|c| c.diagnostics.iter().cloned())
+        .collect();
+    if !diagnostics.is_empty() {
+        let text = render::human(sources, &diagnostics, HumanOptions { color });
         eprint!("{text}");
     }
-    if compilation.has_errors() {
+    if compilations.iter().any(procflow::Compilation::has_errors) {
         eprintln!("nothing was built: fix the errors above first");
         return Ok(ExitCode::from(1));
     }
-    let model = &compilation.model;
-    let root_name = &sources.get(compilation.root).name;
-    let workflows = backend::root_workflows(model);
-    let ids: Vec<&str> = workflows
+    let root_name = match &input {
+        Input::Path(path) => procflow::display_name(path),
+        Input::Text { name, .. } => name.clone(),
+    };
+    // Every workflow of the file: (its compilation, its id).
+    let workflows: Vec<(usize, WorkflowId)> = compilations
         .iter()
-        .map(|w| model.workflows[w.0].name.text.as_str())
+        .enumerate()
+        .flat_map(|(i, c)| {
+            backend::root_workflows(&c.model)
+                .into_iter()
+                .map(move |w| (i, w))
+        })
         .collect();
+    let id_of =
+        |&(i, w): &(usize, WorkflowId)| compilations[i].model.workflows[w.0].name.text.as_str();
+    let ids: Vec<&str> = workflows.iter().map(id_of).collect();
+    if let Some(twice) = ids
+        .iter()
+        .enumerate()
+        .find_map(|(i, id)| ids[..i].contains(id).then_some(id))
+    {
+        if args.workflow.as_deref().is_none_or(|w| w == *twice) {
+            return Err(usage(
+                format!("`{root_name}` declares the workflow `{twice}` in two `flow` blocks"),
+                Some("rename one of them: each output is named after its workflow".to_owned()),
+            ));
+        }
+    }
     let chosen = match &args.workflow {
-        Some(id) => match workflows
-            .iter()
-            .find(|w| model.workflows[w.0].name.text == *id)
-        {
+        Some(id) => match workflows.iter().find(|w| id_of(w) == id) {
             Some(&w) => Some(w),
             None => {
                 return Err(usage(
@@ -515,10 +603,32 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
     // (file name in --out-dir, contents)
     let mut outputs: Vec<(String, String)> = Vec::new();
     if args.emit == Emit::Dot {
-        let stem = std::path::Path::new(root_name)
+        let stem = std::path::Path::new(&root_name)
             .file_stem()
             .map_or_else(|| "flow".into(), |s| s.to_string_lossy().into_owned());
-        outputs.push((format!("{stem}.dot"), dot::render(model, chosen)));
+        let (model, workflow) = match (chosen, compilations.len()) {
+            (Some((i, w)), _) => (&compilations[i].model, Some(w)),
+            (None, 1) => (&compilations[0].model, None),
+            (None, 0) => {
+                return Err(usage(
+                    format!("`{root_name}` has no `flow` block, so there is nothing to draw"),
+                    Some("tag a fenced code block ```flow to build it".to_owned()),
+                ));
+            }
+            (None, blocks) => {
+                return Err(usage(
+                    format!(
+                        "`{root_name}` has {blocks} `flow` blocks, each a file of its own: choose the one to draw with `--workflow ID` (a workflow of that block)"
+                    ),
+                    Some(if ids.is_empty() {
+                        "its blocks declare no workflow".to_owned()
+                    } else {
+                        format!("its workflows are: {}", ids.join(", "))
+                    }),
+                ));
+            }
+        };
+        outputs.push((format!("{stem}.dot"), dot::render(model, workflow)));
     } else {
         let targets = match chosen {
             Some(w) => vec![w],
@@ -541,62 +651,98 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ));
             }
         };
-        let render = |w: procflow::model::WorkflowId| match args.emit {
-            Emit::Sop => sop::render(
-                model,
-                w,
-                sop::SopOptions {
-                    mermaid: !args.no_mermaid,
-                },
-            ),
-            Emit::Plan => plan::render(model, w),
-            Emit::Mermaid => mermaid::render(model, w),
-            Emit::Dot => unreachable!("handled above"),
+        let render = |i: usize, w: WorkflowId| {
+            let model = &compilations[i].model;
+            match args.emit {
+                Emit::Sop => sop::render(
+                    model,
+                    w,
+                    sop::SopOptions {
+                        mermaid: !args.no_mermaid,
+                    },
+                ),
+                Emit::Plan => plan::render(model, w),
+                Emit::Mermaid => mermaid::render(model, w),
+                Emit::Dot => unreachable!("handled above"),
+            }
         };
-        let name = |w: procflow::model::WorkflowId| {
-            format!(
-                "{}.{}",
-                model.workflows[w.0].name.text,
-                args.emit.extension()
-            )
-        };
+        let name =
+            |target: &(usize, WorkflowId)| format!("{}.{}", id_of(target), args.emit.extension());
         if let (None, Some(dir)) = (&args.output, &args.out_dir) {
-            // Each workflow's file is written (to its temporary file) by the
-            // thread that rendered it, so writing overlaps rendering; the
-            // files are renamed into place only once all are written.
-            write_into_dir(dir, || {
-                backend::render_each(&targets, |w| {
-                    let path = dir.join(name(w));
-                    stage(&path, &render(w)).map(|temp| (temp, path))
-                })
-            })?;
+            // Each workflow's file is staged (written to its temporary file)
+            // by the thread that rendered it, so writing overlaps rendering;
+            // the files are renamed into place only once all are staged.
+            output::create_folder(dir)?;
+            let staged = per_compilation(compilations.len(), &targets, |i, w| {
+                let path = dir.join(name(&(i, w)));
+                output::stage(&path, &render(i, w)).map(|s| (s, path))
+            });
+            commit_into_dir(staged)?;
             std::mem::forget(built);
             return Ok(ExitCode::SUCCESS);
         }
-        let texts = backend::render_each(&targets, render);
-        for (&w, text) in targets.iter().zip(texts) {
-            outputs.push((name(w), text));
+        let texts = per_compilation(compilations.len(), &targets, render);
+        // `per_compilation` returns them grouped by compilation, which is the
+        // order of `targets` (workflows are listed compilation by compilation).
+        for (target, text) in targets.iter().zip(texts) {
+            outputs.push((name(target), text));
         }
     }
     match (&args.output, &args.out_dir) {
-        (Some(path), _) => write_atomically(&[(path.clone(), outputs.swap_remove(0).1)])?,
+        (Some(path), _) if path.as_os_str() == "-" => write_stdout(&outputs.swap_remove(0).1),
+        (Some(path), _) => {
+            output::write_all(&[(path.clone(), outputs.swap_remove(0).1)])?;
+        }
         (None, Some(dir)) => {
             // `--emit dot`: one file for the whole input.
-            write_into_dir(dir, || {
-                outputs
-                    .iter()
-                    .map(|(name, text)| {
-                        let path = dir.join(name);
-                        stage(&path, text).map(|temp| (temp, path))
-                    })
-                    .collect()
-            })?;
+            output::create_folder(dir)?;
+            let staged = outputs
+                .iter()
+                .map(|(name, text)| {
+                    let path = dir.join(name);
+                    output::stage(&path, text).map(|s| (s, path))
+                })
+                .collect();
+            commit_into_dir(staged)?;
         }
         (None, None) => write_stdout(&outputs.swap_remove(0).1),
     }
     // As for `check`: exit without freeing the model and the trees.
     std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `f` applied to each target, on all cores for the workflows of one
+/// compilation, results grouped by compilation (in order).
+fn per_compilation<R: Send>(
+    compilations: usize,
+    targets: &[(usize, procflow::model::WorkflowId)],
+    f: impl Fn(usize, procflow::model::WorkflowId) -> R + Sync,
+) -> Vec<R> {
+    let mut results = Vec::with_capacity(targets.len());
+    for i in 0..compilations {
+        let mine: Vec<_> = targets.iter().filter(|t| t.0 == i).map(|t| t.1).collect();
+        results.extend(procflow::backend::render_each(&mine, |w| f(i, w)));
+    }
+    results
+}
+
+/// Commits the outputs staged into an `--out-dir` (none if any failed), then
+/// lists them on standard error.
+fn commit_into_dir(
+    staged: Vec<Result<(Option<output::Staged>, PathBuf), Error>>,
+) -> Result<(), Error> {
+    let mut ready = Vec::with_capacity(staged.len());
+    let mut wrote = String::new();
+    for result in staged {
+        let (s, path) = result?;
+        let _ = std::fmt::Write::write_fmt(&mut wrote, format_args!("wrote {}\n", path.display()));
+        ready.extend(s);
+    }
+    output::commit(ready)?;
+    // One write for the whole list: standard error is unbuffered.
+    eprint!("{wrote}");
+    Ok(())
 }
 
 fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
@@ -610,6 +756,9 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
         args.paths.clone()
     };
     let mut failed = false;
+    // Every file to rewrite, written together at the end: if one cannot be
+    // written, none is replaced.
+    let mut rewrites: Vec<(PathBuf, String)> = Vec::new();
     let mut unformatted = 0usize;
     let mut changed = 0usize;
     let mut files = 0usize;
@@ -667,10 +816,7 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
                     write_stdout(&unified_diff(&name, &text, &formatted));
                     unformatted += 1;
                 }
-                Ok((_, formatted)) => {
-                    write_atomically(&[(file.clone(), formatted)])?;
-                    changed += 1;
-                }
+                Ok((_, formatted)) => rewrites.push((file.clone(), formatted)),
                 Err(texts) => {
                     show_syntax_errors(&name, Some(&file), texts, color);
                     if procflow::is_markdown(&file) {
@@ -682,6 +828,9 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Error> {
                 }
             }
         }
+    }
+    if !rewrites.is_empty() {
+        changed = output::write_all(&rewrites)?;
     }
     if args.check && unformatted > 0 {
         eprintln!("{unformatted} of {files} files would be reformatted: run `procflow fmt`");
@@ -729,99 +878,6 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(name, &format!("{name} (formatted)"))
         .to_string()
-}
-
-/// Writes every file to a temporary file beside it, then renames them all into
-/// place: an error before the renames leaves every existing file untouched.
-fn write_atomically(files: &[(PathBuf, String)]) -> Result<(), Error> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, text) in files {
-        if let Some(temp) = stage(path, text)? {
-            staged.push((temp, path.clone()));
-        }
-    }
-    persist_all(staged)
-}
-
-/// Writes `text` to a temporary file beside `path`, to be renamed over it by
-/// [`persist_all`]; `None` if `path` already holds the text (left as it is,
-/// like `fmt` does: replacing it would change nothing but cost a new inode, and
-/// rebuilding hundreds of outputs mostly rewrites identical ones). Dropping the
-/// temporary file deletes it.
-fn stage(path: &std::path::Path, text: &str) -> Result<Option<tempfile::NamedTempFile>, Error> {
-    let io = |source: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if holds(path, text) {
-        return Ok(None);
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".procflow-");
-    // tempfile creates files readable by their owner only; the file we write
-    // is a document like any other: a new one gets the usual mode (0666 less
-    // the umask), a replaced one keeps its mode.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(dir).map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        temp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(io)?;
-    }
-    // No fsync: the rename is what makes a reader see a whole file or the old
-    // one; flushing hundreds of plans to disk one by one would only make builds
-    // slow (cargo and rustfmt do not either).
-    temp.write_all(text.as_bytes()).map_err(io)?;
-    Ok(Some(temp))
-}
-
-/// The files staged by `stage_all` (created after `dir`), renamed into place
-/// once all are written, then listed on standard error.
-fn write_into_dir(
-    dir: &std::path::Path,
-    stage_all: impl FnOnce() -> Vec<Result<(Option<tempfile::NamedTempFile>, PathBuf), Error>>,
-) -> Result<(), Error> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let staged = stage_all();
-    let mut ready = Vec::with_capacity(staged.len());
-    let mut wrote = String::new();
-    for result in staged {
-        let (temp, path) = result?;
-        let _ = std::fmt::Write::write_fmt(&mut wrote, format_args!("wrote {}\n", path.display()));
-        ready.extend(temp.map(|t| (t, path)));
-    }
-    persist_all(ready)?;
-    // One write for the whole list: standard error is unbuffered.
-    eprint!("{wrote}");
-    Ok(())
-}
-
-/// Renames every staged file into place, once all of them are written.
-fn persist_all(staged: Vec<(tempfile::NamedTempFile, PathBuf)>) -> Result<(), Error> {
-    for (temp, path) in staged {
-        temp.persist(&path).map_err(|e| Error::Io {
-            path,
-            source: e.error,
-        })?;
-    }
-    Ok(())
-}
-
-/// Whether `path` is a regular file (not a link) whose bytes are `text`.
-fn holds(path: &std::path::Path, text: &str) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == text.len() as u64)
-        && std::fs::read(path).is_ok_and(|bytes| bytes == text.as_bytes())
 }
 
 #[cfg(test)]

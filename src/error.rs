@@ -1,6 +1,9 @@
 //! Errors that stop a command from running (exit status 2): an unreadable
 //! path, a bad `procflow.toml`, a bad flag value. They are rendered by miette;
 //! diagnostics about `.flow` files are a different thing (see `diagnostic`).
+//!
+//! They carry no miette `code`: a label such as `procflow::usage` means
+//! nothing to a user, and the message says what went wrong.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +14,7 @@ use miette::{NamedSource, SourceSpan};
 pub enum Error {
     /// A path given on the command line cannot be read.
     #[error("cannot read `{}`: {source}", path.display())]
-    #[diagnostic(code(procflow::io), help("check the path and its permissions"))]
+    #[diagnostic(help("check the path and its permissions"))]
     Io {
         /// The path.
         path: PathBuf,
@@ -24,7 +27,7 @@ pub enum Error {
     Config(Box<ConfigError>),
     /// A command-line value is wrong.
     #[error("{message}")]
-    #[diagnostic(code(procflow::usage))]
+    #[diagnostic()]
     Usage {
         /// What is wrong.
         message: String,
@@ -32,12 +35,48 @@ pub enum Error {
         #[help]
         help: Option<String>,
     },
+    /// An output (a built file, a formatted file) cannot be written. Nothing
+    /// was replaced.
+    #[error("cannot {action} `{}`: {reason}", path.display())]
+    #[diagnostic()]
+    Output {
+        /// What could not be done.
+        action: OutputAction,
+        /// The path, as given on the command line (or in the output folder).
+        path: PathBuf,
+        /// Why, in words (the system's message).
+        reason: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+/// What could not be done to an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputAction {
+    /// Write it (or its temporary file beside it).
+    Write,
+    /// Create the output folder.
+    CreateFolder,
+    /// Rename its temporary file over it.
+    Rename,
+}
+
+impl std::fmt::Display for OutputAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OutputAction::Write => "write",
+            OutputAction::CreateFolder => "create the folder",
+            OutputAction::Rename => "rename the new file into place at",
+        })
+    }
 }
 
 /// A bad `procflow.toml`, pointing into it.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("invalid {}: {message}", path.display())]
-#[diagnostic(code(procflow::config))]
+#[diagnostic()]
 pub struct ConfigError {
     path: PathBuf,
     message: String,

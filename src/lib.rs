@@ -240,23 +240,38 @@ fn levels_for(
 }
 
 /// One file compiled for building: its diagnostics (levels applied) and its
-/// resolved model.
+/// resolved model; for a Markdown file, one compilation per `flow` block.
 pub struct Built {
     /// The loaded files.
     pub workspace: Workspace,
-    /// The compilation of the file.
-    pub compilation: Compilation,
+    /// The compilation of the file, or of each `flow` block of a Markdown
+    /// file (in order; none if it has no block), each block a file of its own
+    /// as `check` reads it.
+    pub compilations: Vec<Compilation>,
 }
 
 /// Compiles one file (or text) with the lint levels `check` would use, for a
-/// backend to build from.
+/// backend to build from. A Markdown file (`.md`, `.markdown`) is read as
+/// `check` reads it: each `flow` block is compiled on its own.
 ///
 /// # Errors
 /// When the file cannot be read or the configuration is invalid.
 pub fn compile(input: &Input, options: &CheckOptions) -> Result<Built, Error> {
     let mut workspace = Workspace::default();
     let mut configs = config::ConfigFinder::default();
-    let (root, dir) = match input {
+    let (roots, dir) = match input {
+        Input::Path(path) if is_markdown(path) => {
+            let name = display_name(path);
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let roots = markdown::flow_blocks(&text)
+                .into_iter()
+                .map(|block| workspace.add_text(&name, Some(path), markdown::mask(&text, block)))
+                .collect();
+            (roots, path.parent().map(Path::to_path_buf))
+        }
         Input::Path(path) => {
             let name = display_name(path);
             let id = workspace
@@ -265,20 +280,23 @@ pub fn compile(input: &Input, options: &CheckOptions) -> Result<Built, Error> {
                     path: path.clone(),
                     source,
                 })?;
-            (id, path.parent().map(Path::to_path_buf))
+            (vec![id], path.parent().map(Path::to_path_buf))
         }
         Input::Text { name, path, text } => (
-            workspace.add_bytes(name, path.as_deref(), text.clone()),
+            vec![workspace.add_bytes(name, path.as_deref(), text.clone())],
             path.as_deref()
                 .and_then(Path::parent)
                 .map(Path::to_path_buf),
         ),
     };
     let levels = levels_for(dir.as_deref(), options, &mut configs)?;
-    let compilation = workspace.compile(root, &levels);
+    let compilations = roots
+        .into_iter()
+        .map(|root| workspace.compile(root, &levels))
+        .collect();
     Ok(Built {
         workspace,
-        compilation,
+        compilations,
     })
 }
 

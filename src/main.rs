@@ -3,6 +3,7 @@
 //! could not run.
 
 mod cli;
+mod output;
 
 // The compiler allocates many small nodes and strings; mimalloc serves them
 // markedly faster than the system allocator (see docs/performance.md).

@@ -1,0 +1,482 @@
+//! Writing the outputs of one command (`build -o`, `build --out-dir`, `fmt` of
+//! many files) all together: every output is staged first, and files are
+//! replaced only once every one of them could be staged; if a replacement
+//! still fails midway, the ones already made are undone.
+//!
+//! - **Staging** checks each destination and writes the new text to a
+//!   temporary file beside it. A destination that is a symbolic link is
+//!   followed to its final target (chains included): the temporary file goes
+//!   beside the *target*, which is replaced, and the link stays a link. A
+//!   destination that already holds the text is left alone.
+//! - **Committing** renames every temporary file over its destination (each
+//!   rename is atomic), keeping the old text of each replaced file in memory;
+//!   if a rename fails, the files already replaced get their old text back
+//!   (written the same way) and new ones are removed.
+//! - A regular file with several **hard links** is written in place (its
+//!   inode is kept, so every link sees the new text): that write is not
+//!   atomic, so it comes after every rename and is undone like them.
+//! - A destination that is neither a file nor a folder (`/dev/null`,
+//!   `/dev/stdout`, a FIFO) is written to directly, last, and cannot be undone.
+//!
+//! Nothing here prints: `cli.rs` does.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use procflow::Error;
+use procflow::error::OutputAction;
+
+/// How many symbolic links are followed before giving up (as Linux does).
+const MAX_LINKS: usize = 40;
+
+/// One output, staged: ready to be put in place by [`commit`].
+pub struct Staged {
+    /// The path as given (for messages).
+    shown: PathBuf,
+    /// Where the bytes go: `shown` with every symbolic link followed.
+    target: PathBuf,
+    kind: Kind,
+}
+
+enum Kind {
+    /// A temporary file beside `target` (written and closed: a command with
+    /// thousands of outputs keeps no file open), renamed over it.
+    Rename(tempfile::TempPath),
+    /// A file with several hard links: rewritten in place.
+    InPlace { text: Vec<u8> },
+    /// A device or a FIFO: opened and written at the end.
+    Stream { text: Vec<u8> },
+}
+
+/// Stages `text` for `path`; `None` if `path` already holds exactly the text
+/// (left as it is, modification time included: replacing it would change
+/// nothing but cost a new inode, and rebuilding hundreds of outputs mostly
+/// rewrites identical ones).
+///
+/// # Errors
+/// When the destination cannot be written: a folder, a missing or read-only
+/// folder, a loop of links, a full disk.
+pub fn stage(path: &Path, text: &str) -> Result<Option<Staged>, Error> {
+    let fail = |reason: &std::io::Error| write_error(OutputAction::Write, path, reason);
+    let target = resolve(path)?;
+    let staged = |kind| {
+        Ok(Some(Staged {
+            shown: path.to_path_buf(),
+            target: target.clone(),
+            kind,
+        }))
+    };
+    let meta = match fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(fail(&e)),
+    };
+    if let Some(meta) = &meta {
+        if meta.is_dir() {
+            return Err(Error::Output {
+                action: OutputAction::Write,
+                path: path.to_path_buf(),
+                reason: "it is a folder".to_owned(),
+                help: Some("remove the folder, or write the output somewhere else".to_owned()),
+            });
+        }
+        if !meta.is_file() {
+            return staged(Kind::Stream {
+                text: text.as_bytes().to_vec(),
+            });
+        }
+        if meta.len() == text.len() as u64
+            && fs::read(&target).is_ok_and(|bytes| bytes == text.as_bytes())
+        {
+            return Ok(None);
+        }
+        if hard_links(meta) > 1 {
+            // Opened now, so that a file we may not write fails before
+            // anything is replaced; truncated only when committing.
+            fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| fail(&e))?;
+            return staged(Kind::InPlace {
+                text: text.as_bytes().to_vec(),
+            });
+        }
+    }
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(folder_error(
+                path,
+                format!("`{}` is not a folder", dir.display()),
+            ));
+        }
+        Err(_) => {
+            return Err(folder_error(
+                path,
+                format!("its folder `{}` does not exist", dir.display()),
+            ));
+        }
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".procflow-");
+    // tempfile creates files readable by their owner only; the file we write
+    // is a document like any other: a new one gets the usual mode (0666 less
+    // the umask), a replaced one keeps its mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
+    if let Some(meta) = &meta {
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| fail(&e))?;
+    }
+    // No fsync: the rename is what makes a reader see a whole file or the old
+    // one; flushing hundreds of plans to disk one by one would only make builds
+    // slow (cargo and rustfmt do not either).
+    temp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    staged(Kind::Rename(temp.into_temp_path()))
+}
+
+/// Stages every output, then commits them: if any cannot be staged, nothing
+/// is replaced. Returns how many files were written (not those that already
+/// held their text).
+///
+/// # Errors
+/// The first output that cannot be staged or put in place.
+pub fn write_all(files: &[(PathBuf, String)]) -> Result<usize, Error> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, text) in files {
+        staged.extend(stage(path, text)?);
+    }
+    let written = staged.len();
+    commit(staged)?;
+    Ok(written)
+}
+
+/// What to do to undo one replacement.
+struct Undo {
+    shown: PathBuf,
+    target: PathBuf,
+    /// The old text and permissions, or `None` for a file that was new.
+    old: Option<(Vec<u8>, fs::Permissions)>,
+}
+
+/// Puts every staged output in place: renames first (each atomic), then
+/// in-place writes of hard-linked files, then devices. If one fails, every
+/// file already replaced gets its old text back and the error is returned.
+///
+/// # Errors
+/// When an output cannot be put in place (or, worse, restored: the message
+/// then names the files that could not be).
+pub fn commit(mut staged: Vec<Staged>) -> Result<(), Error> {
+    dedup(&mut staged)?;
+    staged.sort_by_key(|s| match s.kind {
+        Kind::Rename(_) => 0,
+        Kind::InPlace { .. } => 1,
+        Kind::Stream { .. } => 2,
+    });
+    let mut done: Vec<Undo> = Vec::with_capacity(staged.len());
+    for s in staged {
+        if let Err(e) = put(s, &mut done) {
+            return Err(undo(done, e));
+        }
+    }
+    Ok(())
+}
+
+/// Two outputs that end in the same file (a link and its target, a file
+/// named twice) are written once; different texts for one file are an error.
+fn dedup(staged: &mut Vec<Staged>) -> Result<(), Error> {
+    let key = |s: &Staged| {
+        let name = s.target.file_name().map(ToOwned::to_owned);
+        let dir = s
+            .target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::canonicalize(dir)
+            .ok()
+            .zip(name)
+            .map_or_else(|| s.target.clone(), |(d, n)| d.join(n))
+    };
+    let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut keep = vec![true; staged.len()];
+    for i in 0..staged.len() {
+        let k = key(&staged[i]);
+        if let Some(&first) = seen.get(&k) {
+            if text_of(&staged[first]) != text_of(&staged[i]) {
+                return Err(Error::Output {
+                    action: OutputAction::Write,
+                    path: staged[i].shown.clone(),
+                    reason: format!(
+                        "it is the same file as `{}`, with a different text",
+                        staged[first].shown.display()
+                    ),
+                    help: Some("give each output its own file".to_owned()),
+                });
+            }
+            keep[i] = false;
+        } else {
+            seen.insert(k, i);
+        }
+    }
+    let mut keep = keep.into_iter();
+    staged.retain(|_| keep.next().unwrap_or(true));
+    Ok(())
+}
+
+/// The staged text of an output.
+fn text_of(s: &Staged) -> Option<Vec<u8>> {
+    match &s.kind {
+        Kind::Rename(temp) => fs::read(temp).ok(),
+        Kind::InPlace { text, .. } | Kind::Stream { text } => Some(text.clone()),
+    }
+}
+
+/// Puts one output in place, recording how to undo it.
+fn put(s: Staged, done: &mut Vec<Undo>) -> Result<(), Error> {
+    let Staged {
+        shown,
+        target,
+        kind,
+    } = s;
+    match kind {
+        Kind::Rename(temp) => {
+            let old = old_text(&target);
+            temp.persist(&target)
+                .map_err(|e| write_error(OutputAction::Rename, &shown, &e.error))?;
+            done.push(Undo { shown, target, old });
+        }
+        Kind::InPlace { text } => {
+            let old = old_text(&target);
+            let result = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&target)
+                .and_then(|mut file| file.write_all(&text));
+            // Recorded first: a write that failed halfway is undone too.
+            done.push(Undo {
+                shown: shown.clone(),
+                target,
+                old,
+            });
+            result.map_err(|e| write_error(OutputAction::Write, &shown, &e))?;
+        }
+        Kind::Stream { text } => {
+            fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|mut f| f.write_all(&text))
+                .map_err(|e| write_error(OutputAction::Write, &shown, &e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The text and permissions of a file about to be replaced (`None` if there
+/// is none).
+fn old_text(target: &Path) -> Option<(Vec<u8>, fs::Permissions)> {
+    let meta = fs::metadata(target).ok()?;
+    Some((fs::read(target).ok()?, meta.permissions()))
+}
+
+/// Undoes the replacements made, last first, and returns the error that
+/// stopped the commit (with the files that could not be restored, if any).
+fn undo(done: Vec<Undo>, error: Error) -> Error {
+    let mut lost = Vec::new();
+    for u in done.into_iter().rev() {
+        let restored = match &u.old {
+            None => fs::remove_file(&u.target),
+            Some((bytes, permissions)) => restore(&u.target, bytes, permissions),
+        };
+        if restored.is_err() {
+            lost.push(u.shown.display().to_string());
+        }
+    }
+    if lost.is_empty() {
+        return error;
+    }
+    match error {
+        Error::Output {
+            action,
+            path,
+            reason,
+            ..
+        } => Error::Output {
+            action,
+            path,
+            reason,
+            help: Some(format!(
+                "these files were replaced and could not be restored: {}",
+                lost.join(", ")
+            )),
+        },
+        other => other,
+    }
+}
+
+/// Puts back the old text of a replaced file: in place if it has other hard
+/// links (its inode was kept), else through a temporary file and a rename.
+fn restore(target: &Path, bytes: &[u8], permissions: &fs::Permissions) -> std::io::Result<()> {
+    if fs::metadata(target).is_ok_and(|m| hard_links(&m) > 1) {
+        let mut file = fs::OpenOptions::new().write(true).open(target)?;
+        file.set_len(0)?;
+        return file.write_all(bytes);
+    }
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".procflow-")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().set_permissions(permissions.clone())?;
+    temp.persist(target).map(drop).map_err(|e| e.error)
+}
+
+/// `path` with every symbolic link followed to the final target, which may
+/// not exist yet (a dangling link creates its target, as a shell's `>` does).
+fn resolve(path: &Path) -> Result<PathBuf, Error> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)
+                    .map_err(|e| write_error(OutputAction::Write, path, &e))?;
+                current = match current.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::Output {
+        action: OutputAction::Write,
+        path: path.to_path_buf(),
+        reason: format!("more than {MAX_LINKS} symbolic links in a row (a loop?)"),
+        help: Some("point the link at a file".to_owned()),
+    })
+}
+
+/// How many hard links a file has (1 where the system cannot say).
+fn hard_links(meta: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
+/// An error about an output, with the system's reason stripped of the
+/// temporary file's name (which means nothing to the user).
+fn write_error(action: OutputAction, path: &Path, e: &std::io::Error) -> Error {
+    // tempfile adds ` at path "…/.procflow-XXXX"` to the system's message.
+    let mut reason = e.to_string();
+    if let Some(at) = reason.find(" at path \"") {
+        reason.truncate(at);
+    }
+    let help = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check that you may write in its folder",
+        _ => "check the path, its folder and the free space",
+    };
+    Error::Output {
+        action,
+        path: path.to_path_buf(),
+        reason,
+        help: Some(help.to_owned()),
+    }
+}
+
+/// The folder an output goes in is missing (or is not a folder).
+fn folder_error(path: &Path, reason: String) -> Error {
+    Error::Output {
+        action: OutputAction::Write,
+        path: path.to_path_buf(),
+        reason,
+        help: Some("create the folder first (`--out-dir DIR` creates DIR)".to_owned()),
+    }
+}
+
+/// Creates the output folder of `--out-dir` (and its parents).
+///
+/// # Errors
+/// When it cannot be created.
+pub fn create_folder(dir: &Path) -> Result<(), Error> {
+    fs::create_dir_all(dir).map_err(|e| write_error(OutputAction::CreateFolder, dir, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A rename that fails after every output was staged (here: a folder put
+    /// where an output goes, between staging and committing) undoes the
+    /// renames already made: the old file is back, the new one is gone.
+    #[test]
+    fn a_rename_failing_midway_undoes_the_others() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        let c = dir.path().join("c.txt");
+        fs::write(&a, "old a").unwrap();
+        let staged = vec![
+            stage(&a, "new a").unwrap().unwrap(),
+            stage(&b, "new b").unwrap().unwrap(),
+            stage(&c, "new c").unwrap().unwrap(),
+        ];
+        fs::create_dir(&c).unwrap();
+        fs::write(c.join("inside"), "").unwrap();
+        let err = commit(staged).unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot rename the new file"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&a).unwrap(), "old a");
+        assert!(!b.exists());
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "c.txt"], "no temporary file left");
+    }
+
+    /// The same for a hard-linked file written in place: it gets its old text
+    /// back, and keeps its links.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_in_place_write_is_undone_too() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let a = dir.path().join("a.txt");
+        let twin = dir.path().join("twin.txt");
+        let c = dir.path().join("c.txt");
+        fs::write(&a, "old a").unwrap();
+        fs::hard_link(&a, &twin).unwrap();
+        // In-place writes come after renames: make the last output a device
+        // that refuses writes.
+        std::os::unix::fs::symlink("/dev/full", &c).unwrap();
+        let staged = vec![
+            stage(&a, "new a").unwrap().unwrap(),
+            stage(&c, "x").unwrap().unwrap(),
+        ];
+        assert!(commit(staged).is_err());
+        assert_eq!(fs::read_to_string(&twin).unwrap(), "old a");
+        assert_eq!(hard_links(&fs::metadata(&a).unwrap()), 2);
+    }
+}
