@@ -501,6 +501,7 @@ impl Server {
             &name,
             doc.path.as_deref(),
             &doc.text,
+            self.root.as_deref(),
         ));
         self.analyses.insert(uri.clone(), a.clone());
         Some(a)
