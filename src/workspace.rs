@@ -142,6 +142,9 @@ pub struct Workspace<L: Loader = FsLoader> {
     parsed: Vec<Option<Parsed>>,
     /// The project root of each folder holding a root file.
     projects: HashMap<PathBuf, PathBuf>,
+    /// The canonical path of each path a `use` named (symbolic links are
+    /// resolved once per run, not once per compilation that reaches them).
+    canonical: HashMap<PathBuf, PathBuf>,
 }
 
 impl Default for Workspace<FsLoader> {
@@ -159,6 +162,7 @@ impl<L: Loader> Workspace<L> {
             by_path: HashMap::new(),
             parsed: Vec::new(),
             projects: HashMap::new(),
+            canonical: HashMap::new(),
         }
     }
 
@@ -319,6 +323,7 @@ impl<L: Loader> Workspace<L> {
     /// Loads the `use`s of `file` depth first; records the file after them.
     fn visit(&mut self, file: FileId, loading: &mut Loading) {
         loading.active.push(file);
+        loading.on_stack.insert(file);
         let uses: Vec<(Span, String, Span)> = self
             .parse(file)
             .0
@@ -334,7 +339,7 @@ impl<L: Loader> Workspace<L> {
                 Err((message, help)) => loading
                     .import_errors
                     .push(import_error(use_span, &path, &message, help)),
-                Ok(target) if loading.active.contains(&target) => {
+                Ok(target) if loading.on_stack.contains(&target) => {
                     let chain: Vec<String> = loading
                         .active
                         .iter()
@@ -352,7 +357,8 @@ impl<L: Loader> Workspace<L> {
             }
         }
         loading.active.pop();
-        loading.done.push(file);
+        loading.on_stack.remove(&file);
+        loading.done.insert(file);
         loading.order.push(file);
     }
 
@@ -407,7 +413,13 @@ impl<L: Loader> Workspace<L> {
             io::ErrorKind::NotFound => (format!("there is no file `{}`", on_disk.display()), None),
             _ => (format!("`{}` cannot be read: {e}", on_disk.display()), None),
         };
-        let canonical = self.loader.canonicalize(&on_disk).map_err(|e| cannot(&e))?;
+        let canonical = if let Some(c) = self.canonical.get(&on_disk) {
+            c.clone()
+        } else {
+            let c = self.loader.canonicalize(&on_disk).map_err(|e| cannot(&e))?;
+            self.canonical.insert(on_disk.clone(), c.clone());
+            c
+        };
         if !canonical.starts_with(project) {
             return Err((
                 format!(
@@ -448,7 +460,9 @@ struct Loading {
     /// The project root: no file outside it is loaded.
     project: PathBuf,
     active: Vec<FileId>,
-    done: Vec<FileId>,
+    /// The files of `active`, for a quick look-up.
+    on_stack: std::collections::HashSet<FileId>,
+    done: std::collections::HashSet<FileId>,
     order: Vec<FileId>,
     import_errors: Vec<Diagnostic>,
 }
