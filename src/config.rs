@@ -118,3 +118,29 @@ impl ConfigFinder {
         Ok(found)
     }
 }
+
+/// The project a root file in `dir` belongs to, which its `use`s may not
+/// leave: the folder of the nearest `procflow.toml` from `dir` upwards, else
+/// the root of the git work tree holding `dir` (the nearest folder with a
+/// `.git`), else `fallback` (the folder procflow was started in, or the
+/// language server's workspace folder) when `dir` is inside it, else `dir`
+/// itself. The result is canonical (symbolic links resolved) when it exists.
+pub fn project_root(dir: &Path, fallback: &Path) -> PathBuf {
+    let canonical = |p: &Path| {
+        std::fs::canonicalize(p)
+            .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
+    let dir = canonical(dir);
+    if let Some(found) = dir.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
+        return found.to_path_buf();
+    }
+    if let Some(found) = dir.ancestors().find(|d| d.join(".git").exists()) {
+        return found.to_path_buf();
+    }
+    let fallback = canonical(fallback);
+    if dir.starts_with(&fallback) {
+        fallback
+    } else {
+        dir
+    }
+}

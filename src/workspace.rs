@@ -30,6 +30,21 @@ pub trait Loader {
     /// # Errors
     /// When the file cannot be read.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+
+    /// The bytes of a file reached by `use`: only a regular file, and reading
+    /// never waits (a FIFO is refused, not read).
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not a regular file.
+    fn read_used(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.read(path)
+    }
+
+    /// The project that a root file in `dir` belongs to: its `use`s may not
+    /// reach outside it (see [`crate::config::project_root`]).
+    fn project_root(&self, dir: &Path) -> PathBuf {
+        crate::config::project_root(dir, &std::env::current_dir().unwrap_or_default())
+    }
 }
 
 /// Reads files from disk.
@@ -53,6 +68,39 @@ impl Loader for FsLoader {
             )));
         }
         std::fs::read(path)
+    }
+
+    fn read_used(&self, path: &Path) -> io::Result<Vec<u8>> {
+        use std::io::Read as _;
+        let not_regular =
+            || io::Error::other("it is not a regular file (a folder, FIFO, socket or device)");
+        // Looked at before opening (opening a device can have effects), and
+        // again on the opened file, which is opened without waiting for a
+        // writer in case a FIFO took the file's place in between.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(not_regular());
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        }
+        let mut file = options.open(path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(not_regular());
+        }
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            return Err(io::Error::other(format!(
+                "it is larger than the limit of {} MiB",
+                MAX_FILE_BYTES / 1024 / 1024
+            )));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 }
 
@@ -92,6 +140,11 @@ pub struct Workspace<L: Loader = FsLoader> {
     loader: L,
     by_path: HashMap<PathBuf, FileId>,
     parsed: Vec<Option<Parsed>>,
+    /// The project root of each folder holding a root file.
+    projects: HashMap<PathBuf, PathBuf>,
+    /// The canonical path of each path a `use` named (symbolic links are
+    /// resolved once per run, not once per compilation that reaches them).
+    canonical: HashMap<PathBuf, PathBuf>,
 }
 
 impl Default for Workspace<FsLoader> {
@@ -108,6 +161,8 @@ impl<L: Loader> Workspace<L> {
             loader,
             by_path: HashMap::new(),
             parsed: Vec::new(),
+            projects: HashMap::new(),
+            canonical: HashMap::new(),
         }
     }
 
@@ -224,7 +279,10 @@ impl<L: Loader> Workspace<L> {
 
     /// Compiles `root` and what it uses: resolves, checks, applies `levels`.
     pub fn compile(&mut self, root: FileId, levels: &Levels) -> Compilation {
-        let mut loading = Loading::default();
+        let mut loading = Loading {
+            project: self.project_of(root),
+            ..Loading::default()
+        };
         self.visit(root, &mut loading);
         let files = loading.order;
         let mut syntax_errors = Vec::new();
@@ -265,6 +323,7 @@ impl<L: Loader> Workspace<L> {
     /// Loads the `use`s of `file` depth first; records the file after them.
     fn visit(&mut self, file: FileId, loading: &mut Loading) {
         loading.active.push(file);
+        loading.on_stack.insert(file);
         let uses: Vec<(Span, String, Span)> = self
             .parse(file)
             .0
@@ -276,11 +335,11 @@ impl<L: Loader> Workspace<L> {
             })
             .collect();
         for (use_span, path, _) in uses {
-            match self.load_use(file, &path) {
-                Err(message) => loading
+            match self.load_use(file, &path, &loading.project) {
+                Err((message, help)) => loading
                     .import_errors
-                    .push(import_error(use_span, &path, &message)),
-                Ok(target) if loading.active.contains(&target) => {
+                    .push(import_error(use_span, &path, &message, help)),
+                Ok(target) if loading.on_stack.contains(&target) => {
                     let chain: Vec<String> = loading
                         .active
                         .iter()
@@ -298,14 +357,45 @@ impl<L: Loader> Workspace<L> {
             }
         }
         loading.active.pop();
-        loading.done.push(file);
+        loading.on_stack.remove(&file);
+        loading.done.insert(file);
         loading.order.push(file);
     }
 
-    fn load_use(&mut self, from: FileId, path: &str) -> Result<FileId, String> {
+    /// The project root of a root file: its `use`s stay inside it.
+    pub fn project_of(&mut self, root: FileId) -> PathBuf {
+        let dir = self
+            .sources
+            .get(root)
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        if let Some(found) = self.projects.get(&dir) {
+            return found.clone();
+        }
+        let found = self.loader.project_root(&dir);
+        self.projects.insert(dir, found.clone());
+        found
+    }
+
+    /// Loads the file `path` that `from` uses. Refused: an absolute path, a
+    /// file outside `project` (after symbolic links), anything but a regular
+    /// file. The error is a message and, when it is not the usual one, a help.
+    fn load_use(
+        &mut self,
+        from: FileId,
+        path: &str,
+        project: &Path,
+    ) -> Result<FileId, (String, Option<String>)> {
         let written = Path::new(path);
         if written.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
-            return Err("absolute paths are refused, so the files can move together".to_owned());
+            return Err((
+                "absolute paths are refused, so the files can move together".to_owned(),
+                None,
+            ));
         }
         let source = self.sources.get(from);
         let dir = source
@@ -319,27 +409,60 @@ impl<L: Loader> Workspace<L> {
             .unwrap_or(Path::new(""))
             .join(written);
         let name = name.to_string_lossy().into_owned();
-        self.add_path(&name, &on_disk).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => format!("there is no file `{}`", on_disk.display()),
-            _ => format!("`{}` cannot be read: {e}", on_disk.display()),
-        })
+        let cannot = |e: &io::Error| match e.kind() {
+            io::ErrorKind::NotFound => (format!("there is no file `{}`", on_disk.display()), None),
+            _ => (format!("`{}` cannot be read: {e}", on_disk.display()), None),
+        };
+        let canonical = if let Some(c) = self.canonical.get(&on_disk) {
+            c.clone()
+        } else {
+            let c = self.loader.canonicalize(&on_disk).map_err(|e| cannot(&e))?;
+            self.canonical.insert(on_disk.clone(), c.clone());
+            c
+        };
+        if !canonical.starts_with(project) {
+            return Err((
+                format!(
+                    "`{}` is outside the project `{}`",
+                    on_disk.display(),
+                    project.display()
+                ),
+                Some(format!(
+                    "a `use` reaches only files inside the project (the folder of the nearest {}, else the git work tree, else the folder procflow runs in); move the file into it",
+                    crate::config::CONFIG_FILE
+                )),
+            ));
+        }
+        if let Some(&id) = self.by_path.get(&canonical) {
+            return Ok(id);
+        }
+        let bytes = self.loader.read_used(&canonical).map_err(|e| cannot(&e))?;
+        let id = self.add_bytes(&name, Some(&on_disk), bytes);
+        self.by_path.insert(canonical, id);
+        Ok(id)
     }
 }
 
-fn import_error(span: Span, path: &str, message: &str) -> Diagnostic {
+fn import_error(span: Span, path: &str, message: &str, help: Option<String>) -> Diagnostic {
     Diagnostic::new(
         Code::Import,
         span,
         format!("cannot use `{path}`: {message}"),
         "used here",
     )
-    .with_help("the path is relative to the file that says `use`")
+    .with_help(
+        help.unwrap_or_else(|| "the path is relative to the file that says `use`".to_owned()),
+    )
 }
 
 #[derive(Default)]
 struct Loading {
+    /// The project root: no file outside it is loaded.
+    project: PathBuf,
     active: Vec<FileId>,
-    done: Vec<FileId>,
+    /// The files of `active`, for a quick look-up.
+    on_stack: std::collections::HashSet<FileId>,
+    done: std::collections::HashSet<FileId>,
     order: Vec<FileId>,
     import_errors: Vec<Diagnostic>,
 }

@@ -19,6 +19,9 @@ use crate::workspace::{Compilation, FsLoader, Loader, Workspace};
 pub struct MemLoader {
     /// Open documents by canonical path.
     pub open: Arc<HashMap<PathBuf, String>>,
+    /// The workspace folder: the project of a document with no
+    /// `procflow.toml` and no git work tree above it, when it is inside.
+    pub folder: Option<PathBuf>,
 }
 
 /// A path without `.` and `..` components (no file system access).
@@ -63,6 +66,21 @@ impl Loader for MemLoader {
             Some(text) => Ok(text.clone().into_bytes()),
             None => FsLoader.read(path),
         }
+    }
+
+    fn read_used(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.open.get(path) {
+            Some(text) => Ok(text.clone().into_bytes()),
+            None => FsLoader.read_used(path),
+        }
+    }
+
+    fn project_root(&self, dir: &Path) -> PathBuf {
+        let fallback = self
+            .folder
+            .clone()
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+        crate::config::project_root(dir, &fallback)
     }
 }
 
@@ -291,8 +309,12 @@ impl Analysis {
         name: &str,
         path: Option<&Path>,
         text: &str,
+        folder: Option<&Path>,
     ) -> Analysis {
-        let mut workspace = Workspace::new(MemLoader { open });
+        let mut workspace = Workspace::new(MemLoader {
+            open,
+            folder: folder.map(Path::to_path_buf),
+        });
         let root = match path {
             Some(p) => workspace
                 .add_path(name, p)

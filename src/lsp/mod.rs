@@ -13,14 +13,16 @@
 mod analysis;
 mod complete;
 mod convert;
+mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::mpsc;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{
@@ -41,21 +43,182 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fmt::{FormatOptions, format_source};
 use crate::source::{FileId, Span};
 use analysis::Analysis;
+pub use transport::MAX_CONTENT_LENGTH;
+use transport::{FrameReader, Incoming, Malformed};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Serves the Language Server Protocol on standard input and output until the
 /// client says `exit`.
 ///
+/// Frames are read by this module's own reader (see `transport.rs`): a
+/// malformed frame is answered or logged and skipped, never fatal.
+///
 /// # Errors
-/// When the connection fails, the client closes it without `exit`, or says
-/// `exit` without `shutdown` first.
+/// When the output fails, the client closes the connection without `exit`,
+/// or says `exit` without `shutdown` first.
 pub fn run() -> Result<(), BoxError> {
-    let (connection, io_threads) = Connection::stdio();
+    let (in_tx, in_rx) = mpsc::sync_channel::<Incoming>(16);
+    let (out_tx, out_rx) = mpsc::channel::<Message>();
+    // The reader is not joined: after `exit` it may be blocked on standard
+    // input, and the process ends anyway.
+    std::thread::Builder::new()
+        .name("procflow-lsp-reader".to_owned())
+        .spawn(move || {
+            let mut frames = FrameReader::new(std::io::stdin().lock());
+            while let Some(frame) = frames.next_frame() {
+                let exit = is_exit(&frame);
+                if in_tx.send(frame).is_err() || exit {
+                    return;
+                }
+            }
+        })?;
+    let writer = std::thread::Builder::new()
+        .name("procflow-lsp-writer".to_owned())
+        .spawn(move || -> std::io::Result<()> {
+            let stdout = std::io::stdout();
+            for message in out_rx {
+                message.write(&mut stdout.lock())?;
+            }
+            Ok(())
+        })?;
+    let connection = Connection {
+        sender: out_tx,
+        receiver: in_rx,
+        log_to_stderr: true,
+        batch: true,
+    };
     let result = serve(&connection);
     drop(connection);
-    io_threads.join()?;
+    match writer.join() {
+        Ok(written) => written?,
+        Err(_) => return Err("the language server's writer failed".into()),
+    }
     result
+}
+
+/// Runs the server over an in-memory conversation: `input` is what a client
+/// writes (framed messages, malformed or not), the result is everything the
+/// server answers, framed. The server stops at `exit` or at the end of the
+/// input; nothing is printed and the process does not exit (for fuzzing and
+/// tests).
+#[must_use]
+pub fn serve_bytes(input: &[u8]) -> Vec<u8> {
+    let (in_tx, in_rx) = mpsc::channel::<Incoming>();
+    let mut frames = FrameReader::new(input);
+    while let Some(frame) = frames.next_frame() {
+        let exit = is_exit(&frame);
+        let _ = in_tx.send(frame);
+        if exit {
+            break;
+        }
+    }
+    drop(in_tx);
+    let (out_tx, out_rx) = mpsc::channel::<Message>();
+    let connection = Connection {
+        sender: out_tx,
+        receiver: in_rx,
+        log_to_stderr: false,
+        batch: false,
+    };
+    let _ = serve(&connection);
+    drop(connection);
+    let mut out = Vec::new();
+    for message in out_rx.try_iter() {
+        let _ = message.write(&mut out);
+    }
+    out
+}
+
+fn is_exit(frame: &Incoming) -> bool {
+    matches!(frame, Incoming::Message(Message::Notification(n)) if n.method == lsp_types::notification::Exit::METHOD)
+}
+
+/// Both directions of a conversation with a client.
+struct Connection {
+    sender: mpsc::Sender<Message>,
+    receiver: mpsc::Receiver<Incoming>,
+    /// Whether skipped frames are also written to standard error.
+    log_to_stderr: bool,
+    /// Whether messages already waiting are handled together before
+    /// diagnostics are published (off in memory, where every message is
+    /// waiting from the start).
+    batch: bool,
+}
+
+impl Connection {
+    fn send(&self, message: impl Into<Message>) -> Result<(), BoxError> {
+        self.sender
+            .send(message.into())
+            .map_err(|_| "the language server's output is closed".into())
+    }
+
+    /// Answers a malformed frame that has an id with an error response; logs
+    /// one without (`window/logMessage`, and standard error).
+    fn malformed(&self, m: Malformed) -> Result<(), BoxError> {
+        let text = format!("procflow: skipped a malformed message: {}", m.message);
+        if self.log_to_stderr {
+            eprintln!("{text}");
+        }
+        match m.id {
+            Some(id) => self.send(Response::new_err(id, m.code as i32, m.message)),
+            None => self.send(Notification::new(
+                lsp_types::notification::LogMessage::METHOD.to_owned(),
+                lsp_types::LogMessageParams {
+                    typ: lsp_types::MessageType::ERROR,
+                    message: text,
+                },
+            )),
+        }
+    }
+
+    /// The next message; malformed frames are dealt with on the way. `None`
+    /// when the client closed the connection.
+    fn recv(&self) -> Result<Option<Message>, BoxError> {
+        loop {
+            match self.receiver.recv() {
+                Err(_) => return Ok(None),
+                Ok(Incoming::Message(m)) => return Ok(Some(m)),
+                Ok(Incoming::Malformed(m)) => self.malformed(m)?,
+            }
+        }
+    }
+
+    /// The next message if one is waiting.
+    fn try_recv(&self) -> Result<Option<Message>, BoxError> {
+        if !self.batch {
+            return Ok(None);
+        }
+        loop {
+            match self.receiver.try_recv() {
+                Err(_) => return Ok(None),
+                Ok(Incoming::Message(m)) => return Ok(Some(m)),
+                Ok(Incoming::Malformed(m)) => self.malformed(m)?,
+            }
+        }
+    }
+}
+
+/// Waits for `initialize`: requests before it are answered with
+/// `ServerNotInitialized`, notifications are ignored, `exit` stops.
+fn initialize(connection: &Connection) -> Result<(RequestId, serde_json::Value), BoxError> {
+    loop {
+        match connection.recv()? {
+            None => return Err("the client closed the connection before `initialize`".into()),
+            Some(Message::Request(req)) if req.method == lsp_types::request::Initialize::METHOD => {
+                return Ok((req.id, req.params));
+            }
+            Some(Message::Request(req)) => connection.send(Response::new_err(
+                req.id,
+                ErrorCode::ServerNotInitialized as i32,
+                format!("`{}` before `initialize`", req.method),
+            ))?,
+            Some(Message::Notification(n)) if n.method == lsp_types::notification::Exit::METHOD => {
+                return Err("`exit` before `initialize`".into());
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// The capabilities this server offers.
@@ -81,7 +244,7 @@ fn capabilities() -> ServerCapabilities {
 }
 
 fn serve(connection: &Connection) -> Result<(), BoxError> {
-    let (id, params) = connection.initialize_start()?;
+    let (id, params) = initialize(connection)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     #[allow(deprecated)]
     let root = params
@@ -95,7 +258,9 @@ fn serve(connection: &Connection) -> Result<(), BoxError> {
         "capabilities": capabilities(),
         "serverInfo": { "name": "procflow", "version": env!("CARGO_PKG_VERSION") },
     });
-    connection.initialize_finish(id, result)?;
+    // `initialized` is not waited for: it is ignored like any notification
+    // the server does not need.
+    connection.send(Response::new_ok(id, result))?;
     let mut server = Server {
         root,
         docs: HashMap::new(),
@@ -105,7 +270,7 @@ fn serve(connection: &Connection) -> Result<(), BoxError> {
         config_error: None,
     };
     loop {
-        let Ok(message) = connection.receiver.recv() else {
+        let Some(message) = connection.recv()? else {
             return Err("the client closed the connection without `exit`".into());
         };
         if let Some(exit) = server.handle(connection, message)? {
@@ -113,7 +278,7 @@ fn serve(connection: &Connection) -> Result<(), BoxError> {
         }
         // Take every message already waiting before compiling: a burst of
         // edits is compiled once.
-        while let Ok(message) = connection.receiver.try_recv() {
+        while let Some(message) = connection.try_recv()? {
             if let Some(exit) = server.handle(connection, message)? {
                 return exit;
             }
@@ -186,7 +351,7 @@ impl Server {
                         ),
                     }
                 };
-                connection.sender.send(response.into())?;
+                connection.send(response)?;
             }
             Message::Notification(n) => {
                 if n.method == lsp_types::notification::Exit::METHOD {
@@ -294,13 +459,10 @@ impl Server {
                                 typ: lsp_types::MessageType::ERROR,
                                 message: format!("procflow: {message}"),
                             };
-                            connection.sender.send(
-                                Notification::new(
-                                    lsp_types::notification::ShowMessage::METHOD.to_owned(),
-                                    params,
-                                )
-                                .into(),
-                            )?;
+                            connection.send(Notification::new(
+                                lsp_types::notification::ShowMessage::METHOD.to_owned(),
+                                params,
+                            ))?;
                         }
                     }
                     (diagnostics(&a), Some(version))
@@ -311,13 +473,10 @@ impl Server {
                 diagnostics,
                 version,
             };
-            connection.sender.send(
-                Notification::new(
-                    lsp_types::notification::PublishDiagnostics::METHOD.to_owned(),
-                    params,
-                )
-                .into(),
-            )?;
+            connection.send(Notification::new(
+                lsp_types::notification::PublishDiagnostics::METHOD.to_owned(),
+                params,
+            ))?;
         }
         Ok(())
     }
@@ -342,6 +501,7 @@ impl Server {
             &name,
             doc.path.as_deref(),
             &doc.text,
+            self.root.as_deref(),
         ));
         self.analyses.insert(uri.clone(), a.clone());
         Some(a)
