@@ -1,28 +1,34 @@
 //! Graphviz DOT of a file's processes and workflows.
 //!
 //! Each process is a cluster holding its steps in order (one edge between
-//! consecutive steps). Each workflow is a cluster holding a start node (its
-//! trigger) and one swimlane cluster per owner role with the steps that role
-//! owns. The order is drawn as edges from each `after` predecessor to the step
-//! (from the start node to the first steps), labelled with the step's `when`
-//! condition; a dashed edge that does not constrain the layout links each
-//! workflow step to every process step it implements.
+//! consecutive steps), each step filled with a colour of its own. Each
+//! workflow is a cluster holding a start node (its trigger) and one swimlane
+//! cluster per owner role with the steps that role owns. A workflow step
+//! shows its number in the SOP's procedure ([`step_numbers`]) before its
+//! title, and the process steps it serves as bands in their colours
+//! ("serves: Capture"): the only edges are the order, inside one process or
+//! one workflow. (Edges from workflow steps to process steps, across
+//! clusters, looped around every picture and made Graphviz 2.43 fail.) The
+//! order is drawn as edges from each `after` predecessor to the step (from
+//! the start node to the first steps), labelled with the step's `when`
+//! condition.
 //!
 //! Every label is a Graphviz HTML-like label, and every text written by a user
-//! goes through [`html`], which turns the characters that mean something to
-//! Graphviz (`< > & " { } | [ ]`) into character references, a backslash into
-//! two (Graphviz reads `\N`, `\G`… as escapes even in HTML-like labels, and
-//! shows `\\` as one backslash), line breaks into `<br/>`, and characters XML
-//! cannot hold into spaces. Node and cluster ids
-//! are quoted strings made of names, which are ASCII identifiers.
+//! goes through [`label`], which escapes it, wraps it and never writes an
+//! empty tag. A title without a visible word is replaced by one made from
+//! the name. Node and cluster ids are quoted strings made of names, which are
+//! ASCII identifiers.
 
+mod label;
+
+use std::borrow::Cow;
+
+use self::label::{has_words, push_bold, push_inline, push_small_lines, push_text, trim};
 use super::{
-    printable_except, push_duration_words, root_processes, root_workflows, sequence, title,
+    push_duration_words, push_number, root_processes, root_workflows, sequence, step_numbers,
 };
-use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId};
-
-/// Column at which long titles, outcomes, triggers and conditions are wrapped.
-const WRAP: usize = 32;
+use crate::ast::{Ident, StrLit};
+use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId, display_title};
 
 /// The start of every graph: its default attributes.
 const HEADER: &str = concat!(
@@ -31,6 +37,19 @@ const HEADER: &str = concat!(
     "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#555555\"];\n",
     "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];\n",
 );
+
+/// The colours of process steps, in turn: each process step is filled with
+/// one, and a workflow step that serves it shows a band of the same colour.
+/// Light enough for black text, and no blue (the fill of automated steps);
+/// the text says the same as the colour.
+const PALETTE: [&str; 8] = [
+    "#fce5cd", "#d9ead3", "#f4cccc", "#d9d2e9", "#fff2cc", "#d0e0e3", "#ead1dc", "#e6dccb",
+];
+
+/// The colour of the process step at `index`.
+fn colour(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()]
+}
 
 /// The DOT graph of the root file (its processes, with the processes its
 /// workflows implement, and its workflows), or, with `only`, of one workflow
@@ -50,28 +69,26 @@ pub fn render(model: &Model, only: Option<WorkflowId>) -> String {
         .map(|&p| Item::Process(p))
         .chain(workflows.iter().map(|&w| Item::Workflow(w)))
         .collect();
-    // For a process: its cluster. For a workflow: its cluster, its order edges
-    // and its `implements` edges.
-    let parts: Vec<[String; 3]> = crate::parallel::map(&items, |item| match *item {
+    // For a process: its cluster. For a workflow: its cluster and its order
+    // edges.
+    let parts: Vec<[String; 2]> = crate::parallel::map(&items, |item| match *item {
         Item::Process(p) => {
             let mut cluster = String::new();
             process_cluster(&mut cluster, model, &roles, p);
-            [cluster, String::new(), String::new()]
+            [cluster, String::new()]
         }
         Item::Workflow(w) => {
             let mut cluster = String::new();
             workflow_cluster(&mut cluster, model, &roles, w);
             let mut order = String::new();
             order_edges(&mut order, model, w);
-            let mut implements = String::new();
-            implements_edges(&mut implements, model, w, &processes);
-            [cluster, order, implements]
+            [cluster, order]
         }
     });
     let len = HEADER.len() + 2 + parts.iter().flatten().map(String::len).sum::<usize>();
     let mut out = String::with_capacity(len);
     out.push_str(HEADER);
-    for k in 0..3 {
+    for k in 0..2 {
         for part in &parts {
             out.push_str(&part[k]);
         }
@@ -86,7 +103,22 @@ enum Item {
     Workflow(WorkflowId),
 }
 
-/// Each role's title, escaped and wrapped ([`push_text`]), computed once.
+/// The title a label shows: the one written if it has a visible word, else
+/// one made from the name (the name itself if that has none either).
+fn shown<'a>(name: &'a Ident, title: Option<&'a StrLit>) -> Cow<'a, str> {
+    if let Some(t) = title.filter(|t| has_words(&t.value)) {
+        return Cow::Borrowed(&t.value);
+    }
+    let made = display_title(name, None);
+    if has_words(&made) {
+        Cow::Owned(made)
+    } else {
+        Cow::Borrowed(&name.text)
+    }
+}
+
+/// Each role's title as it is mentioned in a line ([`push_inline`]),
+/// computed once.
 struct Roles(Vec<String>);
 
 impl Roles {
@@ -97,7 +129,7 @@ impl Roles {
                 .iter()
                 .map(|r| {
                     let mut s = String::new();
-                    push_text(&mut s, &title(&r.name, r.title.as_ref()));
+                    push_inline(&mut s, &shown(&r.name, r.title.as_ref()));
                     s
                 })
                 .collect(),
@@ -147,142 +179,6 @@ fn quote(id: &str) -> String {
     s
 }
 
-/// Which ASCII bytes [`push_html`] copies as they are.
-const HTML_PLAIN: [bool; 128] = printable_except(b"&<>\"'\\{}|[]");
-
-/// Appends user text for an HTML-like label: special characters as character
-/// references, line breaks as `<br/>`, characters XML cannot hold (control
-/// characters, U+FFFE, U+FFFF) as spaces.
-fn push_html(out: &mut String, text: &str) {
-    if text.bytes().all(|b| b < 0x80 && HTML_PLAIN[b as usize]) {
-        out.push_str(text);
-        return;
-    }
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Graphviz expands `\G`, `\N`, … in HTML-like labels too, and
-            // shows `\\` as one backslash.
-            '\\' => out.push_str("&#92;&#92;"),
-            '{' => out.push_str("&#123;"),
-            '}' => out.push_str("&#125;"),
-            '|' => out.push_str("&#124;"),
-            '[' => out.push_str("&#91;"),
-            ']' => out.push_str("&#93;"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push_str("<br/>");
-                }
-            }
-            '\n' => out.push_str("<br/>"),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-}
-
-#[cfg(test)]
-fn html(text: &str) -> String {
-    let mut s = String::new();
-    push_html(&mut s, text);
-    s
-}
-
-/// A piece of wrapped text.
-enum Piece<'a> {
-    /// A word (no space, tab or line break in it).
-    Word(&'a str),
-    /// The space between two words on a line.
-    Space,
-    /// A line break (written by the user or made by wrapping).
-    Break,
-}
-
-/// Wraps text at spaces so that lines stay near [`WRAP`] characters (a word
-/// longer than that keeps its own line); line breaks written by the user
-/// (`\n`, `\r\n`, `\r`) are kept. Runs of spaces and tabs become one space.
-/// The result goes to `emit` piece by piece.
-fn wrap_pieces<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
-    let mut rest = text;
-    let mut first = true;
-    loop {
-        let (line, next) = match rest.find(['\r', '\n']) {
-            Some(i) => {
-                let bytes = rest.as_bytes();
-                let skip = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                (&rest[..i], Some(&rest[i + skip..]))
-            }
-            None => (rest, None),
-        };
-        if !first {
-            emit(Piece::Break);
-        }
-        first = false;
-        let mut width = 0;
-        for word in line.split([' ', '\t']).filter(|w| !w.is_empty()) {
-            let len = if word.is_ascii() {
-                word.len()
-            } else {
-                word.chars().count()
-            };
-            if width > 0 && width + 1 + len > WRAP {
-                emit(Piece::Break);
-                width = 0;
-            } else if width > 0 {
-                emit(Piece::Space);
-                width += 1;
-            }
-            emit(Piece::Word(word));
-            width += len;
-        }
-        match next {
-            Some(next) => rest = next,
-            None => break,
-        }
-    }
-}
-
-#[cfg(test)]
-fn wrap(text: &str) -> String {
-    let mut s = String::new();
-    wrap_pieces(text, |piece| match piece {
-        Piece::Word(w) => s.push_str(w),
-        Piece::Space => s.push(' '),
-        Piece::Break => s.push('\n'),
-    });
-    s
-}
-
-/// Appends wrapped, escaped text.
-fn push_text(out: &mut String, text: &str) {
-    wrap_pieces(text, |piece| match piece {
-        Piece::Word(w) => push_html(out, w),
-        Piece::Space => out.push(' '),
-        Piece::Break => out.push_str("<br/>"),
-    });
-}
-
-/// Appends escaped text with each line in bold (Graphviz does not allow a
-/// `<br/>` inside `<b>`).
-fn push_bold(out: &mut String, text: &str) {
-    out.push_str("<b>");
-    wrap_pieces(text, |piece| match piece {
-        Piece::Word(w) => push_html(out, w),
-        Piece::Space => out.push(' '),
-        Piece::Break => out.push_str("</b><br/><b>"),
-    });
-    out.push_str("</b>");
-}
-
 fn push_process_node(out: &mut String, p: &str, step: &str) {
     push_id(out, &["p:", p, ":", step]);
 }
@@ -295,40 +191,69 @@ fn push_start_node(out: &mut String, w: &str) {
     push_id(out, &["start:", w]);
 }
 
+/// Appends a cluster's bold title, `kind` then the title (from its first
+/// line with a word).
+fn push_cluster_title(out: &mut String, kind: &str, name: &Ident, title: Option<&StrLit>) {
+    let shown = shown(name, title);
+    push_bold(out, &format!("{kind}: {}", trim(&shown)));
+}
+
+/// Appends a line of small text (`line` wrapped as a whole, its line breaks
+/// spaces), after a `<br/>`.
+fn push_small_inline(out: &mut String, line: &str) {
+    out.push_str("<br/><font point-size=\"10\">");
+    push_inline(out, line);
+    out.push_str("</font>");
+}
+
+/// A line break that left-aligns the line before it.
+const LEFT_BREAK: &str = "<br align=\"left\"/>";
+
+/// Left-aligns every line of the label written to `out` since `from`: a
+/// cluster's title and the lines under it (Graphviz centres each line of a
+/// label otherwise, and only `labeljust` places the whole label).
+fn left_align(out: &mut String, from: usize) {
+    let label = out.split_off(from);
+    out.push_str(&label.replace("<br/>", LEFT_BREAK));
+    out.push_str(LEFT_BREAK);
+}
+
 fn process_cluster(out: &mut String, model: &Model, roles: &Roles, p: ProcessId) {
     let process = &model.processes[p.0];
     let name = &process.name.text;
     out.push_str("  subgraph ");
     push_id(out, &["cluster_p:", name]);
     out.push_str(" {\n    label=<");
-    push_bold(
-        out,
-        &format!("Process: {}", title(&process.name, process.title.as_ref())),
-    );
+    let label = out.len();
+    push_cluster_title(out, "Process", &process.name, process.title.as_ref());
     if let Some(outcome) = &process.outcome {
-        out.push_str("<br/><font point-size=\"10\"><i>");
-        push_text(out, &outcome.value);
-        out.push_str("</i></font>");
+        push_small_lines(out, "10", true, &outcome.value);
     }
     if let Some(owner) = process.owner {
         out.push_str("<br/><font point-size=\"10\">owner: ");
         out.push_str(roles.text(owner));
         out.push_str("</font>");
     }
+    left_align(out, label);
     out.push_str(">;\n");
     out.push_str("    style=\"rounded,filled\"; color=\"#999999\"; fillcolor=\"#f4f4f4\";\n");
-    for step in &process.steps {
+    for (k, step) in process.steps.iter().enumerate() {
         out.push_str("    ");
         push_process_node(out, name, &step.name.text);
         out.push_str(" [label=<");
-        push_bold(out, &title(&step.name, step.title.as_ref()));
+        push_bold(out, &shown(&step.name, step.title.as_ref()));
         if step.optional {
-            out.push_str(
-                "<br/><font point-size=\"9\"><i>optional</i></font>>, shape=box, style=\"filled,dashed\", fillcolor=\"#e8e8e8\"];\n",
-            );
-        } else {
-            out.push_str(">, shape=box, style=\"filled\", fillcolor=\"#e8e8e8\"];\n");
+            out.push_str("<br/><font point-size=\"9\"><i>optional</i></font>");
         }
+        out.push_str(">, shape=box, style=\"");
+        out.push_str(if step.optional {
+            "filled,dashed"
+        } else {
+            "filled"
+        });
+        out.push_str("\", fillcolor=\"");
+        out.push_str(colour(k));
+        out.push_str("\"];\n");
     }
     for pair in process.steps.windows(2) {
         out.push_str("    ");
@@ -346,28 +271,23 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     out.push_str("  subgraph ");
     push_id(out, &["cluster_w:", name]);
     out.push_str(" {\n    label=<");
-    push_bold(
-        out,
-        &format!(
-            "Workflow: {}",
-            title(&workflow.name, workflow.title.as_ref())
-        ),
-    );
-    if workflow.owner.is_some() || workflow.version.is_some() {
-        out.push_str("<br/><font point-size=\"10\">");
-        if let Some(owner) = workflow.owner {
-            out.push_str("owner: ");
-            out.push_str(roles.text(owner));
-        }
-        if let Some(version) = &workflow.version {
-            if workflow.owner.is_some() {
-                out.push_str(" · ");
-            }
-            out.push_str("version ");
-            push_text(out, &version.value);
-        }
-        out.push_str("</font>");
+    let label = out.len();
+    push_cluster_title(out, "Workflow", &workflow.name, workflow.title.as_ref());
+    // The owner and the version, each on a line of its own.
+    let mut line = String::new();
+    if let Some(owner) = workflow.owner {
+        let role = &model.roles[owner.0];
+        line.push_str("owner: ");
+        line.push_str(trim(&shown(&role.name, role.title.as_ref())));
+        push_small_inline(out, &line);
     }
+    if let Some(version) = workflow.version.as_ref().filter(|v| has_words(&v.value)) {
+        line.clear();
+        line.push_str("version ");
+        line.push_str(trim(&version.value));
+        push_small_inline(out, &line);
+    }
+    left_align(out, label);
     out.push_str(">;\n");
     out.push_str("    style=\"rounded\"; color=\"#555555\";\n");
 
@@ -376,14 +296,13 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     push_start_node(out, name);
     out.push_str(" [label=<<b>Start</b>");
     if let Some(trigger) = &workflow.trigger {
-        out.push_str("<br/><font point-size=\"9\">");
-        push_text(out, &trigger.value);
-        out.push_str("</font>");
+        push_small_lines(out, "9", false, &trigger.value);
     }
     out.push_str(">, shape=oval, style=\"filled\", fillcolor=\"#fff4cc\"];\n");
 
     // Swimlanes: one per owner, in the order the owners first act.
     let order = sequence(workflow);
+    let numbers = step_numbers(workflow);
     let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
     for &i in order.iter() {
         let owner = workflow.steps[i].owner;
@@ -395,14 +314,17 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     let mut scratch = String::new();
     for (owner, steps) in &lanes {
         out.push_str("    subgraph ");
+        let label;
         let dashed = if let Some(role) = owner {
             let r = &model.roles[role.0];
             push_id(out, &["cluster_w:", name, ":role:", &r.name.text]);
             out.push_str(" {\n      label=<");
-            push_bold(out, &title(&r.name, r.title.as_ref()));
-            if r.who.is_some() || r.external {
+            label = out.len();
+            push_bold(out, &shown(&r.name, r.title.as_ref()));
+            let who = r.who.as_ref().filter(|who| has_words(&who.value));
+            if who.is_some() || r.external {
                 out.push_str("<br/><font point-size=\"9\">");
-                if let Some(who) = &r.who {
+                if let Some(who) = who {
                     push_text(out, &who.value);
                     if r.external {
                         out.push_str(" · ");
@@ -416,9 +338,12 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
             r.external
         } else {
             push_id(out, &["cluster_w:", name, ":role:"]);
-            out.push_str(" {\n      label=<<b>No owner</b>");
+            out.push_str(" {\n      label=<");
+            label = out.len();
+            out.push_str("<b>No owner</b>");
             false
         };
+        left_align(out, label);
         out.push_str(">;\n");
         if dashed {
             out.push_str("      style=\"rounded,dashed\"; color=\"#aaaaaa\";\n");
@@ -429,7 +354,7 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
             out.push_str("      ");
             push_step_node(out, name, &workflow.steps[i].name.text);
             out.push(' ');
-            step_attrs(out, &mut scratch, model, roles, workflow, i);
+            step_attrs(out, &mut scratch, model, roles, workflow, i, numbers[i]);
             out.push_str(";\n");
         }
         out.push_str("    }\n");
@@ -437,8 +362,9 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     out.push_str("  }\n");
 }
 
-/// Appends the attribute list of a workflow step's node; `scratch` is a
-/// buffer to reuse.
+/// Appends the attribute list of a workflow step's node: its number and
+/// title, owner, tools, timing, whether it is automated, and a band for each
+/// process step it serves. `scratch` is a buffer to reuse.
 fn step_attrs(
     out: &mut String,
     scratch: &mut String,
@@ -446,10 +372,30 @@ fn step_attrs(
     roles: &Roles,
     workflow: &Workflow,
     i: usize,
+    number: usize,
 ) {
     let step = &workflow.steps[i];
+    let process = workflow.process.map(|p| &model.processes[p.0]);
+    let mut served: Vec<usize> = Vec::new();
+    if let Some(process) = process {
+        for &k in &step.implements {
+            if k < process.steps.len() && !served.contains(&k) {
+                served.push(k);
+            }
+        }
+        served.sort_unstable();
+    }
     out.push_str("[label=<");
-    push_bold(out, &title(&step.name, step.title.as_ref()));
+    if !served.is_empty() {
+        out.push_str(
+            "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"1\"><tr><td>",
+        );
+    }
+    scratch.clear();
+    push_number(scratch, number);
+    scratch.push_str(". ");
+    scratch.push_str(trim(&shown(&step.name, step.title.as_ref())));
+    push_bold(out, scratch);
     let timing = step.wait.is_some() || step.within.is_some();
     if step.owner.is_some() || !step.tools.is_empty() || timing || step.automated {
         out.push_str("<br/><font point-size=\"9\">");
@@ -468,15 +414,15 @@ fn step_attrs(
         if !step.tools.is_empty() {
             line(out);
             scratch.clear();
+            scratch.push_str("tools: ");
             for (k, t) in step.tools.iter().enumerate() {
                 if k > 0 {
                     scratch.push_str(", ");
                 }
                 let tool = &model.tools[t.0];
-                scratch.push_str(&title(&tool.name, tool.title.as_ref()));
+                scratch.push_str(trim(&shown(&tool.name, tool.title.as_ref())));
             }
-            out.push_str("tools: ");
-            push_text(out, scratch);
+            push_inline(out, scratch);
         }
         if timing {
             line(out);
@@ -498,6 +444,21 @@ fn step_attrs(
         }
         out.push_str("</font>");
     }
+    if let Some(process) = process.filter(|_| !served.is_empty()) {
+        out.push_str("</td></tr>");
+        for k in served {
+            let target = &process.steps[k];
+            out.push_str("<tr><td bgcolor=\"");
+            out.push_str(colour(k));
+            out.push_str("\" style=\"rounded\"><font point-size=\"9\">");
+            scratch.clear();
+            scratch.push_str("serves: ");
+            scratch.push_str(trim(&shown(&target.name, target.title.as_ref())));
+            push_inline(out, scratch);
+            out.push_str("</font></td></tr>");
+        }
+        out.push_str("</table>");
+    }
     if step.automated {
         out.push_str(
             ">, shape=box, style=\"filled\", fillcolor=\"#dcebfb\", color=\"#3b6ea8\", peripheries=2]",
@@ -514,9 +475,9 @@ fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];
         attrs.clear();
-        if let Some(when) = &step.when {
+        if let Some(when) = step.when.as_ref().filter(|w| has_words(&w.value)) {
             attrs.push_str(" [label=<if ");
-            push_text(&mut attrs, &when.value);
+            push_text(&mut attrs, trim(&when.value));
             attrs.push_str(">]");
         }
         if step.after.is_empty() {
@@ -538,58 +499,12 @@ fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     }
 }
 
-fn implements_edges(out: &mut String, model: &Model, w: WorkflowId, drawn: &[ProcessId]) {
-    let workflow = &model.workflows[w.0];
-    let Some(p) = workflow.process.filter(|p| drawn.contains(p)) else {
-        return;
-    };
-    let process = &model.processes[p.0];
-    for &i in sequence(workflow).iter() {
-        let step = &workflow.steps[i];
-        for &k in &step.implements {
-            let Some(target) = process.steps.get(k) else {
-                continue;
-            };
-            out.push_str("  ");
-            push_step_node(out, &workflow.name.text, &step.name.text);
-            out.push_str(" -> ");
-            push_process_node(out, &process.name.text, &target.name.text);
-            out.push_str(
-                " [style=dashed, constraint=false, arrowhead=empty, color=\"#888888\"];\n",
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{html, quote, wrap};
-
-    #[test]
-    fn html_escapes_every_special_character() {
-        assert_eq!(
-            html("a\" -> b [x=<y>] {z} | \\ & '"),
-            "a&quot; -&gt; b &#91;x=&lt;y&gt;&#93; &#123;z&#125; &#124; &#92;&#92; &amp; &#39;"
-        );
-        assert_eq!(html("a\nb\r\nc\rd"), "a<br/>b<br/>c<br/>d");
-        assert_eq!(html("a\u{0}b\u{7}c\u{FFFF}"), "a b c ");
-        assert_eq!(html("émoji 🎉"), "émoji 🎉");
-    }
+    use super::quote;
 
     #[test]
     fn quote_escapes_quotes_and_backslashes() {
         assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-    }
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_keeps_line_breaks() {
-        assert_eq!(wrap("short"), "short");
-        assert_eq!(
-            wrap("Welcome email with a kickoff booking link goes out"),
-            "Welcome email with a kickoff\nbooking link goes out"
-        );
-        assert_eq!(wrap("a\nb  c"), "a\nb c");
-        assert_eq!(wrap("a\r\nb\rc"), "a\nb\nc");
-        assert_eq!(wrap(&"x".repeat(40)), "x".repeat(40));
     }
 }
