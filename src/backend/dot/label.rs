@@ -109,7 +109,11 @@ fn wrap_pieces<'a>(text: &'a str, keep_breaks: bool, mut emit: impl FnMut(Piece<
             }
             for word in line.split(separates).filter(|w| !w.is_empty()) {
                 for chunk in chunks(word) {
-                    let len = chunk.chars().count();
+                    let len = if chunk.is_ascii() {
+                        chunk.len()
+                    } else {
+                        chunk.chars().count()
+                    };
                     if breaks > 0 {
                         for _ in 0..breaks {
                             emit(Piece::Break);
@@ -137,6 +141,10 @@ fn chunks(word: &str) -> impl Iterator<Item = &str> {
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
+        }
+        // At most WRAP bytes: at most WRAP characters.
+        if rest.len() <= WRAP {
+            return Some(std::mem::take(&mut rest));
         }
         let end = rest.char_indices().nth(WRAP).map_or(rest.len(), |(i, _)| i);
         let (chunk, next) = rest.split_at(end);
