@@ -71,6 +71,18 @@ pub(crate) fn sequence(workflow: &Workflow) -> Cow<'_, [usize]> {
     }
 }
 
+/// The procedure number of each step of a workflow (from 1, by step index):
+/// its place in [`sequence`]. The SOP heads each step with this number and
+/// the diagram writes it before each step's title, so the two read together.
+#[must_use]
+pub(crate) fn step_numbers(workflow: &Workflow) -> Vec<usize> {
+    let mut number = vec![0; workflow.steps.len()];
+    for (k, &i) in sequence(workflow).iter().enumerate() {
+        number[i] = k + 1;
+    }
+    number
+}
+
 /// Appends [`duration_words`] to `out`.
 pub(crate) fn push_duration_words(out: &mut String, d: &crate::ast::Duration) {
     use crate::ast::DurationUnit::{Days, Hours, Minutes, Weeks};

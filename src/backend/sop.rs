@@ -119,10 +119,7 @@ impl<'a> Sop<'a> {
         let workflow = &model.workflows[w.0];
         let n = workflow.steps.len();
         let order = super::sequence(workflow).into_owned();
-        let mut number = vec![0; n];
-        for (k, &i) in order.iter().enumerate() {
-            number[i] = k + 1;
-        }
+        let number = super::step_numbers(workflow);
         let mut successors = vec![Vec::new(); n];
         for &i in &order {
             for &a in &workflow.steps[i].after {

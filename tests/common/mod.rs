@@ -2,6 +2,8 @@
 // Each test binary uses only some of these.
 #![allow(dead_code)]
 
+pub mod random_flow;
+
 use std::path::{Path, PathBuf};
 
 use procflow::{Compilation, Levels, Workspace};
