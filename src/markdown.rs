@@ -110,7 +110,7 @@ pub fn format_blocks(
             .split_inclusive('\n')
             .map(|l| l.strip_prefix(indent.as_str()).unwrap_or(l))
             .collect();
-        match crate::fmt::format_source(&inner, options) {
+        match crate::fmt::format_text(&inner, options) {
             Ok(formatted) => {
                 out.push_str(&text[last..block.start]);
                 for line in formatted.split_inclusive('\n') {
