@@ -161,3 +161,112 @@ fn a_comment_after_a_lone_carriage_return_stays_put() {
         .code(0)
         .stdout(once);
 }
+
+/// `check --format short` of `text` as `name`: standard output and exit code.
+fn check_short(name: &str, bytes: &[u8]) -> (String, i32) {
+    let (dir, _) = file(name, bytes);
+    let out = procflow()
+        .current_dir(dir.path())
+        .args(["check", "--format", "short", name])
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn a_title_people_cannot_see_is_invalid() {
+    // sop-invisible-title.flow: a title "\u{0}" passed `check` and rendered
+    // empty. The diagnostic points at the character.
+    let (out, code) = check_short("t.flow", &fixture("sop-invisible-title.flow"));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with(
+            "t.flow:8:11: error[invalid-value]: a title holds the control character `\\u{0}`\n"
+        ),
+        "{out}"
+    );
+    let title = |t: &str| format!("role a {t}\nrole b \"B\" {{\n  who \"x\"\n}}\n");
+    for (written, column, message) in [
+        (
+            r#""\u{7f}""#,
+            9,
+            "a title holds the control character `\\u{7f}`",
+        ),
+        (
+            "\"a\u{7f}\"",
+            10,
+            "a title holds the control character `\\u{7f}`",
+        ),
+        (r#""\u{feff}""#, 8, "a title has no visible character"),
+        (
+            "\"\u{200b} \u{2060}\"",
+            8,
+            "a title has no visible character",
+        ),
+        (r#""\u{D800}""#, 9, "this escape is not a character"),
+        (r#""a\rb""#, 0, ""),
+    ] {
+        let (out, code) = check_short("t.flow", title(written).as_bytes());
+        if column == 0 {
+            // `\r` is not an escape: a syntax error, reported as before.
+            assert!(out.contains("error[syntax]"), "{written}: {out}");
+            continue;
+        }
+        assert_eq!(code, 1, "{written}: {out}");
+        assert!(
+            out.contains(&format!(
+                "t.flow:1:{column}: error[invalid-value]: {message}"
+            )),
+            "{written}: {out}"
+        );
+    }
+    // Line breaks and tabs are text in titles and descriptions.
+    let (out, code) = check_short(
+        "t.flow",
+        "role a \"Call\\n\\tthe lead\" {\n  description \"\"\"\n    a\n    \tb\n    \"\"\"\n}\n"
+            .as_bytes(),
+    );
+    assert!(!out.contains("invalid-value"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_tool_url_must_be_a_web_or_mail_address() {
+    // sop-url-astral-markdownlint.flow: `url "😀"` made markdownlint throw.
+    let (out, code) = check_short("t.flow", &fixture("sop-url-astral-markdownlint.flow"));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with(
+            "t.flow:3:7: error[invalid-value]: `url` must be an absolute http(s) or mailto URL"
+        ),
+        "{out}"
+    );
+    let tool = |url: &str| format!("tool t {{\n  url \"{url}\"\n}}\n");
+    for bad in [
+        "crm",
+        "/leads",
+        "ftp://x.y/z",
+        "mailto:",
+        "https://",
+        "javascript:alert(1)",
+    ] {
+        let (out, code) = check_short("t.flow", tool(bad).as_bytes());
+        assert_eq!(code, 1, "{bad}: {out}");
+        assert!(
+            out.contains("t.flow:2:7: error[invalid-value]: `url`"),
+            "{bad}: {out}"
+        );
+    }
+    for good in [
+        "https://crm.example.com",
+        "http://intranet/x?y=1#z",
+        "mailto:team@example.com",
+        "https://例え.jp/パス",
+    ] {
+        let (out, code) = check_short("t.flow", tool(good).as_bytes());
+        assert_eq!((out.as_str(), code), ("", 0), "{good}");
+    }
+}
