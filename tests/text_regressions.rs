@@ -270,3 +270,39 @@ fn a_tool_url_must_be_a_web_or_mail_address() {
         assert_eq!((out.as_str(), code), ("", 0), "{good}");
     }
 }
+
+#[test]
+fn markdown_blocks_keep_crlf_and_end_where_commonmark_ends_them() {
+    // A CRLF Markdown file: the lines `fmt` rewrites keep `\r\n`.
+    let md = "# T\r\n\r\n```flow\r\nrole   a\r\nrole b # note\r\n```\r\n\r\nText.\r\n";
+    let (dir, path) = file("crlf.md", md.as_bytes());
+    procflow()
+        .current_dir(dir.path())
+        .args(["fmt", "crlf.md"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# T\r\n\r\n```flow\r\nrole a\r\n\r\nrole b # note\r\n```\r\n\r\nText.\r\n"
+    );
+    // A block in a list item ends where the item ends: `Prose` leaves the
+    // item (CommonMark), so it is prose, not Flow, and the fence after it
+    // opens a block of its own (not tagged `flow`).
+    let md = "- Step one:\n\n  ```flow\n  role   a\n  ```\n- Step two:\n\n  ```flow\n  role   b\nProse after the list.\n  ```\n";
+    let (dir, path) = file("list.md", md.as_bytes());
+    procflow()
+        .current_dir(dir.path())
+        .args(["check", "list.md"])
+        .assert()
+        .code(0);
+    procflow()
+        .current_dir(dir.path())
+        .args(["fmt", "list.md"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        md.replace("role   a", "role a")
+            .replace("role   b", "role b")
+    );
+}
