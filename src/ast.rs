@@ -226,6 +226,23 @@ pub struct StrLit {
     pub span: Span,
     /// Whether it was written as a `"""` block.
     pub block: bool,
+    /// The first thing that makes the value invalid in any field, and where
+    /// it is written: a `\u{…}` escape that is not a character (its value
+    /// holds U+FFFD there), or a control character other than a line break
+    /// and a tab. Reported as `invalid-value` by the resolver.
+    pub flaw: Option<(StrFlaw, Span)>,
+    /// Where the value's first line break or tab comes from, if it has one
+    /// (the whole literal for a `"""` string): one-line fields allow neither.
+    pub breaks: Option<Span>,
+}
+
+/// Why a string's value is invalid wherever it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrFlaw {
+    /// A `\u{…}` escape of a surrogate or of a code point above 10FFFF.
+    NotAChar,
+    /// A control character (Unicode category Cc) other than `\n` and `\t`.
+    Control(char),
 }
 
 /// A duration literal.

@@ -63,17 +63,27 @@ const BOM: char = '\u{feff}';
 ///
 /// # Errors
 /// When the text has syntax errors: they are returned (as the parser reports
-/// them, spans in `FileId(0)`) and nothing is formatted.
+/// them, spans in `FileId(0)`, counted after the byte-order mark if there is
+/// one) and nothing is formatted. Only a U+FEFF at offset 0 is a byte-order
+/// mark; a second one is a syntax error, as for `check`.
 pub fn format_source(text: &str, options: &FormatOptions) -> Result<String, Vec<Diagnostic>> {
+    match text.strip_prefix(BOM) {
+        Some(rest) => format_text(rest, options).map(|out| format!("{BOM}{out}")),
+        None => format_text(text, options),
+    }
+}
+
+/// [`format_source`] for a text that has no byte-order mark of its own (a
+/// Markdown `flow` block): a U+FEFF at its start is a syntax error, as it is
+/// for `check`. The error spans are in `text`.
+///
+/// # Errors
+/// When the text has syntax errors, as [`format_source`].
+pub fn format_text(text: &str, options: &FormatOptions) -> Result<String, Vec<Diagnostic>> {
     let (file, errors) = crate::syntax::parse(FileId(0), text);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let start = if text.starts_with(BOM) {
-        BOM.len_utf8()
-    } else {
-        0
-    };
     let mut comments: Vec<(usize, usize)> = file
         .comments
         .iter()
@@ -91,9 +101,6 @@ pub fn format_source(text: &str, options: &FormatOptions) -> Result<String, Vec<
             line_empty: true,
         },
     };
-    if start > 0 {
-        f.w.out.push(BOM);
-    }
     let items: Vec<Elem<'_>> = file
         .items
         .iter()
@@ -102,10 +109,31 @@ pub fn format_source(text: &str, options: &FormatOptions) -> Result<String, Vec<
             Item::Decl(d) => Elem::Decl(d),
         })
         .collect();
-    f.sequence(&items, text.len(), Seq::new(0, true, start, start));
+    f.sequence(&items, text.len(), Seq::new(0, true, 0, 0));
     f.w.end_line();
     debug_assert_eq!(f.next, f.comments.len(), "every comment is written");
     Ok(f.w.out)
+}
+
+/// The number of line breaks in `gap` (up to 2, all the formatter needs to
+/// know): `\r\n` counts once, a lone `\r` and a `\n` once each.
+fn line_breaks(gap: &[u8]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < gap.len() && count < 2 {
+        match gap[i] {
+            b'\r' => {
+                count += 1;
+                if gap.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => count += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    count
 }
 
 /// One line-starting element of a sequence: a top-level item or a block entry.
@@ -272,9 +300,10 @@ impl<'a> Formatter<'a> {
         self.text[start..end].trim_end_matches(|c: char| c.is_ascii_whitespace())
     }
 
-    /// Whether the source has a line break between `from` and `to`.
+    /// Whether the source has a line break between `from` and `to`: `\n`,
+    /// `\r\n` or a lone `\r` (which also ends a comment).
     fn line_break(&self, from: usize, to: usize) -> bool {
-        self.text.as_bytes()[from..to].contains(&b'\n')
+        line_breaks(&self.text.as_bytes()[from..to]) > 0
     }
 
     /// Whether a blank line goes before a line-starting thing at `start` in
@@ -284,12 +313,7 @@ impl<'a> Formatter<'a> {
         match seq.last {
             Last::Start => false,
             Last::Code if seq.top => true,
-            _ => {
-                let gap = &self.text.as_bytes()[seq.prev_end..start];
-                gap.iter()
-                    .position(|&b| b == b'\n')
-                    .is_some_and(|i| gap[i + 1..].contains(&b'\n'))
-            }
+            _ => line_breaks(&self.text.as_bytes()[seq.prev_end..start]) > 1,
         }
     }
 

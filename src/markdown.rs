@@ -15,58 +15,60 @@ pub struct Block {
     pub end: usize,
 }
 
-/// Every checkable `flow` block of a Markdown text, in order. Fences are lines
-/// of three or more backticks or tildes, indented by at most three spaces; the
-/// block closes at a fence of the same character at least as long (or at the
-/// end of the text, as `CommonMark` says).
+/// Every checkable `flow` block of a Markdown text, in order, as a
+/// `CommonMark` parser (pulldown-cmark) finds them: a fenced block ends at its
+/// closing fence, or where the container holding it ends (a list item whose
+/// indentation a line leaves, for instance), or at the end of the text.
+/// Blocks inside block quotes are skipped: their lines start with `>`, which
+/// is not Flow.
 #[must_use]
 pub fn flow_blocks(text: &str) -> Vec<Block> {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+
     let mut blocks = Vec::new();
-    let mut open: Option<(char, usize, bool, usize)> = None; // (char, len, is flow, content start)
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
-        let body = &trimmed[indent..];
-        let fence_char = body.chars().next().filter(|c| *c == '`' || *c == '~');
-        let fence_len = fence_char.map_or(0, |c| body.chars().take_while(|&x| x == c).count());
-        match open {
-            None if indent <= 3 && fence_len >= 3 => {
-                let c = fence_char.unwrap_or('`');
-                let info = body[fence_len..].trim();
+    let mut quotes = 0usize;
+    for (event, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+            Event::End(pulldown_cmark::TagEnd::BlockQuote(_)) => quotes -= 1,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if quotes == 0 => {
                 let mut words = info.split_whitespace();
                 let is_flow = words.next() == Some("flow")
                     && !info
                         .split_whitespace()
                         .any(|w| w == "ignore" || w == "fragment");
-                open = Some((c, fence_len, is_flow, offset));
-            }
-            Some((c, len, is_flow, start))
-                if indent <= 3
-                    && fence_char == Some(c)
-                    && fence_len >= len
-                    && body[fence_len..].trim().is_empty() =>
-            {
                 if is_flow {
-                    blocks.push(Block {
-                        start,
-                        end: line_start,
-                    });
+                    blocks.push(contents(text, range.start, range.end));
                 }
-                open = None;
             }
             _ => {}
         }
     }
-    if let Some((_, _, true, start)) = open {
-        blocks.push(Block {
-            start,
-            end: text.len(),
-        });
-    }
     blocks
+}
+
+/// The contents of the fenced block `text[start..end]` (from its opening
+/// fence to its closing fence, or to where it ends without one): the lines
+/// after the opening fence, up to the closing fence's line.
+fn contents(text: &str, start: usize, end: usize) -> Block {
+    let block = &text[start..end];
+    let Some(first_break) = block.find('\n') else {
+        return Block { start: end, end };
+    };
+    let content_start = start + first_break + 1;
+    let fence = block.trim_start_matches(' ');
+    let fence_char = fence.chars().next().unwrap_or('`');
+    let fence_len = fence.chars().take_while(|&c| c == fence_char).count();
+    // The last line closes the block if it is a fence at least as long.
+    let last_start = start + block.rfind('\n').map_or(0, |i| i + 1);
+    let last = text[last_start..end].trim_matches([' ', '\r', '\n']);
+    let closes = last_start >= content_start
+        && last.len() >= fence_len
+        && last.chars().all(|c| c == fence_char);
+    Block {
+        start: content_start,
+        end: if closes { last_start } else { end },
+    }
 }
 
 /// The Markdown text with everything outside `block` blanked: each byte
@@ -110,14 +112,23 @@ pub fn format_blocks(
             .split_inclusive('\n')
             .map(|l| l.strip_prefix(indent.as_str()).unwrap_or(l))
             .collect();
-        match crate::fmt::format_source(&inner, options) {
+        // A block of `\r\n` lines keeps them (the formatter writes `\n`).
+        let newline = if content.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        match crate::fmt::format_text(&inner, options) {
             Ok(formatted) => {
                 out.push_str(&text[last..block.start]);
                 for line in formatted.split_inclusive('\n') {
                     if line != "\n" {
                         out.push_str(&indent);
                     }
-                    out.push_str(line);
+                    out.push_str(line.strip_suffix('\n').unwrap_or(line));
+                    if line.ends_with('\n') {
+                        out.push_str(newline);
+                    }
                 }
                 last = block.end;
             }
@@ -152,6 +163,54 @@ mod tests {
             &text[blocks[0].start..blocks[0].end],
             "role a \"```\"\n```\n"
         );
+    }
+
+    #[test]
+    fn a_block_ends_where_its_list_item_ends() {
+        // `role c` leaves the list item, which closes the block (CommonMark);
+        // the fence after it opens a block of its own.
+        let text = "- item\n\n  ```flow\n  role a\n\n    role b\nrole c\n  ```\n";
+        let blocks = flow_blocks(text);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            &text[blocks[0].start..blocks[0].end],
+            "  role a\n\n    role b\n"
+        );
+        // Not in a list, an indented fence's block goes on to its fence.
+        let text = "  ```flow\n  role a\nrole b\n  ```\n";
+        assert_eq!(
+            &text[flow_blocks(text)[0].start..flow_blocks(text)[0].end],
+            "  role a\nrole b\n"
+        );
+        // A block in a numbered list, indented by three.
+        let text = "1. item\n\n   ```flow\n   role a\n   ```\n";
+        assert_eq!(
+            &text[flow_blocks(text)[0].start..flow_blocks(text)[0].end],
+            "   role a\n"
+        );
+    }
+
+    #[test]
+    fn unclosed_empty_and_quoted_blocks() {
+        let text = "```flow\nrole a\n";
+        assert_eq!(&text[flow_blocks(text)[0].start..], "role a\n");
+        assert_eq!(flow_blocks(text)[0].end, text.len());
+        let text = "```flow\n```\n";
+        let b = flow_blocks(text)[0];
+        assert_eq!((b.start, b.end), (8, 8));
+        assert!(flow_blocks("> ```flow\n> role a\n> ```\n").is_empty());
+        let text = "```flow\r\nrole a\r\n```\r\n";
+        assert_eq!(
+            &text[flow_blocks(text)[0].start..flow_blocks(text)[0].end],
+            "role a\r\n"
+        );
+    }
+
+    #[test]
+    fn crlf_blocks_keep_crlf() {
+        let text = "# T\r\n\r\n```flow\r\nrole   a\r\nrole b\r\n```\r\n";
+        let out = format_blocks(text, &crate::fmt::FormatOptions::default()).unwrap();
+        assert_eq!(out, "# T\r\n\r\n```flow\r\nrole a\r\n\r\nrole b\r\n```\r\n");
     }
 
     #[test]

@@ -278,7 +278,7 @@ workflow wf "Workflow ]]> <!-- x -->" implements hostile {
     owner boss
     tool t1
     after b, c
-    when "line\nbreak | pipe\tand\u{7}bell \\E \\H"
+    when "line\nbreak | pipe\tand bell \\E \\H"
     within 1d
   }
   step e "new\nline\ttab 🎉 &amp; &#x3C;" {

@@ -768,3 +768,37 @@ workflow w "W" implements p {
     ));
     markdownlint(&[("commands".to_owned(), doc.clone())]);
 }
+
+#[test]
+fn markdownlint_passes_on_hostile_descriptions() {
+    // sop-description-markdownlint.flow: `éhttp://a.b/c` (MD034, a bare URL:
+    // GFM links it after `é`), `Title*** )***Title` (MD037, spaces inside
+    // emphasis markers) and `*star*` (MD036, emphasis as a heading).
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/regressions/sop-description-markdownlint.flow"),
+    )
+    .unwrap();
+    let sops = sops_of(&text);
+    assert!(sops[0].contains("é<http://a.b/c>"), "{}", sops[0]);
+    assert!(sops[0].contains("Title\\*\\*\\* )***Title"), "{}", sops[0]);
+    assert!(sops[0].contains("\n\\*star\\*\n"), "{}", sops[0]);
+    // And their neighbours: emphasis that is emphasis stays, a digit before
+    // a URL, a sentence in emphasis.
+    let more = text
+        .replace(
+            "éhttp://a.b/c",
+            "1http://a.b/c and *real* emphasis, **bold** too",
+        )
+        .replace("Title*** )***Title", "*A whole sentence.*")
+        .replace("*star*", "_under_");
+    let more_sops = sops_of(&more);
+    assert!(more_sops[0].contains("1<http://a.b/c> and *real* emphasis, **bold** too"));
+    assert!(more_sops[0].contains("\n*A whole sentence.*\n"));
+    let docs: Vec<(String, String)> = sops
+        .into_iter()
+        .chain(more_sops)
+        .enumerate()
+        .map(|(k, doc)| (format!("hostile-description-{k}"), doc))
+        .collect();
+    markdownlint(&docs);
+}

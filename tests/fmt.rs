@@ -24,6 +24,11 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Parses a file's text as `check` does: without its byte-order mark.
+fn parse(text: &str) -> procflow::syntax::Parsed {
+    procflow::syntax::parse(FileId(0), text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 fn fmt(text: &str) -> String {
     match format_source(text, &FormatOptions::default()) {
         Ok(out) => out,
@@ -34,8 +39,9 @@ fn fmt(text: &str) -> String {
 /// The comments of a text, in order, without trailing blanks (the formatter
 /// removes those).
 fn comments(text: &str) -> Vec<String> {
-    let (file, errors) = procflow::syntax::parse(FileId(0), text);
+    let (file, errors) = parse(text);
     assert!(errors.is_empty(), "{errors:#?}\n{text}");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     file.comments
         .iter()
         .map(|s| text[s.range()].trim_end().to_owned())
@@ -137,8 +143,9 @@ fn decl_strings(d: &Decl, f: &mut dyn FnMut(&procflow::ast::StrLit)) {
 /// Lines of `out` that end in blanks or are indented with tabs or by a
 /// number of spaces that is not a multiple of 2, outside `"""` strings.
 fn style_violations(out: &str) -> Vec<String> {
-    let (file, errors) = procflow::syntax::parse(FileId(0), out);
+    let (file, errors) = parse(out);
     assert!(errors.is_empty(), "{errors:#?}\n{out}");
+    let out = out.strip_prefix('\u{feff}').unwrap_or(out);
     let mut blocks = Vec::new();
     let mut visit_str = |s: &procflow::ast::StrLit| {
         if s.block {
@@ -496,7 +503,7 @@ fn corpus() -> &'static [(PathBuf, String)] {
                 let text = std::fs::read_to_string(&p).unwrap();
                 (p, text)
             })
-            .filter(|(_, text)| procflow::syntax::parse(FileId(0), text).1.is_empty())
+            .filter(|(_, text)| parse(text).1.is_empty())
             .collect()
     })
 }
@@ -509,7 +516,7 @@ fn the_mutator_keeps_files_valid_and_covers_the_corpus() {
         assert_eq!(mutate(text, &[], false), *text, "{}", path.display());
         for choice in 0..16 {
             let mutated = mutate(text, &[choice], false);
-            let (_, errors) = procflow::syntax::parse(FileId(0), &mutated);
+            let (_, errors) = parse(&mutated);
             assert!(
                 errors.is_empty(),
                 "{}: {errors:#?}\n{mutated}",
@@ -544,6 +551,34 @@ proptest! {
         let (path, text) = &corpus()[index.index(corpus().len())];
         let mutated = mutate(text, &choices, false);
         check_properties(path, &mutated);
+    }
+
+    #[test]
+    fn formatting_is_idempotent_with_lone_carriage_returns(
+        index in any::<prop::sample::Index>(),
+        choices in prop::collection::vec(any::<u8>(), 1..64),
+        lone in prop::collection::vec(any::<bool>(), 1..16),
+    ) {
+        // A lone `\r` is a line break (it ends a comment): a mutated file
+        // with some of its line breaks made lone `\r`s is formatted once and
+        // for all, its comments kept (fmt-lone-cr-comma-comment.flow).
+        let (_, text) = &corpus()[index.index(corpus().len())];
+        let mutated = mutate(text, &choices, false);
+        let mut n = 0;
+        let with_cr: String = mutated
+            .chars()
+            .map(|c| {
+                if c != '\n' {
+                    return c;
+                }
+                n += 1;
+                if lone[n % lone.len()] { '\r' } else { c }
+            })
+            .collect();
+        let out = fmt(&with_cr);
+        prop_assert_eq!(fmt(&out), out.clone(), "input: {:?}", with_cr);
+        prop_assert_eq!(comments(&out), comments(&with_cr));
+        prop_assert!(style_violations(&out).is_empty(), "output: {:?}", out);
     }
 
     #[test]

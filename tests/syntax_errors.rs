@@ -68,7 +68,6 @@ fn messages_for_common_mistakes() {
             "workflow w implements p {\n  step s {\n    tool a,\n  }\n}\n",
         ),
         ("name starting with a digit", "role 2nd \"Second\"\n"),
-        ("escape that is not a character", "role r \"\\u{110000}\"\n"),
     ];
     let mut out = String::new();
     for (what, text) in cases {

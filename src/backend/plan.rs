@@ -548,7 +548,7 @@ mod tests {
 
     /// Every kind of value a plan holds, and text to escape.
     const ODD: &str = r#"
-role r "R \"q\" \\ \t\n\u{1}\u{7f} é🎉" {
+role r "R \"q\" \\ \t\n é🎉" {
   external
   who "W"
 }

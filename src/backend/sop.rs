@@ -3493,7 +3493,7 @@ impl Md<'_> {
                 joined.push_str(l.trim());
             }
             if inline_special(&joined) {
-                let joined = inline_markdown(&joined);
+                let joined = not_a_heading(inline_markdown(&joined));
                 let mut processed = joined.split('\n').map(str::to_owned);
                 let first = processed.next().unwrap_or_default();
                 self.inline.extend(processed.map(Some));
@@ -3642,6 +3642,8 @@ fn inline_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
     let mut brackets = 0usize;
+    // Whether a run of `*` (0) or `_` (1) that can open emphasis was seen.
+    let mut openers = [false; 2];
     // Closing `_` runs of emphasis written with underscores, to be written
     // with asterisks: (position, length).
     let mut closers: Vec<(usize, usize)> = Vec::new();
@@ -3723,6 +3725,17 @@ fn inline_markdown(text: &str) -> String {
             _ => {}
         }
         let after_word = prev.is_some_and(char::is_alphanumeric);
+        // GFM (and markdownlint's MD034) takes `http://` for a link after
+        // anything but an ASCII letter: after `é` or a digit too.
+        if brackets == 0 && !prev.is_some_and(|p| p.is_ascii_alphabetic()) {
+            if let Some(len) = bare_url_len(&chars[i..]) {
+                out.push('<');
+                out.extend(&chars[i..i + len]);
+                out.push('>');
+                i += len;
+                continue;
+            }
+        }
         if !after_word && brackets == 0 {
             if let Some(len) = bare_url_len(&chars[i..]) {
                 out.push('<');
@@ -3756,13 +3769,20 @@ fn inline_markdown(text: &str) -> String {
             let run = chars[i..].iter().take_while(|&&x| x == c).count();
             let spaced_before = prev.is_none_or(char::is_whitespace);
             let spaced_after = chars.get(i + run).is_none_or(|n| n.is_whitespace());
-            if spaced_before && spaced_after {
+            // A run that can only close (a blank after it) with no run of the
+            // same character before it that could open is no emphasis
+            // either: `Title*** )***Title` (MD037 would read `*** )***`).
+            let orphan_closer = spaced_after && !openers[usize::from(c == '_')];
+            if (spaced_before && spaced_after) || orphan_closer {
                 for _ in 0..run {
                     out.push('\\');
                     out.push(c);
                 }
                 i += run;
                 continue;
+            }
+            if !spaced_after {
+                openers[usize::from(c == '_')] = true;
             }
         }
         if c == '@' {
@@ -3776,6 +3796,31 @@ fn inline_markdown(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// A paragraph that is one emphasis and nothing else (`*Next steps*`), with
+/// its markers escaped: markdownlint (MD036) takes it for a heading written
+/// as emphasis. Ending in punctuation, it is a sentence and is kept.
+fn not_a_heading(text: String) -> String {
+    let Some(c @ ('*' | '_')) = text.chars().next() else {
+        return text;
+    };
+    let run = text.chars().take_while(|&x| x == c).count();
+    let marker = &text[..run];
+    let Some(inner) = text[run..].strip_suffix(marker) else {
+        return text;
+    };
+    let emphasis_only = run <= 3
+        && !inner.is_empty()
+        && !inner.contains(['\n', c])
+        && !inner.starts_with(char::is_whitespace)
+        && !inner.ends_with(char::is_whitespace)
+        && !inner.ends_with(['.', ',', ';', ':', '!', '?', '\\']);
+    if !emphasis_only {
+        return text;
+    }
+    let escaped: String = marker.chars().flat_map(|m| ['\\', m]).collect();
+    format!("{escaped}{inner}{escaped}")
 }
 
 /// Whether `text` has any of the characters and patterns

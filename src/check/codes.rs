@@ -128,7 +128,7 @@ codes! {
     EmptyBlock "empty-block" Error,
         "a process or a workflow has no steps";
     InvalidValue "invalid-value" Error,
-        "a value is out of range: a zero duration, an empty string, an unknown lint code";
+        "a value is out of range: a zero duration, an empty or invisible string, a control character, a tool `url` that is not a web or mail address, an unknown lint code";
     Import "import" Error,
         "a `use` file is missing, unreadable, absolute, or part of an import cycle";
     UncoveredStep "uncovered-step" Lint(Deny),

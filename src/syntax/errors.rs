@@ -279,6 +279,15 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
             text.replace('"', "\\\"")
         ));
     }
+    if first == '\u{feff}' {
+        return diag(
+            format!("unexpected `\\u{{feff}}` (a byte-order mark); expected {wanted}"),
+            "an invisible byte-order mark",
+        )
+        .with_help(
+            "a byte-order mark is allowed only as the first character of a file (not of a Markdown block); delete this one",
+        );
+    }
     if token.is_empty() {
         let shown = first.escape_debug().to_string();
         return diag(

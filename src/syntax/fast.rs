@@ -17,7 +17,7 @@
 //! produces a diagnostic.
 
 use super::parse::starts_top_keyword;
-use super::strings::{cook_block, cook_line, is_keyword, is_name_byte};
+use super::strings::{is_keyword, is_name_byte, literal};
 use crate::ast::{
     Attr, AttrKind, Body, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident, Item, StrLit,
     Use, Value,
@@ -193,41 +193,23 @@ impl<'t> Parser<'t> {
             let close = find_triple_quote(&rest[3..])?;
             let end = start + 3 + close + 3;
             self.pos = end;
-            return Some(StrLit {
-                value: cook_block(&self.text[start + 3..end - 3]),
-                span: self.span(start, end),
-                block: true,
-            });
+            return Some(literal(self.file, start, &self.text[start..end], true));
         }
         if rest.first() != Some(&b'"') {
             return None;
         }
         let mut i = 1;
-        let mut escapes = false;
         loop {
             match *rest.get(i)? {
                 b'"' => break,
                 b'\n' | b'\r' => return None,
-                b'\\' => {
-                    escapes = true;
-                    i += escape_len(&rest[i + 1..])? + 1;
-                }
+                b'\\' => i += escape_len(&rest[i + 1..])? + 1,
                 _ => i += 1,
             }
         }
         let end = start + i + 1;
         self.pos = end;
-        let raw = &self.text[start + 1..end - 1];
-        let value = if escapes {
-            cook_line(raw).ok()?
-        } else {
-            raw.to_owned()
-        };
-        Some(StrLit {
-            value,
-            span: self.span(start, end),
-            block: false,
-        })
+        Some(literal(self.file, start, &self.text[start..end], false))
     }
 
     /// `digits` then `m`, `h`, `d` or `w`, not followed by a name character.

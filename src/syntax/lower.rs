@@ -9,7 +9,7 @@
 use pest::iterators::Pair;
 
 use super::parse::Rule;
-use super::strings::{cook_block, cook_line, is_keyword};
+use super::strings::{is_keyword, literal};
 use crate::ast::{
     Attr, AttrKind, Body, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident, Item, StrLit,
     Use, Value,
@@ -287,28 +287,8 @@ impl Lower<'_> {
     /// `line_string` or `block_string`, quotes included.
     fn string(&mut self, pair: &Pair<'_, Rule>) -> StrLit {
         let span = self.span(pair);
-        let text = pair.as_str();
         let block = pair.as_rule() == Rule::block_string;
-        let value = if block {
-            cook_block(&text[3..text.len() - 3])
-        } else {
-            cook_line(&text[1..text.len() - 1]).unwrap_or_else(|(at, len)| {
-                let start = span.start as usize + 1 + at;
-                self.errors.push(
-                    Diagnostic::new(
-                        Code::Syntax,
-                        Span::new(self.file, start, start + len),
-                        "this escape is not a character",
-                        "not a Unicode scalar value",
-                    )
-                    .with_help(
-                        "use a code point from 0 to 10FFFF that is not a surrogate (D800-DFFF)",
-                    ),
-                );
-                String::new()
-            })
-        };
-        StrLit { value, span, block }
+        literal(self.file, span.start as usize, pair.as_str(), block)
     }
 
     fn duration(&self, pair: &Pair<'_, Rule>) -> Duration {

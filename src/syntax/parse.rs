@@ -13,10 +13,15 @@ use crate::source::FileId;
 #[grammar = "../grammar/flow.pest"]
 pub(super) struct FlowParser;
 
-const BOM: &str = "\u{feff}";
-
 /// Parses one file. Returns the tree of every item that parsed, and one `syntax`
 /// diagnostic per top-level item that did not.
+///
+/// `text` is the file's text without its byte-order mark: a file's leading
+/// U+FEFF is an encoding mark, removed when the file is loaded
+/// ([`SourceMap::add`](crate::source::SourceMap::add)) or formatted
+/// ([`format_source`](crate::fmt::format_source)), never by the parser. Any
+/// U+FEFF the parser sees (a second one, or one at the start of a Markdown
+/// `flow` block) is a syntax error, so `check` and `fmt` agree.
 #[must_use]
 pub fn parse(file: FileId, text: &str) -> Parsed {
     parse_with(file, text, ParserChoice::default())
@@ -37,14 +42,13 @@ pub enum ParserChoice {
 /// explains what is wrong. Both give the same tree for a valid file.
 #[must_use]
 pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
-    let start = content_start(text);
     if parser == ParserChoice::Fast {
         if let Some(tree) = parse_fast(file, text) {
             return (tree, Vec::new());
         }
         // Item by item: the fast parser reads the items it can, pest the
         // others (and explains their errors).
-        return recover(file, text, start, ParserChoice::Fast);
+        return recover(file, text, 0, ParserChoice::Fast);
     }
     // With pest: the whole file at once, in parallel chunks when large.
     let with_pest = |from: usize, to: usize| -> Option<Parsed> {
@@ -56,10 +60,10 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
         }
         Some((tree, errors))
     };
-    if let Some(parsed) = in_chunks(text, start, with_pest) {
+    if let Some(parsed) = in_chunks(text, 0, with_pest) {
         return parsed;
     }
-    recover(file, text, start, ParserChoice::Pest)
+    recover(file, text, 0, ParserChoice::Pest)
 }
 
 /// The fast parser alone (in parallel chunks for a large file): the tree of a
@@ -67,16 +71,10 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
 /// [`parse`] uses it first; tests compare it with pest.
 #[must_use]
 pub fn parse_fast(file: FileId, text: &str) -> Option<File> {
-    let start = content_start(text);
     let fast = |from: usize, to: usize| {
         fast::parse_valid(file, text, from, to).map(|tree| (tree, Vec::new()))
     };
-    in_chunks(text, start, fast).map(|(tree, _)| tree)
-}
-
-/// Where the text proper starts: after a byte-order mark, if any.
-fn content_start(text: &str) -> usize {
-    if text.starts_with(BOM) { BOM.len() } else { 0 }
+    in_chunks(text, 0, fast).map(|(tree, _)| tree)
 }
 
 /// A parsed file or chunk and its syntax errors.

@@ -1,5 +1,10 @@
 //! String literal values, keywords and identifiers.
 
+use std::ops::Range;
+
+use crate::ast::{StrFlaw, StrLit};
+use crate::source::{FileId, Span};
+
 /// Every keyword of the language; none of them can be a name.
 pub const KEYWORDS: &[&str] = &[
     "use",
@@ -80,39 +85,133 @@ pub fn is_identifier(word: &str) -> bool {
         && !is_keyword(word)
 }
 
+/// The string literal `text` (quotes included) at `start` in the file: its
+/// value (escapes applied, or dedented) and its flaws (see [`StrLit`]). The
+/// grammar has already checked the shape of every escape. Both parsers build
+/// their literals here, so their trees agree.
+pub(super) fn literal(file: FileId, start: usize, text: &str, block: bool) -> StrLit {
+    let at = |range: Range<usize>| Span::new(file, start + range.start, start + range.end);
+    if block {
+        let raw = &text[3..text.len() - 3];
+        let value = cook_block(raw);
+        let flaw = block_control(raw, &value)
+            .map(|(c, r)| (StrFlaw::Control(c), at(r.start + 3..r.end + 3)));
+        let breaks = value.contains(['\n', '\t']).then(|| at(0..text.len()));
+        return StrLit {
+            value,
+            span: at(0..text.len()),
+            block,
+            flaw,
+            breaks,
+        };
+    }
+    let raw = &text[1..text.len() - 1];
+    let (value, flaw, breaks) = cook_line(raw);
+    StrLit {
+        value,
+        span: at(0..text.len()),
+        block,
+        flaw: flaw.map(|(f, r)| (f, at(r.start + 1..r.end + 1))),
+        breaks: breaks.map(|r| at(r.start + 1..r.end + 1)),
+    }
+}
+
+/// Whether a control character is allowed in some field: a line break or a
+/// tab (what `\n` and `\t` write).
+fn is_flaw_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// The first control character of a `"""` string's contents that is not a
+/// line break or a tab (nor the `\r` of a `\r\n`) and that its value keeps
+/// (the trailing whitespace removed may hold some), with its range in `raw`.
+fn block_control(raw: &str, value: &str) -> Option<(char, Range<usize>)> {
+    let bytes = raw.as_bytes();
+    let (at, c) = raw
+        .char_indices()
+        .find(|&(i, c)| is_flaw_control(c) && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n')))?;
+    // The value keeps everything from the first line on but the trailing
+    // whitespace: if this one was cut, so were all after it.
+    value.contains(c).then(|| (c, at..at + c.len_utf8()))
+}
+
+/// What a single-line literal's contents mean: the value with escapes
+/// applied, the first flaw and the first line break or tab (ranges within
+/// `raw`). An escape that is not a character writes U+FFFD.
+type Cooked = (
+    String,
+    Option<(StrFlaw, Range<usize>)>,
+    Option<Range<usize>>,
+);
+
 /// The value of a `"…"` literal's contents (between the quotes), escapes
-/// applied. The grammar has already checked the shape of every escape; a
-/// `\u{…}` that is not a character (a surrogate, or above 10FFFF) is returned
-/// as `Err((offset, len))` of the escape within `raw`.
-pub(super) fn cook_line(raw: &str) -> Result<String, (usize, usize)> {
-    if !raw.contains('\\') {
-        return Ok(raw.to_owned());
+/// applied, and its flaws (see [`Cooked`]).
+pub(super) fn cook_line(raw: &str) -> Cooked {
+    // Most strings have no escape and no control character.
+    let plain = !raw.bytes().enumerate().any(|(i, b)| {
+        b == b'\\'
+            || b < 0x20
+            || b == 0x7f
+            || (b == 0xc2
+                && raw
+                    .as_bytes()
+                    .get(i + 1)
+                    .is_some_and(|n| (0x80..0xa0).contains(n)))
+    });
+    if plain {
+        return (raw.to_owned(), None, None);
     }
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.char_indices();
+    let mut flaw = None;
+    let mut breaks = None;
+    // What the character `c` written at `range` means (`None`: an escape
+    // that is not a character).
+    let mut note = |c: Option<char>, range: Range<usize>| match c {
+        None => {
+            flaw.get_or_insert((StrFlaw::NotAChar, range));
+        }
+        Some(c) if is_flaw_control(c) => {
+            flaw.get_or_insert((StrFlaw::Control(c), range));
+        }
+        Some('\n' | '\t') => {
+            breaks.get_or_insert(range);
+        }
+        Some(_) => {}
+    };
+    let mut chars = raw.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         if c != '\\' {
+            note(Some(c), at..at + c.len_utf8());
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some((_, 'n')) => out.push('\n'),
-            Some((_, 't')) => out.push('\t'),
-            Some((_, 'u')) => {
+        let Some((_, kind)) = chars.next() else { break };
+        let end = chars.peek().map_or(raw.len(), |&(i, _)| i);
+        match kind {
+            'n' => {
+                note(Some('\n'), at..end);
+                out.push('\n');
+            }
+            't' => {
+                note(Some('\t'), at..end);
+                out.push('\t');
+            }
+            'u' => {
                 let hex: String = chars
                     .by_ref()
                     .skip(1)
                     .map(|(_, c)| c)
                     .take_while(|&c| c != '}')
                     .collect();
+                let range = at..at + hex.len() + 4;
                 let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
-                out.push(ch.ok_or((at, hex.len() + 4))?);
+                note(ch, range);
+                out.push(ch.unwrap_or(char::REPLACEMENT_CHARACTER));
             }
-            Some((_, other)) => out.push(other),
-            None => {}
+            other => out.push(other),
         }
     }
-    Ok(out)
+    (out, flaw, breaks)
 }
 
 /// The value of a `"""…"""` literal's contents: the newline right after the
@@ -155,9 +254,33 @@ mod tests {
     fn escapes() {
         assert_eq!(
             cook_line(r#"a\"b\\c\nd\te\u{1F600}"#),
-            Ok("a\"b\\c\nd\te\u{1F600}".to_owned())
+            ("a\"b\\c\nd\te\u{1F600}".to_owned(), None, Some(7..9))
         );
-        assert_eq!(cook_line(r"ok \u{D800}"), Err((3, 8)));
+        assert_eq!(
+            cook_line(r"ok \u{D800}"),
+            (
+                "ok \u{fffd}".to_owned(),
+                Some((StrFlaw::NotAChar, 3..11)),
+                None
+            )
+        );
+        assert_eq!(
+            cook_line("a\u{7f}\tb\\u{1b}"),
+            (
+                "a\u{7f}\tb\u{1b}".to_owned(),
+                Some((StrFlaw::Control('\u{7f}'), 1..2)),
+                Some(2..3)
+            )
+        );
+        assert_eq!(cook_line("é ☕"), ("é ☕".to_owned(), None, None));
+        assert_eq!(
+            cook_line("\u{85}"),
+            (
+                "\u{85}".to_owned(),
+                Some((StrFlaw::Control('\u{85}'), 0..2)),
+                None
+            )
+        );
     }
 
     #[test]
@@ -169,6 +292,14 @@ mod tests {
         );
         assert_eq!(cook_block("one line"), "one line");
         assert_eq!(cook_block("\r\n  a\r\n  b\r\n  "), "a\nb");
+        assert_eq!(block_control("\r\n  a\r\n  b\r\n  ", "a\nb"), None);
+        assert_eq!(
+            block_control("\n  a\u{1}b\n  ", "a\u{1}b"),
+            Some(('\u{1}', 4..5))
+        );
+        assert_eq!(block_control("a\rb", "a\rb"), Some(('\r', 1..2)));
+        // Trailing whitespace is not in the value.
+        assert_eq!(block_control("a\u{b}", "a"), None);
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub const PIECES: &[&str] = &[
     ":",
     "---",
     "===",
-    "\u{7}",
-    "\u{85}",
+    "\u{200b}",
+    "\u{202e}",
     "\u{a0}",
     "\u{feff}",
     "averyveryverylongwordthatcannotbebrokenanywhereatallbecauseithasnospaces",
@@ -101,13 +101,22 @@ pub fn random_flow(texts: &[Vec<usize>], shape: &[usize]) -> String {
 /// [`random_flow`] with one workflow of process `p` per shape: `w`, `w1`,
 /// `w2`… (several ways of carrying out one process).
 pub fn random_flows(texts: &[Vec<usize>], shapes: &[Vec<usize>]) -> String {
-    let mut texts = texts.iter().cycle().map(|t| flow_string(&random_text(t)));
-    let mut text = || texts.next().unwrap();
+    let mut texts = texts.iter().cycle().map(|t| random_text(t));
+    let mut raw = || texts.next().unwrap();
     let mut f = String::new();
     for r in 0..3 {
-        let _ = writeln!(f, "role r{r} {} {{\n  who {}\n}}", text(), text());
+        // `who` is one line: no line break, no tab.
+        let title = flow_string(&raw());
+        let who = flow_string(&raw().replace(['\n', '\t'], " "));
+        let _ = writeln!(f, "role r{r} {title} {{\n  who {who}\n}}");
     }
-    let _ = writeln!(f, "tool t0 {} {{\n  url {}\n}}", text(), text());
+    let mut text = || flow_string(&raw());
+    // A tool's `url` is a web address.
+    let _ = writeln!(
+        f,
+        "tool t0 {} {{\n  url \"https://example.com/t0\"\n}}",
+        text()
+    );
     let _ = writeln!(f, "tool t1 {}", text());
     let _ = writeln!(
         f,
