@@ -10,6 +10,8 @@ use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSettin
 
 use crate::output;
 
+mod shell;
+
 const AFTER_HELP: &str = "\
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the command could not run.
 
@@ -51,6 +53,10 @@ enum Command {
     Schema(SchemaArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff) of procflow and every subcommand.
+    Manpage(shell::ManpageArgs),
 }
 
 const BUILD_HELP: &str = "\
@@ -312,6 +318,14 @@ pub fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             };
+        }
+        Command::Completions(args) => {
+            write_stdout(&shell::completions(&args));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage(_) => {
+            write_stdout(&shell::manpage());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Schema(args) => {
             match args.format {

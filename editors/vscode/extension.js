@@ -1,22 +1,30 @@
 // The Flow extension: the TextMate grammar and language configuration are
 // declared in package.json; this file only starts the language server,
-// `procflow lsp`, over stdio and connects it to the `.flow` files.
+// `procflow lsp`, over stdio and connects it to the `.flow` files. Where
+// procflow is found (or what the user is told when it is not): server.js.
 "use strict";
 
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
+const { findServer, INSTALL_COMMAND } = require("./server");
 
 let client;
 
-function serverCommand() {
-  const configured = vscode.workspace.getConfiguration("procflow").get("path");
-  return typeof configured === "string" && configured.trim() !== ""
-    ? configured.trim()
-    : "procflow";
-}
-
 async function startClient(context) {
-  const command = serverCommand();
+  const setting = vscode.workspace.getConfiguration("procflow").get("path");
+  const found = findServer(setting, process.env, process.platform);
+  if (found.error) {
+    const copy = "Copy install command";
+    const settings = "Open settings";
+    vscode.window.showErrorMessage(found.error, copy, settings).then((choice) => {
+      if (choice === copy) vscode.env.clipboard.writeText(INSTALL_COMMAND);
+      if (choice === settings) {
+        vscode.commands.executeCommand("workbench.action.openSettings", "procflow.path");
+      }
+    });
+    return;
+  }
+  const command = found.command;
   const run = { command, args: ["lsp"] }; // stdio is the default transport
   client = new LanguageClient(
     "procflow",
@@ -37,7 +45,7 @@ async function startClient(context) {
     client = undefined;
     vscode.window.showErrorMessage(
       `procflow: could not start \`${command} lsp\` (${err && err.message ? err.message : err}). ` +
-        "Install procflow (`cargo install --path .`) or set `procflow.path`.",
+        `Install it with \`${INSTALL_COMMAND}\` or set \`procflow.path\`.`,
     );
   }
 }
