@@ -320,3 +320,21 @@ fn columns_on_a_long_non_ascii_line_count_characters() {
         assert_eq!(d["end_column"], column + name.len(), "{name}");
     }
 }
+
+#[test]
+fn a_label_at_the_end_of_the_file_shows_the_empty_last_line() {
+    for (text, last) in [
+        ("role a \"A\" {\n", 2),
+        ("role a \"A\" {\r\n  who \"x\"\r\n", 3),
+    ] {
+        let out = check(text, &[]);
+        assert!(
+            out.contains(&format!("{last} │ \n  │ ^ the file ends here\n")),
+            "{out}"
+        );
+        assert!(
+            out.contains("1 │ role a \"A\" {\n  │            - this `{` is never closed\n"),
+            "{out}"
+        );
+    }
+}

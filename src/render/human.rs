@@ -121,9 +121,11 @@ impl<'a> Excerpt<'a> {
         let text = self.file.text.as_str();
         let start = starts[index] as usize;
         let mut end = starts.get(index + 1).map_or(text.len(), |&e| e as usize);
-        if text[..end].ends_with('\n') {
+        // The terminator is not shown (the last line may be empty, after
+        // the file's final `\n`).
+        if text[start..end].ends_with('\n') {
             end -= 1;
-            if text[..end].ends_with('\r') && end > start {
+            if text[start..end].ends_with('\r') {
                 end -= 1;
             }
         }
