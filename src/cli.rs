@@ -213,6 +213,12 @@ struct CheckArgs {
     /// When to use colour in the human format (`NO_COLOR` is respected by auto).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+
+    /// Show at most N diagnostics per file (and 10 per line); 0 shows all.
+    /// Default: 200 in the human, short and github formats, all in json and
+    /// sarif. The summary counts every diagnostic.
+    #[arg(long, value_name = "N")]
+    max_diagnostics: Option<usize>,
 }
 
 /// Lint level flags, shared by `check` and `build`.
@@ -442,6 +448,12 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
     };
     let report = procflow::check(&inputs, &options)?;
     let sources = &report.workspace.sources;
+    let limits = match (args.max_diagnostics, args.format) {
+        (Some(n), _) => render::Limits::per_file(n),
+        (None, Format::Json | Format::Sarif) => render::Limits::NONE,
+        (None, _) => render::Limits::DEFAULT,
+    };
+    let shown = render::limit(sources, &report.diagnostics, limits);
     let text = match args.format {
         Format::Human => {
             let color = match args.color {
@@ -449,7 +461,7 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
                 ColorWhen::Never => false,
                 ColorWhen::Auto => auto_color(std::io::stdout().is_terminal()),
             };
-            let mut text = render::human(sources, &report.diagnostics, HumanOptions { color });
+            let mut text = render::human_shown(sources, &shown, HumanOptions { color });
             let files = if report.files == 1 {
                 "1 file".to_owned()
             } else {
@@ -465,10 +477,10 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
             }
             text
         }
-        Format::Short => render::short(sources, &report.diagnostics),
-        Format::Json => render::json(sources, &report.diagnostics, report.files),
-        Format::Sarif => render::sarif(sources, &report.diagnostics),
-        Format::Github => render::github(sources, &report.diagnostics),
+        Format::Short => render::short_shown(sources, &shown),
+        Format::Json => render::json_shown(sources, &shown, report.files),
+        Format::Sarif => render::sarif(sources, &shown.diagnostics),
+        Format::Github => render::github_shown(sources, &shown),
     };
     write_stdout(&text);
     let code = if report.errors() > 0 {
@@ -562,7 +574,8 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         .flat_map(|c| c.diagnostics.iter().cloned())
         .collect();
     if !diagnostics.is_empty() {
-        let text = render::human(sources, &diagnostics, HumanOptions { color });
+        let shown = render::limit(sources, &diagnostics, render::Limits::DEFAULT);
+        let text = render::human_shown(sources, &shown, HumanOptions { color });
         eprint!("{text}");
     }
     if compilations.iter().any(procflow::Compilation::has_errors) {

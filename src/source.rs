@@ -74,6 +74,27 @@ pub struct SourceFile {
     /// The text, without a leading byte-order mark.
     pub text: String,
     line_starts: OnceLock<Vec<u32>>,
+    char_index: OnceLock<CharIndex>,
+}
+
+/// Counts of characters before every [`CHAR_STEP`]-th byte, so that a column
+/// costs at most `CHAR_STEP` bytes of counting, however long its line (a file
+/// can hold 100,000 diagnostics on one line). Empty for ASCII text, where a
+/// column is a byte difference.
+#[derive(Debug)]
+struct CharIndex {
+    ascii: bool,
+    /// `chars_before[k]`: characters in `text[..k * CHAR_STEP]`.
+    chars_before: Vec<u32>,
+}
+
+/// Bytes between two checkpoints of a [`CharIndex`].
+const CHAR_STEP: usize = 256;
+
+/// Characters that start in `bytes` (every byte that is not a UTF-8
+/// continuation byte starts one), so `bytes` need not lie on boundaries.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xc0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -110,11 +131,40 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset);
         let line = self.line_index(offset);
         let start = self.line_starts()[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
-            column,
+            column: self.chars_before(offset) - self.chars_before(start) + 1,
         }
+    }
+
+    /// The number of characters in `text[..offset]` (`offset` on a character
+    /// boundary), in time bounded by [`CHAR_STEP`].
+    fn chars_before(&self, offset: usize) -> usize {
+        let index = self.char_index.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            if bytes.is_ascii() {
+                return CharIndex {
+                    ascii: true,
+                    chars_before: Vec::new(),
+                };
+            }
+            let mut chars_before = Vec::with_capacity(bytes.len() / CHAR_STEP + 1);
+            let mut total = 0;
+            chars_before.push(0);
+            for chunk in bytes.chunks(CHAR_STEP) {
+                total += count_chars(chunk);
+                chars_before.push(to_u32(total));
+            }
+            CharIndex {
+                ascii: false,
+                chars_before,
+            }
+        });
+        if index.ascii {
+            return offset;
+        }
+        let k = offset / CHAR_STEP;
+        index.chars_before[k] as usize + count_chars(&self.text.as_bytes()[k * CHAR_STEP..offset])
     }
 
     /// The largest character boundary at or before `offset`.
@@ -155,6 +205,7 @@ impl SourceMap {
             path: path.map(Path::to_path_buf),
             text,
             line_starts: OnceLock::new(),
+            char_index: OnceLock::new(),
         });
         id
     }
@@ -192,5 +243,34 @@ impl SourceMap {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceMap;
+
+    /// Columns agree with counting characters from the line's start, across
+    /// the checkpoints of the character index, in ASCII and non-ASCII files.
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let mut long = String::new();
+        for i in 0..200 {
+            long.push_str(&format!("é{i}😀 "));
+        }
+        for text in [
+            format!("ascii\n{}\nend", "ab ".repeat(300)),
+            format!("x\n{long}\n{long}é"),
+        ] {
+            let mut map = SourceMap::new();
+            let id = map.add("t", None, text.clone());
+            let file = map.get(id);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                let at = file.line_col(offset);
+                assert_eq!(at.column, text[start..offset].chars().count() + 1);
+                assert_eq!(at.line, text[..offset].matches('\n').count() + 1);
+            }
+        }
     }
 }

@@ -75,6 +75,18 @@ type Names = foldhash::HashMap<String, (Sym, Ident)>;
 /// Steps of one block by name.
 type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
 
+/// The names of each kind (for help texts) and the "did you mean" of each
+/// unknown name, computed once: a file can hold thousands of unknown names.
+/// Shared by the workflows resolved in parallel; the answers do not depend on
+/// which thread computes them first.
+#[derive(Default)]
+struct Help {
+    /// Names of roles, tools, processes, workflows, in source order.
+    names: [std::sync::OnceLock<Vec<String>>; 4],
+    /// (kind, unknown name) → the suggestion.
+    suggestions: std::sync::Mutex<foldhash::HashMap<(&'static str, String), Option<String>>>,
+}
+
 /// Resolves the files of one compilation (each file after the files it uses;
 /// the root file last) into a model.
 #[must_use]
@@ -106,18 +118,19 @@ pub fn resolve(
         let duplicate = !declare(&mut names, &mut diags, decl);
         kept.push((decl, duplicate));
     }
+    let help = Help::default();
     // Each declaration is resolved against the namespace and the model so far,
     // then entered into both: its index in the model becomes its symbol.
     for &(decl, dup) in &kept {
         match decl.kind {
             DeclKind::Role => {
-                let (role, out) = Ctx::run(&names, &model, |cx| cx.role(decl, dup));
+                let (role, out) = Ctx::run(&names, &model, &help, |cx| cx.role(decl, dup));
                 out.append(&mut diags, &mut model);
                 enter(&mut names, decl, dup, Sym::Role(model.roles.len()));
                 model.roles.push(role);
             }
             DeclKind::Tool => {
-                let (tool, out) = Ctx::run(&names, &model, |cx| cx.tool(decl, dup));
+                let (tool, out) = Ctx::run(&names, &model, &help, |cx| cx.tool(decl, dup));
                 out.append(&mut diags, &mut model);
                 enter(&mut names, decl, dup, Sym::Tool(model.tools.len()));
                 model.tools.push(tool);
@@ -127,7 +140,7 @@ pub fn resolve(
     }
     for &(decl, dup) in &kept {
         if decl.kind == DeclKind::Process {
-            let (process, out) = Ctx::run(&names, &model, |cx| cx.process(decl, dup));
+            let (process, out) = Ctx::run(&names, &model, &help, |cx| cx.process(decl, dup));
             out.append(&mut diags, &mut model);
             enter(&mut names, decl, dup, Sym::Process(model.processes.len()));
             model.processes.push(process);
@@ -142,7 +155,7 @@ pub fn resolve(
         .collect();
     let steps: usize = workflows.iter().map(|(d, _)| d.steps().count()).sum();
     let resolve_one =
-        |&(decl, dup): &(&Decl, bool)| Ctx::run(&names, &model, |cx| cx.workflow(decl, dup));
+        |&(decl, dup): &(&Decl, bool)| Ctx::run(&names, &model, &help, |cx| cx.workflow(decl, dup));
     let resolved = crate::parallel::map_steps(&workflows, steps, resolve_one);
     for (&(decl, dup), (workflow, out)) in workflows.iter().zip(resolved) {
         out.append(&mut diags, &mut model);
@@ -199,7 +212,14 @@ fn declare(names: &mut Names, diags: &mut Vec<Diagnostic>, decl: &Decl) -> bool 
 struct Ctx<'r> {
     names: &'r Names,
     model: &'r Model,
+    help: &'r Help,
     out: Out,
+    /// The steps of the workflow being resolved, in order (for help texts).
+    step_names: Option<Vec<String>>,
+    /// The steps of its process.
+    process_step_names: Option<(ProcessId, Vec<String>, foldhash::HashSet<String>)>,
+    /// "Did you mean" per unknown step name (`after`: false, `implements`: true).
+    step_suggestions: foldhash::HashMap<(bool, String), Option<String>>,
 }
 
 /// What resolving one declaration produced besides the declaration itself.
@@ -264,11 +284,20 @@ impl<'a> Attrs<'a> {
 }
 
 impl<'r> Ctx<'r> {
-    fn run<T>(names: &'r Names, model: &'r Model, f: impl FnOnce(&mut Ctx<'r>) -> T) -> (T, Out) {
+    fn run<T>(
+        names: &'r Names,
+        model: &'r Model,
+        help: &'r Help,
+        f: impl FnOnce(&mut Ctx<'r>) -> T,
+    ) -> (T, Out) {
         let mut cx = Ctx {
             names,
             model,
+            help,
             out: Out::default(),
+            step_names: None,
+            process_step_names: None,
+            step_suggestions: foldhash::HashMap::default(),
         };
         let value = f(&mut cx);
         (value, cx.out)
@@ -495,12 +524,10 @@ impl<'r> Ctx<'r> {
             }
             None => {
                 if !self.model.import_failed {
-                    let candidates = self.names_of(want);
-                    let help = did_you_mean(&ident.text, candidates.iter().map(String::as_str))
-                        .map_or_else(
-                            || self.choices(want, attr),
-                            |c| format!("did you mean `{c}`?"),
-                        );
+                    let help = self.suggest(want, &ident.text).map_or_else(
+                        || self.choices(want, attr),
+                        |c| format!("did you mean `{c}`?"),
+                    );
                     let d = Diagnostic::new(
                         Code::UnknownReference,
                         ident.span,
@@ -515,15 +542,40 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    fn names_of(&self, want: &str) -> Vec<String> {
-        let mut names: Vec<(&Ident, &String)> = self
-            .names
-            .iter()
-            .filter(|(_, (sym, _))| sym.kind() == want)
-            .map(|(name, (_, ident))| (ident, name))
-            .collect();
-        names.sort_by_key(|(ident, _)| ident.span);
-        names.into_iter().map(|(_, n)| n.clone()).collect()
+    fn names_of(&self, want: &str) -> &'r [String] {
+        let slot = match want {
+            "role" => 0,
+            "tool" => 1,
+            "process" => 2,
+            _ => 3,
+        };
+        self.help.names[slot].get_or_init(|| {
+            let mut names: Vec<(&Ident, &String)> = self
+                .names
+                .iter()
+                .filter(|(_, (sym, _))| sym.kind() == want)
+                .map(|(name, (_, ident))| (ident, name))
+                .collect();
+            names.sort_by_key(|(ident, _)| ident.span);
+            names.into_iter().map(|(_, n)| n.clone()).collect()
+        })
+    }
+
+    /// The "did you mean" of an unknown name of kind `want`, computed once
+    /// per name.
+    fn suggest(&self, want: &'static str, word: &str) -> Option<String> {
+        let key = (want, word.to_owned());
+        if let Ok(memo) = self.help.suggestions.lock()
+            && let Some(s) = memo.get(&key)
+        {
+            return s.clone();
+        }
+        let s =
+            did_you_mean(word, self.names_of(want).iter().map(String::as_str)).map(str::to_owned);
+        if let Ok(mut memo) = self.help.suggestions.lock() {
+            memo.insert(key, s.clone());
+        }
+        s
     }
 
     /// "`owner` takes one of: a, b, c".
@@ -532,7 +584,7 @@ impl<'r> Ctx<'r> {
         if names.is_empty() {
             return format!("declare the {want} first: `{want} NAME \"Title\"`");
         }
-        format!("`{attr}` takes a {want}: {}", list(&names))
+        format!("`{attr}` takes a {want}: {}", list(names))
     }
 
     fn role(&mut self, decl: &Decl, duplicate: bool) -> Role {
@@ -767,6 +819,43 @@ impl<'r> Ctx<'r> {
         }
     }
 
+    /// The steps of process `p` in order, and as a set (the workflow's process:
+    /// one per workflow, so computed once).
+    fn process_steps(&mut self, p: ProcessId) -> (&[String], &foldhash::HashSet<String>) {
+        if self.process_step_names.as_ref().is_some_and(|c| c.0 != p) {
+            self.process_step_names = None;
+        }
+        let steps = &self.model.processes[p.0].steps;
+        let (_, names, set) = self.process_step_names.get_or_insert_with(|| {
+            let names: Vec<String> = steps.iter().map(|s| s.name.text.clone()).collect();
+            let set = names.iter().cloned().collect();
+            (p, names, set)
+        });
+        (names, set)
+    }
+
+    /// "Did you mean" for an unknown step name, once per name: among the
+    /// steps of process `p` (`implements`), else of the workflow (`after`,
+    /// once `step_names` is set).
+    fn step_suggestion(
+        &mut self,
+        implements: bool,
+        word: &str,
+        p: Option<ProcessId>,
+    ) -> Option<String> {
+        let key = (implements, word.to_owned());
+        if let Some(s) = self.step_suggestions.get(&key) {
+            return s.clone();
+        }
+        let s = match p {
+            Some(p) => did_you_mean(word, self.process_steps(p).0.iter().map(String::as_str)),
+            None => did_you_mean(word, self.step_names.iter().flatten().map(String::as_str)),
+        }
+        .map(str::to_owned);
+        self.step_suggestions.insert(key, s.clone());
+        s
+    }
+
     /// Resolves a step's `implements` name among the steps of process `p`.
     fn process_step(
         &mut self,
@@ -779,13 +868,12 @@ impl<'r> Ctx<'r> {
             return Some(k);
         }
         let process = &self.model.processes[p.0];
-        let names: Vec<&str> = process.steps.iter().map(|s| s.name.text.as_str()).collect();
-        let help = did_you_mean(&id.text, names.iter().copied()).map_or_else(
+        let help = self.step_suggestion(true, &id.text, Some(p)).map_or_else(
             || {
                 format!(
                     "the steps of process `{}` are: {}",
                     process.name.text,
-                    list(&names)
+                    list(self.process_steps(p).0)
                 )
             },
             |c| format!("did you mean `{c}`?"),
@@ -829,15 +917,14 @@ impl<'r> Ctx<'r> {
         if let Some(&k) = index.get(id.text.as_str()) {
             return Some(k);
         }
-        let is_process_step = process.is_some_and(|p| {
-            self.model.processes[p.0]
-                .steps
-                .iter()
-                .any(|s| s.name.text == id.text)
-        });
-        let mut names: Vec<(&str, usize)> = index.iter().map(|(n, i)| (*n, *i)).collect();
-        names.sort_by_key(|(_, i)| *i);
-        let names: Vec<&str> = names.into_iter().map(|(n, _)| n).collect();
+        let is_process_step = process.is_some_and(|p| self.process_steps(p).1.contains(&id.text));
+        if self.step_names.is_none() {
+            let mut names: Vec<(&str, usize)> = index.iter().map(|(n, i)| (*n, *i)).collect();
+            names.sort_by_key(|(_, i)| *i);
+            self.step_names = Some(names.into_iter().map(|(n, _)| n.to_owned()).collect());
+        }
+        // `list` shows at most eight names and "…".
+        let names: Vec<String> = self.step_names.iter().flatten().take(9).cloned().collect();
         let d = if is_process_step {
             Diagnostic::new(
                 Code::WrongKind,
@@ -853,7 +940,7 @@ impl<'r> Ctx<'r> {
                 list(&names)
             ))
         } else {
-            let help = did_you_mean(&id.text, names.iter().copied()).map_or_else(
+            let help = self.step_suggestion(false, &id.text, None).map_or_else(
                 || {
                     format!(
                         "the steps of workflow `{}` are: {}",

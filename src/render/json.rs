@@ -61,6 +61,14 @@ fn place(sources: &SourceMap, span: Span) -> Place<'_> {
 /// The JSON document of a check run (`files`: how many files were checked).
 #[must_use]
 pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic], files: usize) -> String {
+    json_shown(sources, &super::Shown::all(diagnostics), files)
+}
+
+/// The JSON document of what [`super::limit`] chose: the summary counts every
+/// diagnostic, shown or not.
+#[must_use]
+pub fn json_shown(sources: &SourceMap, shown: &super::Shown<'_>, files: usize) -> String {
+    let diagnostics = &shown.diagnostics;
     let output = Output {
         version: 1,
         diagnostics: diagnostics
@@ -83,14 +91,8 @@ pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic], files: usize) -> St
             .collect(),
         summary: Summary {
             files,
-            errors: diagnostics
-                .iter()
-                .filter(|d| d.severity == crate::Severity::Error)
-                .count(),
-            warnings: diagnostics
-                .iter()
-                .filter(|d| d.severity == crate::Severity::Warning)
-                .count(),
+            errors: shown.errors,
+            warnings: shown.warnings,
         },
     };
     let mut text = serde_json::to_string_pretty(&output)
