@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in turn (one at a time: the machine is shared) for
+# SECONDS each (default 300), then minimizes each corpus. Logs go to
+# fuzz/logs/TARGET.log (ignored by git). See docs/fuzzing.md.
+set -uo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-300}
+mkdir -p logs
+for target in ${TARGETS:-check fmt backends markdown}; do
+  cargo +nightly fuzz run "$target" -O -a -- \
+    -max_total_time="$seconds" -max_len=16384 -timeout=10 \
+    -dict=flow.dict -print_final_stats=1 >"logs/$target.log" 2>&1
+  echo "$target: exit $?"
+  grep -E '^stat::number_of_executed_units|DONE' "logs/$target.log" | tail -2
+done
