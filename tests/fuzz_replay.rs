@@ -11,18 +11,6 @@ mod checks;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-/// Regression files that show a defect of issue 10 being fixed on another
-/// branch: (target, file, the defect `checks::known_defect` names). Their
-/// replay asserts the CURRENT behaviour: the property fails, as a known defect.
-///
-/// FIXME(issue 10 #1, #6, #7): once the fixes are merged, delete these entries
-/// (and the matching arms of `checks::known_defect`); the files then must pass.
-const KNOWN: &[(&str, &str, &str)] = &[
-    ("markdown", "md-fmt-bom-block.md", "#1"),
-    ("fmt", "fmt-lone-cr-comma-comment.flow", "#6"),
-    ("fmt", "fmt-double-bom.flow", "#7"),
-];
-
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
 }
@@ -73,27 +61,8 @@ fn replay(target: &str, minimum_corpus: usize) {
     let regressions = files(&fuzz_dir().join("regressions").join(target));
     let mut failures = Vec::new();
     for path in corpus.iter().chain(&regressions) {
-        let name = path.file_name().unwrap().to_string_lossy();
-        let known = KNOWN
-            .iter()
-            .find(|(t, file, _)| *t == target && *file == name);
-        match (run(target, path), known) {
-            (Ok(()), None) => {}
-            (Err(e), None) => failures.push(format!("{}: {e}", path.display())),
-            (Ok(()), Some((_, _, defect))) => failures.push(format!(
-                "{}: passes now; issue 10 {defect} is fixed: remove it from KNOWN",
-                path.display()
-            )),
-            (Err(e), Some((_, _, defect))) => {
-                let data = std::fs::read(path).unwrap();
-                match checks::known_defect(target, &data, &e) {
-                    Some(found) if found.contains(defect) => {}
-                    other => failures.push(format!(
-                        "{}: expected known defect {defect}, got {other:?}: {e}",
-                        path.display()
-                    )),
-                }
-            }
+        if let Err(e) = run(target, path) {
+            failures.push(format!("{}: {e}", path.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -120,11 +89,8 @@ fn markdown_corpus_and_regressions() {
 }
 
 #[test]
-fn every_known_defect_has_its_regression_file() {
-    for (target, file, _) in KNOWN {
-        let path = fuzz_dir().join("regressions").join(target).join(file);
-        assert!(path.is_file(), "{} is missing", path.display());
-    }
+fn lsp_corpus_and_regressions() {
+    replay("lsp", 4);
 }
 
 #[test]
@@ -151,8 +117,11 @@ fn the_properties_see_what_they_check() {
         checks::check(b"use \"team.flow\"\nuse \"lib.flow\"\n"),
         Ok(())
     );
-    // The properties do fail: on the known defects.
-    // FIXME(issue 10 #1, #7): once fixed, these pass; assert `Ok` instead.
-    assert!(checks::fmt(b"\xef\xbb\xbf\xef\xbb\xbfrole a\n").is_err());
-    assert!(checks::markdown(b"```flow\n\xef\xbb\xbf\n```\n\nprose\n").is_err());
+    // The defects of issue 10 #1 and #7 are fixed: a second byte-order mark
+    // and a Markdown block holding one now keep their promises.
+    assert_eq!(checks::fmt(b"\xef\xbb\xbf\xef\xbb\xbfrole a\n"), Ok(()));
+    assert_eq!(
+        checks::markdown(b"```flow\n\xef\xbb\xbf\n```\n\nprose\n"),
+        Ok(())
+    );
 }

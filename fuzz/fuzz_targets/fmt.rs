@@ -1,14 +1,11 @@
 //! Fuzz target `fmt`: the property `checks::fmt` (shared with the stable
-//! replay test `tests/fuzz_replay.rs`); a broken promise that is not a known
-//! defect is a crash.
+//! replay test `tests/fuzz_replay.rs`); a broken promise is a crash.
 #![no_main]
 
 use procflow_fuzz::checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Err(failure) = checks::fmt(data)
-        && checks::known_defect("fmt", data, &failure).is_none()
-    {
+    if let Err(failure) = checks::fmt(data) {
         panic!("fmt: {failure}");
     }
 });

@@ -6,7 +6,7 @@
 //! Each property takes the fuzzer's bytes and returns `Err(what broke)` when a
 //! promise of the compiler is broken; a panic inside procflow is a failure of
 //! its own (the fuzzer reports it as a crash, the replay test fails). The
-//! targets turn an `Err` into a panic unless [`known_defect`] recognises it.
+//! targets turn an `Err` into a panic.
 //!
 //! Files are never read from disk: a `use` is served from memory
 //! ([`Memory`]: `team.flow` and `lib.flow`), so a run is deterministic and a
@@ -32,11 +32,12 @@ pub type Property = fn(&[u8]) -> Outcome;
 
 /// Every target: its name (the fuzz target's and the corpus folder's) and its
 /// property.
-pub const TARGETS: [(&str, Property); 4] = [
+pub const TARGETS: [(&str, Property); 5] = [
     ("check", check),
     ("fmt", fmt),
     ("backends", backends),
     ("markdown", markdown),
+    ("lsp", lsp),
 ];
 
 /// The files a `use` can reach: two small libraries, in memory.
@@ -386,33 +387,37 @@ pub fn markdown(data: &[u8]) -> Outcome {
     }
 }
 
-/// A failure that is a known defect being fixed elsewhere (issue 10), so the
-/// fuzzer can go on looking for new ones: the defect's name, or `None`.
+/// `lsp`: the bytes are what a client sends the language server. Whatever
+/// they are, the server never panics or exits the process
+/// (`procflow::lsp::serve_bytes` runs it in memory), and everything it writes
+/// is a sequence of whole frames, each `Content-Length: N` then N bytes of a
+/// JSON-RPC 2.0 message.
 ///
-/// FIXME(issue 10): remove each entry once its fix is merged (and flip the
-/// regression files in `tests/fuzz_replay.rs` to expect success).
-#[must_use]
-pub fn known_defect(target: &str, data: &[u8], failure: &str) -> Option<&'static str> {
-    let text = String::from_utf8_lossy(data);
-    let lone_cr = text
-        .char_indices()
-        .any(|(i, c)| c == '\r' && !text[i + 1..].starts_with('\n'));
-    let bom_inside = text.trim_start_matches('\u{feff}').len() + 3 < text.len()
-        || text.chars().skip(1).any(|c| c == '\u{feff}');
-    match target {
-        "fmt" | "markdown" if lone_cr && failure.contains("not idempotent") => {
-            Some("issue 10 #6: fmt is not idempotent with lone \\r line ends")
+/// # Errors
+/// The broken promise.
+pub fn lsp(data: &[u8]) -> Outcome {
+    let out = procflow::lsp::serve_bytes(data);
+    let mut rest = &out[..];
+    while !rest.is_empty() {
+        let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {
+            return Err(format!("a frame without the end of its header: {rest:?}"));
+        };
+        let header = std::str::from_utf8(&rest[..end]).map_err(|e| e.to_string())?;
+        let length: usize = header
+            .lines()
+            .find_map(|line| line.strip_prefix("Content-Length: "))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| format!("a frame without Content-Length: {header:?}"))?;
+        let body_start = end + 4;
+        let Some(body) = rest.get(body_start..body_start + length) else {
+            return Err(format!("a frame shorter than its Content-Length {length}"));
+        };
+        let message: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| format!("a frame that is not JSON: {e}"))?;
+        if message.get("jsonrpc").and_then(serde_json::Value::as_str) != Some("2.0") {
+            return Err(format!("a message that is not JSON-RPC 2.0: {message}"));
         }
-        "fmt" if bom_inside && failure.contains("fmt refuses") => {
-            Some("issue 10 #7: check and fmt disagree on a second BOM")
-        }
-        "markdown"
-            if bom_inside
-                && (failure.contains("fmt changed it")
-                    || failure.contains("changed the blocks")) =>
-        {
-            Some("issue 10 #1: fmt rewrites a Markdown flow block holding a lone U+FEFF")
-        }
-        _ => None,
+        rest = &rest[body_start + length..];
     }
+    Ok(())
 }

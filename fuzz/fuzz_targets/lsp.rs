@@ -1,0 +1,11 @@
+//! Fuzz target `lsp`: the property `checks::lsp` (shared with the stable
+//! replay test `tests/fuzz_replay.rs`); a broken promise is a crash.
+#![no_main]
+
+use procflow_fuzz::checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(failure) = checks::lsp(data) {
+        panic!("lsp: {failure}");
+    }
+});
