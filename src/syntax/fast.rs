@@ -41,13 +41,7 @@ pub(super) fn parse_valid(file: FileId, text: &str, from: usize, to: usize) -> O
 /// `item_then_next`, which recovery parses with). Returns where it stopped: `to`,
 /// or the start of the first item it could not read, with the blanks and
 /// comments before that item read.
-pub(super) fn parse_items(
-    file: FileId,
-    text: &str,
-    from: usize,
-    to: usize,
-    tree: &mut File,
-) -> usize {
+fn parse_items(file: FileId, text: &str, from: usize, to: usize, tree: &mut File) -> usize {
     let mut p = Parser {
         text: &text[..to],
         bytes: &text.as_bytes()[..to],

@@ -46,9 +46,11 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
         if let Some(tree) = parse_fast(file, text) {
             return (tree, Vec::new());
         }
-        // Item by item: the fast parser reads the items it can, pest the
-        // others (and explains their errors).
-        return recover(file, text, 0, ParserChoice::Fast);
+        // A file with errors is read by pest alone, item by item, so its
+        // errors and recovery are pest's whichever parser reads valid files
+        // (the fast parser reading the items it could gave other resume
+        // points on some broken files).
+        return recover(file, text, 0);
     }
     // With pest: the whole file at once, in parallel chunks when large.
     let with_pest = |from: usize, to: usize| -> Option<Parsed> {
@@ -63,7 +65,7 @@ pub fn parse_with(file: FileId, text: &str, parser: ParserChoice) -> Parsed {
     if let Some(parsed) = in_chunks(text, 0, with_pest) {
         return parsed;
     }
-    recover(file, text, 0, ParserChoice::Pest)
+    recover(file, text, 0)
 }
 
 /// The fast parser alone (in parallel chunks for a large file): the tree of a
@@ -124,25 +126,13 @@ fn in_chunks(
 
 /// Parses item by item. After a broken item, parsing resumes at the next line
 /// whose first column starts a top-level keyword, so one error does not hide
-/// the errors of the items after it.
-///
-/// With [`ParserChoice::Fast`], the fast parser reads every run of valid items
-/// (each followed by the start of another item, as `item_then_next` wants) and
-/// pest only the items it gives up on: the same result, since wherever the fast
-/// parser reads an item pest reads it the same way.
-fn recover(
-    file: FileId,
-    text: &str,
-    mut pos: usize,
-    parser: ParserChoice,
-) -> (File, Vec<Diagnostic>) {
+/// the errors of the items after it. Only pest reads here: a file with errors
+/// gets pest's errors and recovery whichever parser reads valid files.
+fn recover(file: FileId, text: &str, mut pos: usize) -> (File, Vec<Diagnostic>) {
     let mut tree = File::default();
     let mut errors = Vec::new();
     loop {
         pos = lower::skip_trivia(file, text, pos, &mut tree.comments);
-        if parser == ParserChoice::Fast {
-            pos = fast::parse_items(file, text, pos, text.len(), &mut tree);
-        }
         if pos >= text.len() {
             break;
         }
