@@ -353,18 +353,25 @@ impl<L: Loader> Workspace<L> {
         self.load_as_compiled(roots.iter().map(|(root, _)| *root));
         let mut done: HashMap<FileId, Done> = HashMap::new();
         let mut shared_count = 0;
-        for i in self.dependency_order(roots) {
+        let (order, used) = self.dependency_order(roots);
+        for i in order {
             let (root, levels) = &roots[i];
-            let (diags, model, namespace) =
-                if let Some(result) = self.compile_shared(*root, levels, &done) {
-                    shared_count += 1;
-                    result
-                } else {
-                    let c = self.compile(*root, levels);
-                    let namespace = (!c.diagnostics.iter().any(|d| !d.code.is_lint()))
-                        .then(|| Namespace::default().with_declarations(&c.model, None));
-                    (c.diagnostics, c.model, namespace)
-                };
+            // A root that uses nothing has nothing to share: compiled whole
+            // (its namespace only if another root uses it).
+            let shared = if self.uses_of(*root).is_empty() {
+                None
+            } else {
+                self.compile_shared(*root, levels, &done)
+            };
+            let (diags, model, namespace) = if let Some(result) = shared {
+                shared_count += 1;
+                result
+            } else {
+                let c = self.compile(*root, levels);
+                let namespace = (used[i] && !c.diagnostics.iter().any(|d| !d.code.is_lint()))
+                    .then(|| Namespace::default().with_declarations(&c.model, None));
+                (c.diagnostics, c.model, namespace)
+            };
             let project = self.project_of(*root);
             done.insert(*root, Done { project, namespace });
             diagnostics[i] = diags;
@@ -477,9 +484,10 @@ impl<L: Loader> Workspace<L> {
     }
 
     /// The indices of `roots` in an order where a root comes after the roots
-    /// it uses (except around a cycle of `use`s), else in the order given.
-    /// Every file must be loaded already (see [`Self::load_as_compiled`]).
-    fn dependency_order(&mut self, roots: &[(FileId, Levels)]) -> Vec<usize> {
+    /// it uses (except around a cycle of `use`s), else in the order given;
+    /// and whether another root uses each. Every file must be loaded already
+    /// (see [`Self::load_as_compiled`]).
+    fn dependency_order(&mut self, roots: &[(FileId, Levels)]) -> (Vec<usize>, Vec<bool>) {
         let index: HashMap<FileId, usize> = roots
             .iter()
             .enumerate()
@@ -495,6 +503,12 @@ impl<L: Loader> Workspace<L> {
                 .filter_map(|target| index.get(&target).copied())
                 .collect();
             uses.push(targets);
+        }
+        let mut used_by_other = vec![false; roots.len()];
+        for (i, targets) in uses.iter().enumerate() {
+            for &t in targets {
+                used_by_other[t] |= t != i;
+            }
         }
         // 0: not seen, 1: on the stack, 2: placed.
         let mut state = vec![0u8; roots.len()];
@@ -520,7 +534,7 @@ impl<L: Loader> Workspace<L> {
                 }
             }
         }
-        order
+        (order, used_by_other)
     }
 
     /// Loads the `use`s of `file` depth first; records the file after them.
