@@ -74,9 +74,13 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were checked (not counting those only `use`d).
     pub files: usize,
-    /// The resolved model of each file checked, in the order checked: what it
-    /// declares, with every name resolved (also when it has errors).
-    pub models: Vec<model::Model>,
+    /// The models built, kept (and not read) so that a caller that exits
+    /// without freeing the report does not free them one allocation at a
+    /// time either: freeing a large model is a visible share of a check.
+    models: Vec<model::Model>,
+    /// How many roots were resolved against the namespaces of the files they
+    /// use rather than compiled with them (see `Workspace::compile_roots`).
+    shared: usize,
 }
 
 impl Report {
@@ -97,6 +101,20 @@ impl Report {
             .filter(|d| d.severity == Severity::Warning)
             .count()
     }
+
+    /// How many declarations the models built hold, and how many roots were
+    /// resolved against shared namespaces: what the tests of `check DIR` over
+    /// a chain of `use`s count to see that it is linear.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn work(&self) -> (usize, usize) {
+        let declarations = self
+            .models
+            .iter()
+            .map(|m| m.roles.len() + m.tools.len() + m.processes.len() + m.workflows.len())
+            .sum();
+        (declarations, self.shared)
+    }
 }
 
 /// Checks one text with the default lint levels; its `use`s are read relative
@@ -111,6 +129,7 @@ pub fn check_source(name: &str, text: &str) -> Report {
         diagnostics: compilation.diagnostics,
         files: 1,
         models: vec![compilation.model],
+        shared: 0,
     }
 }
 
@@ -121,6 +140,20 @@ pub fn check_source(name: &str, text: &str) -> Report {
 /// When a path cannot be read, a `procflow.toml` is invalid, or a setting names
 /// an unknown lint: the check could not run.
 pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> {
+    check_roots(inputs, options, true)
+}
+
+/// [`check()`] the way it was first written, compiling each file with everything
+/// it uses: the reference that the tests compare [`check()`] with.
+///
+/// # Errors
+/// As [`check()`].
+#[doc(hidden)]
+pub fn check_each_in_full(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> {
+    check_roots(inputs, options, false)
+}
+
+fn check_roots(inputs: &[Input], options: &CheckOptions, share: bool) -> Result<Report, Error> {
     let mut workspace = Workspace::default();
     let mut configs = config::ConfigFinder::default();
     let mut roots = Vec::new();
@@ -184,20 +217,17 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
             }
         }
     }
-    let mut diagnostics = Vec::new();
-    let mut models = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut unique = Vec::new();
     for (root, dir) in &roots {
-        if !seen.insert(*root) {
-            continue;
+        if seen.insert(*root) {
+            unique.push((*root, levels_for(dir.as_deref(), options, &mut configs)?));
         }
-        let levels = levels_for(dir.as_deref(), options, &mut configs)?;
-        // The model is kept, not dropped here: freeing a large model is a
-        // visible share of a check, and the CLI exits without freeing.
-        let compilation = workspace.compile(*root, &levels);
-        diagnostics.extend(compilation.diagnostics);
-        models.push(compilation.model);
     }
+    let compiled = workspace.compile_roots(&unique, share);
+    // Merged in the order of the roots, as they were when each was compiled
+    // in turn, so that equal diagnostics come out in the same order.
+    let mut diagnostics: Vec<Diagnostic> = compiled.diagnostics.into_iter().flatten().collect();
     workspace::sort_diagnostics(&workspace.sources, &mut diagnostics);
     let flow_files = seen
         .iter()
@@ -207,7 +237,8 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> 
         workspace,
         diagnostics,
         files: flow_files + markdown_files,
-        models,
+        models: compiled.models,
+        shared: compiled.shared,
     })
 }
 

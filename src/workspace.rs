@@ -13,6 +13,7 @@ use crate::check;
 use crate::check::codes::Code;
 use crate::check::levels::Levels;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::shared::Namespace;
 use crate::model::{self, Model};
 use crate::source::{FileId, MAX_FILE_BYTES, SourceMap, Span};
 use crate::syntax;
@@ -320,6 +321,222 @@ impl<L: Loader> Workspace<L> {
         }
     }
 
+    /// Compiles each of `roots` (distinct files) with its lint levels, giving
+    /// the diagnostics that [`Workspace::compile`] of each, one after another,
+    /// would give (`share` false does exactly that).
+    ///
+    /// With `share`, a root is compiled after the roots it `use`s, and when
+    /// every file it uses is a root compiled without errors, in the same
+    /// project, whose namespaces declare no name twice, it is resolved against
+    /// their shared namespaces ([`model::shared`]) instead of compiling the
+    /// whole closure again: that compilation would report nothing about the
+    /// used files (each was compiled as a root without errors; a cycle or a
+    /// name declared twice would have been an error in one of them) and the
+    /// same about the root. A root whose diagnostics would read the whole
+    /// namespace (see [`model::shared::resolve_shared`]) is compiled in full.
+    /// So `check DIR` over a chain of `use`s is linear, not quadratic.
+    pub(crate) fn compile_roots(&mut self, roots: &[(FileId, Levels)], share: bool) -> Compiled {
+        let mut diagnostics = vec![Vec::new(); roots.len()];
+        let mut models = Vec::with_capacity(roots.len());
+        if !share {
+            for (slot, (root, levels)) in diagnostics.iter_mut().zip(roots) {
+                let compilation = self.compile(*root, levels);
+                *slot = compilation.diagnostics;
+                models.push(compilation.model);
+            }
+            return Compiled {
+                diagnostics,
+                models,
+                shared: 0,
+            };
+        }
+        self.load_as_compiled(roots.iter().map(|(root, _)| *root));
+        let mut done: HashMap<FileId, Done> = HashMap::new();
+        let mut shared_count = 0;
+        let (order, used) = self.dependency_order(roots);
+        for i in order {
+            let (root, levels) = &roots[i];
+            // A root that uses nothing has nothing to share: compiled whole
+            // (its namespace only if another root uses it).
+            let shared = if self.uses_of(*root).is_empty() {
+                None
+            } else {
+                self.compile_shared(*root, levels, &done)
+            };
+            let (diags, model, namespace) = if let Some(result) = shared {
+                shared_count += 1;
+                result
+            } else {
+                let c = self.compile(*root, levels);
+                let namespace = (used[i] && !c.diagnostics.iter().any(|d| !d.code.is_lint()))
+                    .then(|| Namespace::default().with_declarations(&c.model, None));
+                (c.diagnostics, c.model, namespace)
+            };
+            let project = self.project_of(*root);
+            done.insert(*root, Done { project, namespace });
+            diagnostics[i] = diags;
+            models.push(model);
+        }
+        Compiled {
+            diagnostics,
+            models,
+            shared: shared_count,
+        }
+    }
+
+    /// Compiles `root` against the namespaces of the roots it uses, when they
+    /// are all in `done`, without errors and in its project; `None` when the
+    /// whole closure must be compiled instead.
+    fn compile_shared(
+        &mut self,
+        root: FileId,
+        levels: &Levels,
+        done: &HashMap<FileId, Done>,
+    ) -> Option<(Vec<Diagnostic>, Model, Option<Namespace>)> {
+        let project = self.project_of(root);
+        if !self.parse(root).1.is_empty() {
+            return None;
+        }
+        let mut import_errors = Vec::new();
+        let mut shared = Namespace::default();
+        for (use_span, path) in self.uses_of(root) {
+            match self.load_use(root, &path, &project) {
+                Err((message, help)) => {
+                    import_errors.push(import_error(use_span, &path, &message, help));
+                }
+                Ok(target) => match done.get(&target) {
+                    Some(Done {
+                        project: p,
+                        namespace: Some(namespace),
+                    }) if *p == project => shared = shared.union(namespace)?,
+                    _ => return None,
+                },
+            }
+        }
+        let tree = &self.parsed[root.0 as usize].as_ref()?.tree;
+        let (model, resolved) =
+            model::shared::resolve_shared(&shared, root, tree, !import_errors.is_empty());
+        let mut diagnostics = import_errors;
+        diagnostics.extend(resolved);
+        diagnostics.extend(check::run(&model));
+        if diagnostics.iter().any(|d| {
+            matches!(
+                d.code,
+                Code::UnknownReference | Code::WrongKind | Code::MissingOwner | Code::MissingTool
+            )
+        }) {
+            return None;
+        }
+        let mut diagnostics = levels.apply(&model, diagnostics);
+        sort_diagnostics(&self.sources, &mut diagnostics);
+        let namespace = (!diagnostics.iter().any(|d| !d.code.is_lint()))
+            .then(|| shared.with_declarations(&model, Some(root)));
+        Some((diagnostics, model, namespace))
+    }
+
+    /// The `use`s of a file: the whole item's span and the path written.
+    fn uses_of(&mut self, file: FileId) -> Vec<(Span, String)> {
+        self.parse(file)
+            .0
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Use(u) => Some((u.span, u.path.value.clone())),
+                Item::Decl(_) => None,
+            })
+            .collect()
+    }
+
+    /// Loads every file that compiling `roots` one after another would load,
+    /// in the same order, so that every file gets the same [`FileId`] (the
+    /// order of names in some messages follows it). A file already explored
+    /// for the same project is not explored again: everything it reaches is
+    /// loaded.
+    fn load_as_compiled(&mut self, roots: impl Iterator<Item = FileId>) {
+        let mut projects: HashMap<PathBuf, usize> = HashMap::new();
+        let mut explored: std::collections::HashSet<(usize, FileId)> =
+            std::collections::HashSet::new();
+        for root in roots {
+            let project = self.project_of(root);
+            let next = projects.len();
+            let key = *projects.entry(project.clone()).or_insert(next);
+            if !explored.insert((key, root)) {
+                continue;
+            }
+            // Depth first, as `visit` goes; a stack, not recursion, as a
+            // chain of `use`s may be thousands of files long.
+            let mut stack = vec![(root, self.uses_of(root), 0)];
+            while let Some((file, uses, next)) = stack.last_mut() {
+                let Some((_, path)) = uses.get(*next) else {
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                let (file, path) = (*file, path.clone());
+                if let Ok(target) = self.load_use(file, &path, &project) {
+                    if explored.insert((key, target)) {
+                        let uses = self.uses_of(target);
+                        stack.push((target, uses, 0));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The indices of `roots` in an order where a root comes after the roots
+    /// it uses (except around a cycle of `use`s), else in the order given;
+    /// and whether another root uses each. Every file must be loaded already
+    /// (see [`Self::load_as_compiled`]).
+    fn dependency_order(&mut self, roots: &[(FileId, Levels)]) -> (Vec<usize>, Vec<bool>) {
+        let index: HashMap<FileId, usize> = roots
+            .iter()
+            .enumerate()
+            .map(|(i, (root, _))| (*root, i))
+            .collect();
+        let mut uses: Vec<Vec<usize>> = Vec::with_capacity(roots.len());
+        for (root, _) in roots {
+            let project = self.project_of(*root);
+            let targets = self
+                .uses_of(*root)
+                .into_iter()
+                .filter_map(|(_, path)| self.load_use(*root, &path, &project).ok())
+                .filter_map(|target| index.get(&target).copied())
+                .collect();
+            uses.push(targets);
+        }
+        let mut used_by_other = vec![false; roots.len()];
+        for (i, targets) in uses.iter().enumerate() {
+            for &t in targets {
+                used_by_other[t] |= t != i;
+            }
+        }
+        // 0: not seen, 1: on the stack, 2: placed.
+        let mut state = vec![0u8; roots.len()];
+        let mut order = Vec::with_capacity(roots.len());
+        for start in 0..roots.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            state[start] = 1;
+            let mut stack = vec![(start, 0)];
+            while let Some(top) = stack.last_mut() {
+                let i = top.0;
+                if let Some(&t) = uses[i].get(top.1) {
+                    top.1 += 1;
+                    if state[t] == 0 {
+                        state[t] = 1;
+                        stack.push((t, 0));
+                    }
+                } else {
+                    state[i] = 2;
+                    order.push(i);
+                    stack.pop();
+                }
+            }
+        }
+        (order, used_by_other)
+    }
+
     /// Loads the `use`s of `file` depth first; records the file after them.
     fn visit(&mut self, file: FileId, loading: &mut Loading) {
         loading.active.push(file);
@@ -453,6 +670,25 @@ fn import_error(span: Span, path: &str, message: &str, help: Option<String>) -> 
     .with_help(
         help.unwrap_or_else(|| "the path is relative to the file that says `use`".to_owned()),
     )
+}
+
+/// The roots compiled by [`Workspace::compile_roots`].
+pub(crate) struct Compiled {
+    /// The diagnostics of each root, in the order of the roots.
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+    /// The model of each root, in the order compiled.
+    pub models: Vec<Model>,
+    /// How many roots were resolved against shared namespaces.
+    pub shared: usize,
+}
+
+/// What a compiled root leaves for the roots that use it.
+struct Done {
+    /// Its project: a root in another one may load other files.
+    project: PathBuf,
+    /// Its namespace and that of every file it uses, when it was compiled
+    /// without errors.
+    namespace: Option<Namespace>,
 }
 
 #[derive(Default)]

@@ -3,6 +3,7 @@
 
 mod graph;
 mod resolve;
+pub(crate) mod shared;
 
 pub use graph::Order;
 pub use resolve::resolve;

@@ -49,7 +49,7 @@ fn is_visible(c: char) -> bool {
 
 /// The kinds of thing in the shared namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sym {
+pub(super) enum Sym {
     Role(usize),
     Tool(usize),
     Process(usize),
@@ -70,7 +70,7 @@ impl Sym {
 /// The shared namespace: each top-level name, what it is and where it is
 /// first declared. foldhash: hashing every name of a large file with the
 /// standard library's DoS-resistant `SipHash` was a visible share of `check`.
-type Names = foldhash::HashMap<String, (Sym, Ident)>;
+pub(super) type Names = foldhash::HashMap<String, (Sym, Ident)>;
 
 /// Steps of one block by name.
 type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
@@ -95,12 +95,22 @@ pub fn resolve(
     root: FileId,
     import_failed: bool,
 ) -> (Model, Vec<Diagnostic>) {
-    let mut model = Model {
+    let model = Model {
         root: Some(root),
         import_failed,
         ..Model::default()
     };
-    let mut names = Names::default();
+    resolve_onto(model, Names::default(), files)
+}
+
+/// Resolves `files` onto a model and namespace that may already hold
+/// declarations (those a root takes from the files it uses, see
+/// [`super::shared`]): they come first, as if declared in earlier files.
+pub(super) fn resolve_onto(
+    mut model: Model,
+    mut names: Names,
+    files: &[(FileId, &File)],
+) -> (Model, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let decls: Vec<&Decl> = files
         .iter()
