@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+use common::proptest_config as config;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -20,7 +21,7 @@ use procflow::backend::sop::{self, SopOptions};
 use procflow::backend::{dot, root_processes, root_workflows};
 use procflow::model::{Model, WorkflowId};
 use procflow::{Compilation, Levels, Workspace};
-use proptest::prelude::{ProptestConfig, prop, proptest};
+use proptest::prelude::{prop, proptest};
 
 /// Runs `dot -Tsvg` on `source`; fails on a non-zero exit or anything on
 /// standard error (Graphviz prints its warnings there).
@@ -616,19 +617,6 @@ fn step_index(workflow: &procflow::model::Workflow, step: &procflow::model::Step
         .iter()
         .position(|s| std::ptr::eq(s, step))
         .unwrap()
-}
-
-/// `cases` cases, or `PROPTEST_CASES` from the environment (for longer runs).
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
 }
 
 proptest! {

@@ -6,6 +6,9 @@
 //! indentation outside `"""` strings.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::proptest_config as config;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -524,19 +527,6 @@ fn the_mutator_keeps_files_valid_and_covers_the_corpus() {
             );
             check_properties(path, &mutated);
         }
-    }
-}
-
-/// `cases` cases, or `PROPTEST_CASES` from the environment (for longer runs).
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
     }
 }
 

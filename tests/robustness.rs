@@ -4,6 +4,9 @@
 //! Only behaviour is asserted here, never time.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::proptest_config as config;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -307,19 +310,6 @@ fn assert_deterministic(name: &str, path: Option<&Path>, bytes: &[u8]) {
     let b = ws.compile(id, &Levels::default()).diagnostics;
     assert_eq!(a, b, "compiling `{name}` twice in one workspace differs");
     assert_eq!(a, first);
-}
-
-/// `cases` cases, or `PROPTEST_CASES` from the environment (for longer runs).
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
 }
 
 // ------------------------------------------------------------------ fuzzing

@@ -50,3 +50,17 @@ pub fn compile_text(text: &str) -> Compilation {
     assert!(!c.has_errors(), "test file has errors: {:?}", c.diagnostics);
     c
 }
+
+/// A property test's configuration: `cases` cases, or `PROPTEST_CASES` from
+/// the environment (for longer runs by hand); failures are not persisted.
+pub fn proptest_config(cases: u32) -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
