@@ -11,7 +11,7 @@
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.
 
 use super::{printable_except, push_duration_words, push_number, sequence, title};
-use crate::model::{Model, RoleId, WorkflowId};
+use crate::model::{Model, WorkflowId};
 
 /// The Mermaid flowchart of workflow `w` (without code fences), ending with a
 /// newline.
@@ -29,14 +29,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     }
     out.push_str("\"])\n");
 
-    let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
-    for &i in order.iter() {
-        let owner = workflow.steps[i].owner;
-        match lanes.iter_mut().find(|(o, _)| *o == owner) {
-            Some((_, steps)) => steps.push(i),
-            None => lanes.push((owner, vec![i])),
-        }
-    }
+    let lanes = super::lanes(workflow, &order);
     for (n, (owner, steps)) in lanes.iter().enumerate() {
         out.push_str("  subgraph lane");
         push_number(&mut out, n);

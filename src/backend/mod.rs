@@ -12,7 +12,7 @@ pub mod sop;
 use std::borrow::Cow;
 
 use crate::ast::{Ident, StrLit};
-use crate::model::{Model, ProcessId, Workflow, WorkflowId, display_title};
+use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId, display_title};
 
 /// The workflows declared in the root file, in source order: the ones a build
 /// writes documents for.
@@ -81,6 +81,22 @@ pub(crate) fn step_numbers(workflow: &Workflow) -> Vec<usize> {
         number[i] = k + 1;
     }
     number
+}
+
+/// The swimlanes of a workflow: one per owner (`None` for steps without one),
+/// in the order the owners first act along `order`, each with its steps in
+/// that order. The diagram and the Mermaid chart draw the same lanes.
+#[must_use]
+pub(crate) fn lanes(workflow: &Workflow, order: &[usize]) -> Vec<(Option<RoleId>, Vec<usize>)> {
+    let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
+    for &i in order {
+        let owner = workflow.steps[i].owner;
+        match lanes.iter_mut().find(|(o, _)| *o == owner) {
+            Some((_, steps)) => steps.push(i),
+            None => lanes.push((owner, vec![i])),
+        }
+    }
+    lanes
 }
 
 /// Appends [`duration_words`] to `out`.

@@ -303,14 +303,7 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     // Swimlanes: one per owner, in the order the owners first act.
     let order = sequence(workflow);
     let numbers = step_numbers(workflow);
-    let mut lanes: Vec<(Option<RoleId>, Vec<usize>)> = Vec::new();
-    for &i in order.iter() {
-        let owner = workflow.steps[i].owner;
-        match lanes.iter_mut().find(|(o, _)| *o == owner) {
-            Some((_, steps)) => steps.push(i),
-            None => lanes.push((owner, vec![i])),
-        }
-    }
+    let lanes = super::lanes(workflow, &order);
     let mut scratch = String::new();
     for (owner, steps) in &lanes {
         out.push_str("    subgraph ");
