@@ -3736,14 +3736,9 @@ fn inline_markdown(text: &str) -> String {
                 continue;
             }
         }
+        // (A URL was tried just above: not after a word means not after an
+        // ASCII letter.)
         if !after_word && brackets == 0 {
-            if let Some(len) = bare_url_len(&chars[i..]) {
-                out.push('<');
-                out.extend(&chars[i..i + len]);
-                out.push('>');
-                i += len;
-                continue;
-            }
             if let Some(len) = email_len(&chars[i..]) {
                 out.push('<');
                 out.extend(&chars[i..i + len]);
