@@ -1,5 +1,5 @@
 //! A parallel map over a slice on all cores, results in input order. Small on
-//! purpose: the work items (files, chunks of a file) are few and coarse, so a
+//! purpose: the work items (files, workflows) are few and coarse, so a
 //! shared counter hands them out; no thread pool is kept.
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -711,7 +711,7 @@ fn a_ten_megabyte_valid_file_checks_clean() {
 
 #[test]
 fn a_large_crlf_file_checks_clean() {
-    // Large enough to be parsed in chunks.
+    // Large, with CRLF line endings everywhere.
     let text = big_valid_file(1536 * 1024, false).replace('\n', "\r\n");
     let (_, diags) = compile_text(&text);
     assert!(diags.is_empty(), "{:#?}", &diags[..diags.len().min(5)]);
@@ -719,15 +719,14 @@ fn a_large_crlf_file_checks_clean() {
 
 #[test]
 fn a_large_file_with_item_lines_inside_block_strings_checks_clean() {
-    // Large enough to be parsed in chunks; every block string holds lines at
-    // column 1 that start with a top-level keyword.
+    // Every block string holds lines at column 1 that start with a top-level
+    // keyword (where recovery would resume after an error).
     let text = big_valid_file(1536 * 1024, true);
     let (_, diags) = compile_text(&text);
     assert!(diags.is_empty(), "{:#?}", &diags[..diags.len().min(5)]);
 }
 
-/// A large generated file (parsed in chunks, resolved and linted on several
-/// threads) with `from` replaced by `to` once in every `every`-th workflow,
+/// A large generated file (resolved and linted on several threads) with `from` replaced by `to` once in every `every`-th workflow,
 /// and how many workflows were changed.
 fn big_file_broken_every(every: usize, from: &str, to: &str) -> (String, usize) {
     let text = big_valid_file(1536 * 1024, false);
@@ -996,47 +995,13 @@ fn cli_nul_bytes_and_empty_files() {
     assert_eq!(json["diagnostics"][0]["column"], 9);
 }
 
-// ------------------------------------------- the fast parser agrees with pest
+// ------------------------------------------------ random valid files parse
 //
-// `procflow::syntax::parse_fast` is a hand-written parser for valid files;
-// pest, generated from grammar/flow.pest, is the definition. Wherever the fast
-// parser returns a tree, pest must parse the same text without error into the
-// same tree (spans and comments included); and on valid files the fast parser
-// must not give up, or `check` silently loses its speed.
+// `random_valid_file` writes random files that the grammar accepts: every kind
+// of item and attribute, blanks and comments wherever the grammar allows them.
+// pest (the one parser) must read each without a syntax error.
 
 use procflow::source::FileId;
-use procflow::syntax::{ParserChoice, parse_fast, parse_with};
-
-/// Whether the fast parser accepted `text`; panics if it disagrees with pest.
-/// Also compares what `parse` returns (the fast parser first, then item by item
-/// with pest for the items it gives up on) with pest alone: trees and errors.
-fn assert_parsers_agree(text: &str) -> bool {
-    let (pest, pest_errors) = parse_with(FileId(0), text, ParserChoice::Pest);
-    let (tree, errors) = procflow::syntax::parse(FileId(0), text);
-    assert_eq!(
-        errors, pest_errors,
-        "the errors differ from pest's alone for:\n{text}"
-    );
-    assert_eq!(
-        format!("{tree:#?}"),
-        format!("{pest:#?}"),
-        "the tree differs from pest's alone for:\n{text}"
-    );
-    let Some(fast) = parse_fast(FileId(0), text) else {
-        return false;
-    };
-    assert!(
-        pest_errors.is_empty(),
-        "the fast parser accepted a text pest rejects ({:?}):\n{text}",
-        pest_errors.first().map(|d| &d.message)
-    );
-    assert_eq!(
-        format!("{fast:#?}"),
-        format!("{pest:#?}"),
-        "the parsers give different trees for:\n{text}"
-    );
-    true
-}
 
 /// A random valid file from a seed: every kind of item and attribute, with
 /// random blanks, line endings and comments wherever the grammar allows them,
@@ -1254,104 +1219,21 @@ proptest! {
     #![proptest_config(config(1000))]
 
     #[test]
-    fn the_fast_parser_reads_random_valid_files_as_pest_does(seed in any::<u64>()) {
+    fn random_valid_files_parse_without_errors(seed in any::<u64>()) {
         let text = random_valid_file(seed);
+        let (_, errors) = procflow::syntax::parse(FileId(0), &text);
         prop_assert!(
-            assert_parsers_agree(&text),
-            "the fast parser gave up on a valid file:\n{}\npest says: {:?}",
+            errors.is_empty(),
+            "a valid file was rejected:\n{}\npest says: {:?}",
             text,
-            parse_with(FileId(0), &text, ParserChoice::Pest).1.first().map(|d| &d.message)
+            errors.first().map(|d| &d.message)
         );
     }
-
-    #[test]
-    fn the_fast_parser_never_accepts_more_than_pest_on_mutated_files(
-        index in any::<prop::sample::Index>(),
-        mutations in prop::collection::vec(mutation(), 1..4),
-    ) {
-        let (_, _, text) = index.get(corpus());
-        let mut text = text.clone();
-        for m in &mutations {
-            apply(&mut text, m);
-        }
-        assert_parsers_agree(&text);
-    }
-
-    #[test]
-    fn the_fast_parser_never_accepts_more_than_pest_on_mutated_random_files(
-        seed in any::<u64>(),
-        mutations in prop::collection::vec(mutation(), 1..4),
-    ) {
-        let mut text = random_valid_file(seed);
-        for m in &mutations {
-            apply(&mut text, m);
-        }
-        assert_parsers_agree(&text);
-    }
-
-    /// One character deleted or inserted: the edits that turn a valid file into
-    /// an almost valid one (`who"x"`, `after a,`, `2dd`), where a lenient fast
-    /// parser would be caught.
-    #[test]
-    fn the_fast_parser_never_accepts_more_than_pest_after_one_char_edits(
-        seed in any::<u64>(),
-        at in any::<usize>(),
-        insert in prop::option::of(prop::sample::select(
-            vec![" ", "\"", ",", "#", "{", "}", "\n", "a", "0", "d", "\\", "-", "é"],
-        )),
-    ) {
-        let mut text = random_valid_file(seed);
-        let at = floor_boundary(&text, at % (text.len() + 1));
-        match insert {
-            Some(token) => text.insert_str(at, token),
-            None => {
-                if let Some(c) = text[at..].chars().next() {
-                    text.replace_range(at..at + c.len_utf8(), "");
-                }
-            }
-        }
-        assert_parsers_agree(&text);
-    }
-
-    #[test]
-    fn the_fast_parser_never_accepts_more_than_pest_on_flowish_text(text in flowish()) {
-        assert_parsers_agree(&text);
-    }
 }
 
 #[test]
-fn the_fast_parser_reads_every_valid_file_of_the_corpus() {
-    let mut valid = 0;
-    for (name, _, text) in corpus() {
-        if parse_with(FileId(0), text, ParserChoice::Pest).1.is_empty() {
-            assert!(assert_parsers_agree(text), "gave up on {name}");
-            valid += 1;
-        }
-    }
-    assert!(valid >= 10, "only {valid} valid files");
-}
-
-#[test]
-fn the_fast_parser_reads_large_files_in_chunks_as_pest_does() {
-    // Over 512 KiB: parsed in chunks on several threads. With item-like lines
-    // inside block strings a chunk boundary can fall inside a string: then the
-    // fast parser gives up and pest's careful path reads the file.
-    let text = big_valid_file(1024 * 1024 + 1, false);
-    assert!(assert_parsers_agree(&text));
-    let crlf = text.replace('\n', "\r\n");
-    assert!(assert_parsers_agree(&crlf));
-    let tricky = big_valid_file(1024 * 1024 + 1, true);
-    assert_parsers_agree(&tricky);
-    let (tree, errors) = procflow::syntax::parse(FileId(0), &tricky);
-    assert!(errors.is_empty());
-    let (pest, _) = parse_with(FileId(0), &tricky, ParserChoice::Pest);
-    assert_eq!(format!("{tree:?}"), format!("{pest:?}"));
-}
-
-#[test]
-fn the_fast_parser_leaves_errors_to_pest() {
-    // Each is valid for the fast parser's shape of mind but an error for the
-    // language: the fast parser must give up and pest must explain.
+fn near_misses_are_syntax_errors() {
+    // Each is close to a valid file but an error for the language.
     for text in [
         "role step",
         "role a { who \"\\u{1234567}\" }",
@@ -1368,7 +1250,6 @@ fn the_fast_parser_leaves_errors_to_pest() {
         "role a {",
         "rolea",
     ] {
-        assert!(parse_fast(FileId(0), text).is_none(), "accepted: {text}");
         let (_, errors) = procflow::syntax::parse(FileId(0), text);
         assert!(!errors.is_empty(), "no error for: {text}");
     }
