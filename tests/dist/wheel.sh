@@ -23,7 +23,9 @@ trap 'rm -rf "$work"' EXIT
 echo "-- the wheel: $(basename "$wheel")"
 wheel_size=$(size_of "$wheel")
 [ "$wheel_size" -le $((4 * 1024 * 1024)) ] || fail "the wheel is $wheel_size bytes, over 4 MB"
-unzip -Z1 "$wheel" | grep -qx "procflow-$version.data/scripts/procflow" || fail "no procflow binary in the wheel"
+# grep without -q reads to the end: under pipefail, an early exit would kill
+# the writer with SIGPIPE and fail the pipeline at random.
+unzip -Z1 "$wheel" | grep -x "procflow-$version.data/scripts/procflow" >/dev/null || fail "no procflow binary in the wheel"
 
 # A user's PATH: the venv, and nothing that holds a Rust toolchain.
 export PATH="$work/venv/bin:$(path_without_cargo)"
@@ -51,8 +53,8 @@ printf 'role  ops   "Ops"   {\nwho "Maria"   }\n' > "$work/messy.flow"
 procflow fmt "$work/messy.flow"
 grep -q '^role ops "Ops" {$' "$work/messy.flow" || fail "fmt did not format"
 python3 "$repo/tests/dist/lsp-smoke.py" procflow
-procflow completions bash | grep -q _procflow || fail "no bash completion"
-procflow manpage | grep -q '^\.TH PROCFLOW' || fail "no man page"
+procflow completions bash | grep _procflow >/dev/null || fail "no bash completion"
+procflow manpage | grep '^\.TH PROCFLOW' >/dev/null || fail "no man page"
 
 echo "-- pre-commit hooks of dist/pre-commit (language: python), cargo absent"
 hooks="$work/hooks"
