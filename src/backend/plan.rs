@@ -239,7 +239,7 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan {
                         .iter()
                         .map(|&a| workflow.steps[a].name.text.clone())
                         .collect(),
-                    when: text(&s.when),
+                    when: s.condition_text(workflow),
                     wait_seconds: s.wait.map(|d| d.seconds()),
                     within_seconds: s.within.map(|d| d.seconds()),
                     needs: s.needs.iter().map(|n| n.text.clone()).collect(),
@@ -370,7 +370,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         j.key(3, false, "after");
         j.array(3, &s.after, |j, &a| j.str(&workflow.steps[a].name.text));
         j.key(3, false, "when");
-        j.opt_str(text(s.when.as_ref()));
+        j.opt_str(s.condition_text(workflow).as_deref());
         j.key(3, false, "wait_seconds");
         j.opt_u64(s.wait.map(|d| d.seconds()));
         j.key(3, false, "within_seconds");
