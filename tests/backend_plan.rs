@@ -76,3 +76,47 @@ fn every_kind_of_value() {
     let file = crate_dir().join("tests/fixtures/plan/every-value.flow");
     assert_eq!(check_plans(&file), 2);
 }
+
+/// Version 2: every construct of language v2 in one workflow, and the
+/// figures computed by hand.
+#[test]
+fn version_2_constructs() {
+    let file = crate_dir().join("tests/fixtures/plan/v2.flow");
+    assert_eq!(check_plans(&file), 1);
+    let plan: serde_json::Value = serde_json::from_str(&plan_of(&file, "weekly-post")).unwrap();
+    let w = &plan["workflow"];
+    assert_eq!(w["inputs"], serde_json::json!(["brief"]));
+    assert_eq!(w["target_s"], 604_800);
+    assert_eq!(w["every_s"], 604_800);
+    // write 4h, then review 1d wait + 1h, then publish-it 30m.
+    assert_eq!(w["lead_time_s"], 4 * 3600 + 86_400 + 3600 + 1800);
+    assert_eq!(w["lead_time_is_lower_bound"], false);
+    assert_eq!(
+        w["critical_path"],
+        serde_json::json!(["write", "review", "publish-it"])
+    );
+    let review = &plan["steps"][1];
+    assert_eq!(review["decides"], serde_json::json!(["approved"]));
+    assert_eq!(review["escalate"], "editor-in-chief");
+    assert_eq!(review["with"], serde_json::json!(["editor-in-chief"]));
+    assert_eq!(
+        review["rework"],
+        serde_json::json!([{"step": "write", "decision": "approved"}])
+    );
+    assert_eq!(review["takes_s"], 3600);
+    assert_eq!(
+        plan["steps"][2]["when"],
+        serde_json::json!([
+            {"decision": "approved", "is": true},
+            {"text": "the site is up", "variable": "when_publish_it"}
+        ])
+    );
+    // Helpers and escalation roles are roles the workflow uses.
+    let roles: Vec<&str> = plan["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(roles.contains(&"editor-in-chief"), "{roles:?}");
+}

@@ -15,12 +15,13 @@ use std::borrow::Cow;
 
 use super::title;
 use crate::ast::StrLit;
-use crate::model::{Model, Role, RoleId, Tool, Workflow, WorkflowId};
+use crate::model::time::lead_time;
+use crate::model::{Condition, Model, Role, RoleId, Tool, Workflow, WorkflowId};
 
 /// The value of `format`.
 pub const FORMAT: &str = "procflow-plan";
 /// The version of the plan format.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A runnable plan of one workflow, borrowing its text from the model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -33,8 +34,9 @@ pub struct Plan<'m> {
     /// Always `procflow-plan`.
     #[schemars(schema_with = "format_schema")]
     pub format: &'static str,
-    /// The version of this format (1).
-    #[schemars(range(min = 1, max = 1))]
+    /// The version of this format (2: version 1's fields, plus decisions,
+    /// structured conditions, inputs, time, escalation, helpers and rework).
+    #[schemars(range(min = 2, max = 2))]
     pub version: u32,
     /// The workflow.
     pub workflow: PlanWorkflow<'m>,
@@ -45,6 +47,8 @@ pub struct Plan<'m> {
     pub roles: Vec<PlanRole<'m>>,
     /// The tools the workflow's steps use, in the order defined.
     pub tools: Vec<PlanTool<'m>>,
+    /// The yes/no decisions its steps take, in the order written.
+    pub decisions: Vec<PlanDecision<'m>>,
     /// Every step, in an executable order: each after all of its `after` steps;
     /// among steps ready together, the order written.
     pub steps: Vec<PlanStep<'m>>,
@@ -70,6 +74,79 @@ pub struct PlanWorkflow<'m> {
     pub version: Option<&'m str>,
     /// Its description (Markdown).
     pub description: Option<&'m str>,
+    /// Artifacts that exist when a run starts (`input`).
+    pub inputs: Vec<&'m str>,
+    /// The lead time a run should meet, in seconds (`target`).
+    #[schemars(range(min = 1))]
+    pub target_s: Option<u64>,
+    /// How often a run starts on average, in seconds (`every`).
+    #[schemars(range(min = 1))]
+    pub every_s: Option<u64>,
+    /// The lead time: the longest path through the order of `wait + takes`,
+    /// in seconds (conditional steps count as if they run; rework is not
+    /// counted).
+    pub lead_time_s: u64,
+    /// Whether a step has no `takes` (counted 0): the lead time is then a
+    /// lower bound.
+    pub lead_time_is_lower_bound: bool,
+    /// The steps of the longest path, first to last.
+    pub critical_path: Vec<&'m str>,
+}
+
+/// A named yes/no decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDecision<'m> {
+    /// Its name.
+    pub name: &'m str,
+    /// The question the deciding step's owner answers.
+    pub question: &'m str,
+    /// The step that decides it.
+    pub step: &'m str,
+    /// The variable that holds the answer (the name with `-` as `_`).
+    pub variable: String,
+}
+
+/// One condition of a step: a decision's answer, or a free-text question
+/// the step's own owner answers when the step becomes ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PlanCondition<'m> {
+    /// `when NAME` (`is`: true) or `when not NAME` (`is`: false).
+    Decision(PlanDecisionCondition<'m>),
+    /// `when "text"`.
+    Text(PlanTextCondition<'m>),
+}
+
+/// `when NAME` or `when not NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDecisionCondition<'m> {
+    /// The decision's name.
+    pub decision: &'m str,
+    /// The answer under which the step runs.
+    pub is: bool,
+}
+
+/// `when "text"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTextCondition<'m> {
+    /// The question, as written.
+    pub text: &'m str,
+    /// The boolean variable that holds its answer: `when_<step id>` with `-`
+    /// as `_` (BPMN uses the same name).
+    pub variable: String,
+}
+
+/// `rework STEP when not DECISION`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRework<'m> {
+    /// The step done again (with every step on the paths from it to this one).
+    pub step: &'m str,
+    /// The decision whose "no" sends the work back.
+    pub decision: &'m str,
 }
 
 /// The process of a plan.
@@ -143,14 +220,27 @@ pub struct PlanStep<'m> {
     /// The steps it waits for: the written `after`, or the step written just
     /// before it (none for the first step).
     pub after: Vec<&'m str>,
-    /// The condition it runs under.
-    pub when: Option<Cow<'m, str>>,
+    /// The conditions it runs under, all of which must hold (empty: it
+    /// always runs). A step whose conditions do not hold is skipped, and a
+    /// skipped step counts as done for the steps after it.
+    pub when: Vec<PlanCondition<'m>>,
+    /// The decisions it takes (names; see the plan's `decisions`).
+    pub decides: Vec<&'m str>,
     /// Delay after it becomes ready, in seconds.
     #[schemars(range(min = 1))]
     pub wait_seconds: Option<u64>,
+    /// Working time once started, in seconds (`takes`).
+    #[schemars(range(min = 1))]
+    pub takes_s: Option<u64>,
     /// Deadline counted from when it becomes ready, in seconds.
     #[schemars(range(min = 1))]
     pub within_seconds: Option<u64>,
+    /// The role told when the deadline passes and the step is not done.
+    pub escalate: Option<&'m str>,
+    /// Roles that take part besides the owner (`with`).
+    pub with: Vec<&'m str>,
+    /// Loops back when a decision's answer is no.
+    pub rework: Vec<PlanRework<'m>>,
     /// Artifacts it needs.
     pub needs: Vec<&'m str>,
     /// Artifacts it produces.
@@ -170,6 +260,8 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan<'_> {
     let (roles, tools) = used(model, workflow);
     let role_id = |o: RoleId| model.roles[o.0].name.text.as_str();
     let process_step_id = |k: usize| process.map_or("", |p| p.steps[k].name.text.as_str());
+    let step_id = |k: usize| workflow.steps[k].name.text.as_str();
+    let lead = lead_time(workflow);
     Plan {
         format: FORMAT,
         version: VERSION,
@@ -180,6 +272,15 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan<'_> {
             trigger: text(workflow.trigger.as_ref()),
             version: text(workflow.version.as_ref()),
             description: text(workflow.description.as_ref()),
+            inputs: workflow.inputs.iter().map(|i| i.text.as_str()).collect(),
+            target_s: workflow.target.map(|d| d.seconds()),
+            every_s: workflow.every.map(|d| d.seconds()),
+            lead_time_s: lead.as_ref().map_or(0, |l| l.seconds),
+            lead_time_is_lower_bound: lead.as_ref().is_none_or(|l| l.lower_bound),
+            critical_path: lead
+                .as_ref()
+                .map(|l| l.critical_path.iter().map(|&s| step_id(s)).collect())
+                .unwrap_or_default(),
         },
         process: process.map_or_else(
             || PlanProcess {
@@ -220,6 +321,16 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan<'_> {
                 url: text(t.url.as_ref()),
             })
             .collect(),
+        decisions: workflow
+            .decisions
+            .iter()
+            .map(|d| PlanDecision {
+                name: &d.name.text,
+                question: &d.question.value,
+                step: step_id(d.step),
+                variable: d.variable(),
+            })
+            .collect(),
         steps: workflow
             .order
             .sequence
@@ -242,9 +353,40 @@ pub fn plan(model: &Model, w: WorkflowId) -> Plan<'_> {
                         .iter()
                         .map(|&a| workflow.steps[a].name.text.as_str())
                         .collect(),
-                    when: s.condition_text(workflow).map(Cow::Owned),
+                    when: s
+                        .when
+                        .iter()
+                        .map(|c| match c {
+                            Condition::Decision { decision, is, .. } => {
+                                PlanCondition::Decision(PlanDecisionCondition {
+                                    decision: &workflow.decisions[*decision].name.text,
+                                    is: *is,
+                                })
+                            }
+                            Condition::Text(t) => PlanCondition::Text(PlanTextCondition {
+                                text: &t.value,
+                                variable: s.text_condition_variable(),
+                            }),
+                        })
+                        .collect(),
+                    decides: s
+                        .decides
+                        .iter()
+                        .map(|&d| workflow.decisions[d].name.text.as_str())
+                        .collect(),
                     wait_seconds: s.wait.map(|d| d.seconds()),
+                    takes_s: s.takes.map(|d| d.seconds()),
                     within_seconds: s.within.map(|d| d.seconds()),
+                    escalate: s.escalate.map(role_id),
+                    with: s.with.iter().map(|&r| role_id(r)).collect(),
+                    rework: s
+                        .rework
+                        .iter()
+                        .map(|r| PlanRework {
+                            step: step_id(r.step),
+                            decision: &workflow.decisions[r.decision].name.text,
+                        })
+                        .collect(),
                     needs: s.needs.iter().map(|n| n.text.as_str()).collect(),
                     produces: s.produces.iter().map(|n| n.text.as_str()).collect(),
                     run: text(s.run.as_ref()),
@@ -260,8 +402,8 @@ fn text(s: Option<&StrLit>) -> Option<&str> {
     s.map(|s| s.value.as_str())
 }
 
-/// The roles and the tools the workflow uses (its owner, its steps' owners and
-/// tools), in definition order, duplicates left out.
+/// The roles and the tools the workflow uses (its owner, its steps' owners,
+/// helpers, escalation roles and tools), in definition order, duplicates left out.
 fn used<'m>(model: &'m Model, workflow: &Workflow) -> (Vec<&'m Role>, Vec<&'m Tool>) {
     let mut role_used = vec![false; model.roles.len()];
     let mut tool_used = vec![false; model.tools.len()];
@@ -269,7 +411,7 @@ fn used<'m>(model: &'m Model, workflow: &Workflow) -> (Vec<&'m Role>, Vec<&'m To
         role_used[o.0] = true;
     }
     for s in &workflow.steps {
-        if let Some(o) = s.owner {
+        for o in s.owner.iter().chain(&s.escalate).chain(&s.with) {
             role_used[o.0] = true;
         }
         for t in &s.tools {

@@ -347,6 +347,13 @@ pub struct Step {
 }
 
 impl Step {
+    /// The boolean variable that holds the answer to a free-text `when`
+    /// (plans, BPMN): `when_<step id>` with `-` as `_`.
+    #[must_use]
+    pub fn text_condition_variable(&self) -> String {
+        format!("when_{}", self.name.text.replace('-', "_"))
+    }
+
     /// The step's conditions in words, joined by "and" (free text as
     /// written, a decision as its question and the answer): for outputs that
     /// show a condition as one line.
