@@ -16,6 +16,7 @@
 //! So a literal letter in a regular expression that is not a word must be
 //! written as a class (`[u]\{` for the `\u{…}` escape).
 #![allow(clippy::unwrap_used)]
+#![allow(clippy::doc_markdown)] // "TextMate" is a name, not code
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -240,7 +241,15 @@ fn vim_words(text: &str) -> BTreeSet<String> {
                 );
             }
             Some("match") => {
-                let after_group = rest.split_once(char::is_whitespace).map_or("", |p| p.1);
+                let mut after_group = rest.split_once(char::is_whitespace).map_or("", |p| p.1);
+                // Options such as `contained` may come before the pattern,
+                // whose delimiter is never a letter.
+                while after_group.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    after_group = after_group
+                        .split_once(char::is_whitespace)
+                        .map_or("", |p| p.1)
+                        .trim_start();
+                }
                 let (pattern, _) = vim_pattern(after_group.trim_start())
                     .unwrap_or_else(|| panic!("no pattern in `{command}`"));
                 regex_words(pattern, &mut words);
@@ -287,7 +296,10 @@ fn the_readers_see_the_words_they_are_given() {
         r"(?<![A-Za-z0-9_-])(owner|with)(?:[ \t]+(not))?\\(?:[u]\{[0-9A-Fa-f]{1,6}\})\G",
         &mut words,
     );
-    assert_eq!(words, BTreeSet::from(["not", "owner", "with"].map(String::from)));
+    assert_eq!(
+        words,
+        BTreeSet::from(["not", "owner", "with"].map(String::from))
+    );
 
     let vim = r#"" a comment: owner
 syn keyword flowTodo contained TODO FIXME
