@@ -318,6 +318,10 @@ def make_model(n_processes: int, n_steps: int, seed: int) -> dict:
                 within = duration(rng)
             wait = duration(rng, small=True) if rng.chance(10) else None
             when = rng.pick(CONDITIONS) if rng.chance(10) else None
+            if wait and within and within[1] < wait[1]:
+                # A deadline counts from when the step is ready, the wait
+                # included: the shorter of the two is the wait.
+                wait, within = within, wait
 
             produces = []
             if rng.chance(40):
@@ -375,6 +379,10 @@ def make_model(n_processes: int, n_steps: int, seed: int) -> dict:
                 "needs": needs,
                 "produces": produces,
                 "run": run,
+                # Language v2: a step after conditional steps only runs either
+                # way on purpose (the skip rule), and says so.
+                "allow_either_way": when is None and bool(preds)
+                and all(steps[q]["when"] for q in preds),
                 "description": description,
                 "description_block": description_block,
                 "comment": (f"handoff from {steps[preds[0]]['owner']} to {owner}: "
@@ -513,6 +521,8 @@ def write_flow(model: dict, out) -> None:
                 lines.append(f"    produces {', '.join(s['produces'])}")
             if s["run"]:
                 lines.append(f"    run {flow_string(s['run'])}")
+            if s["allow_either_way"]:
+                lines.append("    allow runs-either-way")
             if s["description"]:
                 if s["description_block"]:
                     block = flow_block_string(s["description"].split("\n"), "    ")

@@ -149,6 +149,14 @@ pub enum AttrKind {
     Optional,
     Automated,
     Allow,
+    Decides,
+    Input,
+    Takes,
+    Target,
+    Every,
+    Escalate,
+    With,
+    Rework,
 }
 
 impl AttrKind {
@@ -176,6 +184,14 @@ impl AttrKind {
             AttrKind::Optional => "optional",
             AttrKind::Automated => "automated",
             AttrKind::Allow => "allow",
+            AttrKind::Decides => "decides",
+            AttrKind::Input => "input",
+            AttrKind::Takes => "takes",
+            AttrKind::Target => "target",
+            AttrKind::Every => "every",
+            AttrKind::Escalate => "escalate",
+            AttrKind::With => "with",
+            AttrKind::Rework => "rework",
         }
     }
 }
@@ -206,6 +222,71 @@ pub enum Value {
     Idents(Vec<Ident>),
     /// A duration (`2d`).
     Duration(Duration),
+    /// `decides NAME "Question?"`.
+    Decision(Ident, StrLit),
+    /// `when` conditions, all of which must hold.
+    Conditions(Vec<Condition>),
+    /// `rework STEP when not DECISION`.
+    Rework(Rework),
+}
+
+impl Value {
+    /// Where the value's last token ends (the keyword's end for a flag).
+    #[must_use]
+    pub fn end(&self, keyword: Span) -> Span {
+        match self {
+            Value::None => keyword,
+            Value::Str(s) => s.span,
+            Value::Ident(i) => i.span,
+            Value::Idents(v) => v.last().map_or(keyword, |i| i.span),
+            Value::Duration(d) => d.span,
+            Value::Decision(_, q) => q.span,
+            Value::Conditions(c) => c.last().map_or(keyword, Condition::span),
+            Value::Rework(r) => r.decision.span,
+        }
+    }
+}
+
+/// One condition of a `when`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// `when "free text"`: a question the step's owner answers when the step
+    /// becomes ready.
+    Text(StrLit),
+    /// `when NAME` or `when not NAME` (`not` is the span of the word `not`).
+    Decision {
+        /// The `not`, if written.
+        not: Option<Span>,
+        /// The decision's name.
+        name: Ident,
+    },
+}
+
+impl Condition {
+    /// The whole condition.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::Text(s) => s.span,
+            Condition::Decision { not, name } => Span {
+                start: not.map_or(name.span.start, |n| n.start),
+                ..name.span
+            },
+        }
+    }
+}
+
+/// `rework STEP when not DECISION`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rework {
+    /// The step done again.
+    pub step: Ident,
+    /// The word `when`.
+    pub when: Span,
+    /// The word `not`.
+    pub not: Span,
+    /// The decision whose "no" sends the work back.
+    pub decision: Ident,
 }
 
 /// A name as written, with its place.

@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use crate::ast::{Attr, Decl, DeclKind, Entry, Item, Use, Value};
+use crate::ast::{Attr, Condition, Decl, DeclKind, Entry, Item, Use, Value};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -161,13 +161,7 @@ impl Elem<'_> {
     fn end(self) -> usize {
         let span = match self {
             Elem::Use(u) => u.path.span,
-            Elem::Attr(a) => match &a.value {
-                Value::None => a.keyword,
-                Value::Str(s) => s.span,
-                Value::Ident(i) => i.span,
-                Value::Idents(names) => names.last().map_or(a.keyword, |n| n.span),
-                Value::Duration(d) => d.span,
-            },
+            Elem::Attr(a) => a.value.end(a.keyword),
             Elem::Decl(d) => match (&d.body, &d.implements, &d.title) {
                 (Some(body), _, _) => body.close,
                 (None, Some(process), _) => process.span,
@@ -451,6 +445,33 @@ impl<'a> Formatter<'a> {
                     }
                     tokens.push(token);
                 }
+            }
+            Value::Decision(name, question) => {
+                tokens.push(self.token(name.span));
+                tokens.push(self.string(question.span));
+            }
+            Value::Conditions(conditions) => {
+                for (i, c) in conditions.iter().enumerate() {
+                    let mut last = match c {
+                        Condition::Text(s) => self.string(s.span),
+                        Condition::Decision { not, name } => {
+                            if let Some(not) = not {
+                                tokens.push(self.token(*not));
+                            }
+                            self.token(name.span)
+                        }
+                    };
+                    if i + 1 < conditions.len() {
+                        last.text = Cow::Owned(format!("{},", last.text));
+                    }
+                    tokens.push(last);
+                }
+            }
+            Value::Rework(r) => {
+                tokens.push(self.token(r.step.span));
+                tokens.push(self.token(r.when));
+                tokens.push(self.token(r.not));
+                tokens.push(self.token(r.decision.span));
             }
         }
         self.line(&tokens, level);

@@ -212,7 +212,7 @@ fn examples_draw_every_step_owner_tool_and_timing() {
         "subgraph \"cluster_w:zoho_funnel\"",
         "subgraph \"cluster_w:zoho_funnel:role:prospect\"",
         "\"p:lead_generation:advertise\" -> \"p:lead_generation:capture\"",
-        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<if lead score is 50 or more>]",
+        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<if the answer to &quot;Is the lead score<br/>50 or more?&quot; is yes>]",
         "<b>1. Prospect sees the Facebook ad</b>",
         "serves: Advertise</font>",
         "<b>Follow up</b>",

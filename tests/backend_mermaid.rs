@@ -159,7 +159,9 @@ fn automated_steps_have_their_own_shape_and_class() {
     );
     assert!(chart.contains("class s2,s3,s4,s5 automated"), "{chart}");
     assert!(
-        chart.contains("s4 -->|\"if lead score is 50 or more\"| s5"),
+        chart.contains(
+            "s4 -->|\"if the answer to #quot;Is the lead score 50 or more?#quot; is yes\"| s5"
+        ),
         "{chart}"
     );
     assert!(
@@ -291,10 +293,9 @@ fn check_read(model: &Model, w: WorkflowId, read: &Value, name: &str) {
     for e in edges {
         let to: usize = e["end"].as_str().unwrap()[1..].parse().unwrap();
         let want = workflow.steps[to]
-            .when
-            .as_ref()
+            .condition_text(workflow)
             .map_or_else(String::new, |c| {
-                format!("if {}", c.value.replace(['\n', '\t'], " "))
+                format!("if {}", c.replace(['\n', '\t'], " "))
             });
         assert_eq!(e["text"], want, "{name}: edge into s{to}");
     }

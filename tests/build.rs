@@ -110,13 +110,19 @@ fn broken_plans_are_rejected() {
     p["steps"][0]["automated"] = json!("yes");
     breakages.push(("a wrong type", p));
     let mut p = plan.clone();
-    p["steps"][0].as_object_mut().unwrap().remove("when");
+    p["steps"][0].as_object_mut().unwrap().remove("run");
     breakages.push(("a missing nullable field", p));
+    let mut p = plan.clone();
+    p["steps"][0]["when"] = json!([{"decision": "hot_lead"}]);
+    breakages.push(("a condition without its answer", p));
+    let mut p = plan.clone();
+    p["steps"][0]["when"] = json!("lead score is 50 or more");
+    breakages.push(("a version-1 condition", p));
     let mut p = plan.clone();
     p["format"] = json!("other");
     breakages.push(("another format", p));
     let mut p = plan.clone();
-    p["version"] = json!(2);
+    p["version"] = json!(1);
     breakages.push(("another version", p));
     let mut p = plan;
     p["steps"][0]["within_seconds"] = json!(0);
@@ -130,8 +136,19 @@ fn broken_plans_are_rejected() {
 fn plan_contract_details() {
     let plan = plans_of(&root().join("examples/lead-generation.flow")).remove(0);
     assert_eq!(plan["format"], "procflow-plan");
-    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["version"], 2);
     let steps = plan["steps"].as_array().unwrap();
+    // Version 2: decisions and structured conditions.
+    assert_eq!(
+        plan["decisions"],
+        json!([{"name": "hot_lead", "question": "Is the lead score 50 or more?", "step": "score", "variable": "hot_lead"}])
+    );
+    let assign = steps.iter().find(|s| s["id"] == "assign").unwrap();
+    assert_eq!(
+        assign["when"],
+        json!([{"decision": "hot_lead", "is": true}])
+    );
+    assert_eq!(steps[0]["when"], json!([]));
     // The sequential default is explicit; the first step has no predecessor.
     assert_eq!(steps[0]["after"], json!([]));
     for pair in steps.windows(2) {

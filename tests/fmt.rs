@@ -116,11 +116,38 @@ fn meaning(path: &Path, text: &str) -> String {
     for w in &model.workflows {
         let title = display_title(&w.name, w.title.as_ref());
         let texts = [&w.trigger, &w.version, &w.description].map(|s| opt(s.as_ref()));
-        writeln!(out, "workflow {} {title:?} {texts:?}", w.name.text).unwrap();
+        let inputs: Vec<&str> = w.inputs.iter().map(|i| i.text.as_str()).collect();
+        let decisions: Vec<(&str, &str, usize)> = w
+            .decisions
+            .iter()
+            .map(|d| (d.name.text.as_str(), d.question.value.as_str(), d.step))
+            .collect();
+        let time = (w.target.map(|d| d.seconds()), w.every.map(|d| d.seconds()));
+        writeln!(
+            out,
+            "workflow {} {title:?} {texts:?} {inputs:?} {decisions:?} {time:?}",
+            w.name.text
+        )
+        .unwrap();
         for s in &w.steps {
             let title = display_title(&s.name, s.title.as_ref());
-            let texts = [&s.when, &s.run, &s.description].map(|s| opt(s.as_ref()));
-            writeln!(out, "  step {} {title:?} {texts:?}", s.name.text).unwrap();
+            let texts = [&s.run, &s.description].map(|s| opt(s.as_ref()));
+            let when = s.condition_text(w);
+            let v2 = (
+                s.takes.map(|d| d.seconds()),
+                &s.with,
+                s.escalate,
+                s.rework
+                    .iter()
+                    .map(|r| (r.step, r.decision))
+                    .collect::<Vec<_>>(),
+            );
+            writeln!(
+                out,
+                "  step {} {title:?} {texts:?} {when:?} {v2:?}",
+                s.name.text
+            )
+            .unwrap();
         }
     }
     out
@@ -133,11 +160,17 @@ fn decl_strings(d: &Decl, f: &mut dyn FnMut(&procflow::ast::StrLit)) {
     }
     for e in d.body.iter().flat_map(|b| &b.entries) {
         match e {
-            Entry::Attr(a) => {
-                if let Value::Str(s) = &a.value {
-                    f(s);
+            Entry::Attr(a) => match &a.value {
+                Value::Str(s) | Value::Decision(_, s) => f(s),
+                Value::Conditions(c) => {
+                    for c in c {
+                        if let procflow::ast::Condition::Text(s) = c {
+                            f(s);
+                        }
+                    }
                 }
-            }
+                _ => {}
+            },
             Entry::Step(s) => decl_strings(s, f),
         }
     }

@@ -157,12 +157,11 @@ fn corpus() -> &'static [(String, PathBuf, String)] {
     })
 }
 
-/// Every keyword of the language, then the other tokens.
+/// Every word of the language (from its table of words), then the other
+/// tokens.
 fn tokens() -> Vec<&'static str> {
-    procflow::syntax::KEYWORDS
-        .iter()
-        .chain(OTHER_TOKENS)
-        .copied()
+    procflow::syntax::words::all()
+        .chain(OTHER_TOKENS.iter().copied())
         .collect()
 }
 

@@ -77,9 +77,9 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         let step = &workflow.steps[i];
         arrow.clear();
         arrow.push_str("-->");
-        if let Some(when) = &step.when {
+        if let Some(when) = step.condition_text(workflow) {
             arrow.push_str("|\"if ");
-            push_label(&mut arrow, &when.value);
+            push_label(&mut arrow, &when);
             arrow.push_str("\"|");
         }
         if step.after.is_empty() {

@@ -676,7 +676,7 @@ impl<'a> Sop<'a> {
              do not wait for each other can be done at the same time. Tick the box at \
              the end of a step when it is done.",
         );
-        if w.steps.iter().any(|s| s.when.is_some()) {
+        if w.steps.iter().any(|s| !s.when.is_empty()) {
             intro.push_str(
                 " A step with a condition is skipped when the condition does not hold, \
                  and so is a step that waits only for skipped steps.",
@@ -852,11 +852,11 @@ impl<'a> Sop<'a> {
             push_steps_numbers(f, numbers);
             items.end(&mut doc.out, &mut scratch.field);
         }
-        if let Some(when) = &s.when {
+        if let Some(when) = s.condition_text(w) {
             let f = items.start(&mut doc.out);
             f.push_str("Condition: only if ");
             let start = f.len();
-            escape_inline_into(f, &when.value);
+            escape_inline_into(f, &when);
             while f.len() > start && f.ends_with('.') {
                 f.pop();
             }

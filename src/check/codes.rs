@@ -59,6 +59,7 @@ pub enum Code {
     MissingOwner,
     MissingTool,
     DependencyCycle,
+    ConditionBeforeDecision,
     EmptyBlock,
     InvalidValue,
     Import,
@@ -72,6 +73,10 @@ pub enum Code {
     UnusedRole,
     UnusedTool,
     OwnerOverload,
+    RunsEitherWay,
+    UnusedInput,
+    ImpossibleDeadline,
+    TargetExceeded,
 }
 
 /// Everything known about one code.
@@ -125,6 +130,8 @@ codes! {
         "a workflow step has no `tool`";
     DependencyCycle "dependency-cycle" Error,
         "the `after` order of a workflow has a cycle";
+    ConditionBeforeDecision "condition-before-decision" Error,
+        "a step's `when` depends on a decision that no step before it takes";
     EmptyBlock "empty-block" Error,
         "a process or a workflow has no steps";
     InvalidValue "invalid-value" Error,
@@ -151,6 +158,14 @@ codes! {
         "a tool declared in the checked file is used by no step";
     OwnerOverload "owner-overload" Lint(Allow),
         "one role owns more than 75% of the manual steps of a workflow of six or more steps";
+    RunsEitherWay "runs-either-way" Lint(Warn),
+        "a step without `when` comes only after conditional steps, so it runs whatever the answers";
+    UnusedInput "unused-input" Lint(Warn),
+        "a workflow `input` is needed by no step";
+    ImpossibleDeadline "impossible-deadline" Lint(Deny),
+        "a step's `wait` plus `takes` is longer than its `within`";
+    TargetExceeded "target-exceeded" Lint(Warn),
+        "a workflow's lead time (longest path of `wait + takes`) is longer than its `target`";
 }
 
 impl Code {
@@ -268,6 +283,6 @@ mod tests {
         for (i, info) in CODES.iter().enumerate() {
             assert_eq!(info.code as usize, i, "{} is out of order", info.name);
         }
-        assert_eq!(CODES.len(), 21);
+        assert_eq!(CODES.len(), 26);
     }
 }

@@ -18,9 +18,13 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         off_process_step(w, &mut out);
         handoff_without_deadline(model, w, &mut out);
         owner_overload(model, w, &mut out);
+        super::branches::runs_either_way(w, &mut out);
+        super::branches::unused_input(w, &mut out);
+        super::timing::impossible_deadline(w, &mut out);
         if !w.order.is_cyclic() {
             unproduced_input(w, &mut out);
             out_of_order(model, w, &mut out);
+            super::timing::target_exceeded(w, &mut out);
         }
         out
     };
@@ -132,7 +136,7 @@ fn handoff_without_deadline(model: &Model, w: &Workflow, out: &mut Vec<Diagnosti
                 format!("`{}` must notice the handoff and remember to act", model.roles[owner.0].name.text),
             )
             .with_label(from.name.span, why)
-            .with_help("add `within DURATION` (for example `within 2d`) so the handoff cannot be forgotten"),
+            .with_help("add `within DURATION` (for example `within 2d`) so the handoff cannot be forgotten, and `escalate ROLE` to say who is told when it passes"),
         );
     }
 }
@@ -205,6 +209,9 @@ fn unproduced_input(w: &Workflow, out: &mut Vec<Diagnostic>) {
             let Some(&id) = ids.get(n.text.as_str()) else {
                 continue;
             };
+            if w.inputs.iter().any(|i| i.text == n.text) {
+                continue; // an input exists from the start
+            }
             if available[i * words + id / 64] & (1 << (id % 64)) != 0 {
                 continue;
             }
@@ -333,7 +340,7 @@ fn unused(model: &Model, out: &mut Vec<Diagnostic>) {
             role_used[o.0] = true;
         }
         for s in &w.steps {
-            if let Some(o) = s.owner {
+            for o in s.owner.iter().chain(&s.escalate).chain(&s.with) {
                 role_used[o.0] = true;
             }
             for t in &s.tools {

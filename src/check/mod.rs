@@ -1,10 +1,12 @@
 //! Checks over the [`Model`]: each one a small function that pushes diagnostics.
 //! Lint levels are applied afterwards by [`levels`].
 
+pub mod branches;
 pub mod codes;
 pub mod levels;
 mod lints;
 mod structure;
+mod timing;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;

@@ -1,9 +1,11 @@
 //! The semantic model: every name resolved to a typed index, the order of each
 //! workflow made explicit. Checks and backends work on this, never on raw names.
 
+mod conditions;
 mod graph;
 mod resolve;
 pub(crate) mod shared;
+pub mod time;
 
 pub use graph::Order;
 pub use resolve::resolve;
@@ -210,10 +212,80 @@ pub struct Workflow {
     pub version: Option<StrLit>,
     /// `description`.
     pub description: Option<StrLit>,
+    /// `input`: artifacts that exist when a run starts.
+    pub inputs: Vec<Ident>,
+    /// `target`: the lead time a run should meet.
+    pub target: Option<Duration>,
+    /// `every`: how often a run starts, on average.
+    pub every: Option<Duration>,
+    /// The decisions its steps take (`decides`), in the order written; the
+    /// first of a duplicate name only.
+    pub decisions: Vec<Decision>,
     /// Its steps, in the order written.
     pub steps: Vec<Step>,
     /// The order graph of its steps.
     pub order: Order,
+}
+
+impl Workflow {
+    /// Looks a decision up by name.
+    #[must_use]
+    pub fn decision(&self, name: &str) -> Option<usize> {
+        self.decisions.iter().position(|d| d.name.text == name)
+    }
+}
+
+/// A named yes/no decision: `decides NAME "Question?"`.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Its name.
+    pub name: Ident,
+    /// The question its step's owner answers.
+    pub question: StrLit,
+    /// The deciding step (index into the workflow's steps).
+    pub step: usize,
+}
+
+impl Decision {
+    /// The process variable that holds the answer (plans, BPMN): the name
+    /// with `-` as `_`.
+    #[must_use]
+    pub fn variable(&self) -> String {
+        self.name.text.replace('-', "_")
+    }
+}
+
+/// One resolved condition of a step's `when`.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// `when "text"`: a question the step's own owner answers when the step
+    /// becomes ready.
+    Text(StrLit),
+    /// `when NAME` (`is` true) or `when not NAME` (`is` false).
+    Decision {
+        /// Index into the workflow's decisions.
+        decision: usize,
+        /// The answer under which the step runs.
+        is: bool,
+        /// The decision's name in the `when`.
+        span: Span,
+    },
+}
+
+/// `rework STEP when not DECISION`, resolved.
+#[derive(Debug, Clone)]
+pub struct Rework {
+    /// The step done again (index into the workflow's steps).
+    pub step: usize,
+    /// The decision whose "no" sends the work back (index into the
+    /// workflow's decisions).
+    pub decision: usize,
+    /// The whole attribute.
+    pub span: Span,
+    /// The step's name after `rework`.
+    pub step_span: Span,
+    /// The decision's name after `when not`.
+    pub decision_span: Span,
 }
 
 /// A workflow step.
@@ -244,12 +316,26 @@ pub struct Step {
     pub after: Vec<usize>,
     /// Whether `after` was written (otherwise `after` is the sequential default).
     pub explicit_after: bool,
-    /// `when`.
-    pub when: Option<StrLit>,
+    /// `when`: the conditions that resolved, in the order written.
+    pub when: Vec<Condition>,
+    /// Whether a `when` was written (the step is conditional, even when its
+    /// conditions did not resolve).
+    pub conditional: bool,
+    /// The decisions this step takes (indices into the workflow's decisions).
+    pub decides: Vec<usize>,
     /// `wait`.
     pub wait: Option<Duration>,
+    /// `takes`: the working time once started.
+    pub takes: Option<Duration>,
     /// `within`.
     pub within: Option<Duration>,
+    /// `escalate`, when it resolved.
+    pub escalate: Option<RoleId>,
+    /// `with`: the roles that take part besides the owner, those that
+    /// resolved.
+    pub with: Vec<RoleId>,
+    /// `rework`, those that resolved.
+    pub rework: Vec<Rework>,
     /// `needs`.
     pub needs: Vec<Ident>,
     /// `produces`.
@@ -258,4 +344,39 @@ pub struct Step {
     pub run: Option<StrLit>,
     /// `description`.
     pub description: Option<StrLit>,
+}
+
+impl Step {
+    /// The boolean variable that holds the answer to a free-text `when`
+    /// (plans, BPMN): `when_<step id>` with `-` as `_`.
+    #[must_use]
+    pub fn text_condition_variable(&self) -> String {
+        format!("when_{}", self.name.text.replace('-', "_"))
+    }
+
+    /// The step's conditions in words, joined by "and" (free text as
+    /// written, a decision as its question and the answer): for outputs that
+    /// show a condition as one line.
+    #[must_use]
+    pub fn condition_text(&self, workflow: &Workflow) -> Option<String> {
+        if self.when.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .when
+            .iter()
+            .map(|c| match c {
+                Condition::Text(s) => s.value.clone(),
+                Condition::Decision { decision, is, .. } => {
+                    let d = &workflow.decisions[*decision];
+                    format!(
+                        "the answer to \"{}\" is {}",
+                        d.question.value,
+                        if *is { "yes" } else { "no" }
+                    )
+                }
+            })
+            .collect();
+        Some(parts.join(", and "))
+    }
 }

@@ -6,6 +6,8 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::parse::Rule;
 use super::strings::{is_keyword, is_name_byte};
+use super::words;
+use crate::ast::DeclKind;
 use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
@@ -34,37 +36,18 @@ impl Block {
         }
     }
 
-    /// The keywords that may start an entry of this block.
-    fn keywords(self) -> &'static [&'static str] {
-        match self {
-            Block::Role => &["who", "description", "external", "allow"],
-            Block::Tool => &["url", "description", "allow"],
-            Block::Process => &["step", "outcome", "owner", "description", "allow"],
-            Block::ProcessStep => &["description", "optional", "allow"],
-            Block::Workflow => &[
-                "step",
-                "owner",
-                "trigger",
-                "version",
-                "description",
-                "allow",
-            ],
-            Block::WorkflowStep => &[
-                "implements",
-                "owner",
-                "tool",
-                "after",
-                "when",
-                "wait",
-                "within",
-                "automated",
-                "needs",
-                "produces",
-                "run",
-                "description",
-                "allow",
-            ],
-        }
+    /// The keywords that may start an entry of this block (the table of
+    /// words).
+    fn keywords(self) -> Vec<&'static str> {
+        let kind = match self {
+            Block::Role => DeclKind::Role,
+            Block::Tool => DeclKind::Tool,
+            Block::Process => DeclKind::Process,
+            Block::ProcessStep => DeclKind::ProcessStep,
+            Block::Workflow => DeclKind::Workflow,
+            Block::WorkflowStep => DeclKind::WorkflowStep,
+        };
+        words::entry_words(kind)
     }
 
     fn example(self) -> &'static str {
@@ -103,7 +86,11 @@ impl Expected {
                 Rule::url_attr => e.block = Some(Block::Tool),
                 Rule::outcome_attr => e.block = Some(Block::Process),
                 Rule::optional_attr => e.block = Some(Block::ProcessStep),
-                Rule::trigger_attr | Rule::version_attr => e.block = Some(Block::Workflow),
+                Rule::trigger_attr
+                | Rule::version_attr
+                | Rule::input_attr
+                | Rule::target_attr
+                | Rule::every_attr => e.block = Some(Block::Workflow),
                 Rule::implements_attr
                 | Rule::tools_attr
                 | Rule::automated_attr
@@ -113,6 +100,11 @@ impl Expected {
                 | Rule::within_attr
                 | Rule::needs_attr
                 | Rule::produces_attr
+                | Rule::takes_attr
+                | Rule::decides_attr
+                | Rule::with_attr
+                | Rule::escalate_attr
+                | Rule::rework_attr
                 | Rule::run_attr => e.block = Some(Block::WorkflowStep),
                 Rule::rbrace => e.close = true,
                 Rule::lbrace
@@ -246,6 +238,15 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
     }
     let first = rest.chars().next().unwrap_or(' ');
     if expected.duration && first.is_ascii_digit() {
+        if let Some(single) = compound_duration(token) {
+            return Diagnostic::new(
+                Code::Syntax,
+                span,
+                format!("`{token}` is not a duration: a duration is one number and one unit"),
+                "several units",
+            )
+            .with_help(format!("write `{single}`, the same length in one unit"));
+        }
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let unit_span = Span::new(file, pos, pos + token.len().max(digits));
         return Diagnostic::new(
@@ -368,6 +369,36 @@ pub(super) fn describe(file: FileId, text: &str, base: usize, error: &Error<Rule
     )
 }
 
+/// The single-unit duration equal to a compound one such as `1d12h` (`36h`):
+/// the largest unit that divides the sum exactly. `None` unless `token` is at
+/// least two number-and-unit pairs.
+fn compound_duration(token: &str) -> Option<String> {
+    let mut seconds: u64 = 0;
+    let mut pairs = 0;
+    let mut rest = token;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let unit = match rest.as_bytes().get(digits)? {
+            b'm' => 60,
+            b'h' => 3600,
+            b'd' => 86_400,
+            b'w' => 604_800,
+            _ => return None,
+        };
+        let amount: u64 = rest[..digits].parse().ok()?;
+        seconds = seconds.checked_add(amount.checked_mul(unit)?)?;
+        pairs += 1;
+        rest = &rest[digits + 1..];
+    }
+    if pairs < 2 {
+        return None;
+    }
+    [(604_800, 'w'), (86_400, 'd'), (3600, 'h'), (60, 'm')]
+        .iter()
+        .find(|(unit, _)| seconds % unit == 0 && seconds > 0)
+        .map(|(unit, c)| format!("{}{c}", seconds / unit))
+}
+
 /// The last `{` from `start` on that no `}` closes (strings and comments
 /// skipped).
 fn unclosed_brace(text: &str, start: usize) -> Option<usize> {
@@ -401,15 +432,14 @@ fn unclosed_brace(text: &str, start: usize) -> Option<usize> {
     open.pop()
 }
 
-/// The attributes whose value is a name or a list of names.
-const NAME_ATTRIBUTES: &[&str] = &["owner", "implements", "tool", "after", "needs", "produces"];
-
 /// The two words before `pos`, when they are an attribute that takes names
 /// followed by a keyword: `((offset, keyword), attribute)`.
 fn keyword_taken_as_value(text: &str, pos: usize) -> Option<((usize, &str), &str)> {
     let (k_start, keyword) = word_before(text, pos)?;
     let (_, attr) = word_before(text, k_start)?;
-    (is_keyword(keyword) && NAME_ATTRIBUTES.contains(&attr)).then_some(((k_start, keyword), attr))
+    let takes_names = words::by_keyword(attr)
+        .is_some_and(|a| matches!(a.shape, words::Shape::Name | words::Shape::Names));
+    (is_keyword(keyword) && takes_names).then_some(((k_start, keyword), attr))
 }
 
 /// The word that ends before `pos`, skipping blanks (not comments).

@@ -11,8 +11,8 @@ use pest::iterators::Pair;
 use super::parse::Rule;
 use super::strings::{is_keyword, literal};
 use crate::ast::{
-    Attr, AttrKind, Body, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident, Item, StrLit,
-    Use, Value,
+    Attr, AttrKind, Body, Condition, Decl, DeclKind, Duration, DurationUnit, Entry, File, Ident,
+    Item, Rework, StrLit, Use, Value,
 };
 use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -210,6 +210,14 @@ impl Lower<'_> {
             Rule::optional_attr => AttrKind::Optional,
             Rule::automated_attr => AttrKind::Automated,
             Rule::allow_attr => AttrKind::Allow,
+            Rule::input_attr => AttrKind::Input,
+            Rule::target_attr => AttrKind::Target,
+            Rule::every_attr => AttrKind::Every,
+            Rule::takes_attr => AttrKind::Takes,
+            Rule::escalate_attr => AttrKind::Escalate,
+            Rule::with_attr => AttrKind::With,
+            Rule::decides_attr => AttrKind::Decides,
+            Rule::rework_attr => AttrKind::Rework,
             r => unreachable!("unexpected {r:?} in a {} (entry)", parent.describe()),
         };
         let mut span = self.span(&pair);
@@ -229,18 +237,26 @@ impl Lower<'_> {
                 Rule::ident => Value::Ident(self.ident(&child)),
                 Rule::idents | Rule::codes => Value::Idents(self.idents(child)),
                 Rule::duration => Value::Duration(self.duration(&child)),
+                Rule::decision => self.decision(child),
+                Rule::conditions => Value::Conditions(self.conditions(child)),
+                Rule::rework => Value::Rework(self.rework(child)),
                 r => unreachable!("unexpected {r:?} value (entry)"),
             };
         }
+        // `owner` parses a list so that `owner a, b` can be reported; one
+        // name is the usual value.
+        if kind == AttrKind::Owner {
+            if let Value::Idents(v) = &mut value {
+                if v.len() == 1 {
+                    value = Value::Ident(v.remove(0));
+                }
+            }
+        }
         // A list's span may run over the comments after its last name: end
         // the attribute at its last token.
-        span.end = match &value {
-            Value::None => span.end,
-            Value::Str(s) => s.span.end,
-            Value::Ident(i) => i.span.end,
-            Value::Idents(v) => v.last().map_or(span.end, |i| i.span.end),
-            Value::Duration(d) => d.span.end,
-        };
+        if !matches!(value, Value::None) {
+            span.end = value.end(keyword).end;
+        }
         Entry::Attr(Attr {
             kind,
             keyword,
@@ -282,6 +298,84 @@ impl Lower<'_> {
             }
         }
         out
+    }
+
+    /// `decision`: a name and its question.
+    fn decision(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let mut name = None;
+        let mut question = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
+                Rule::ident => name = Some(self.ident(&child)),
+                Rule::line_string | Rule::block_string => question = Some(self.string(&child)),
+                r => unreachable!("unexpected {r:?} (decision)"),
+            }
+        }
+        match (name, question) {
+            (Some(n), Some(q)) => Value::Decision(n, q),
+            _ => unreachable!("decision without a name or question (decision)"),
+        }
+    }
+
+    /// `conditions`: strings, names and `not NAME`.
+    fn conditions(&mut self, pair: Pair<'_, Rule>) -> Vec<Condition> {
+        let mut out = Vec::new();
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
+                Rule::line_string | Rule::block_string => {
+                    out.push(Condition::Text(self.string(&child)));
+                }
+                Rule::ident => out.push(Condition::Decision {
+                    not: None,
+                    name: self.ident(&child),
+                }),
+                Rule::negated => {
+                    let mut not = None;
+                    let mut name = None;
+                    for part in child.into_inner() {
+                        match part.as_rule() {
+                            Rule::COMMENT => self.comment(&part),
+                            Rule::kw_not => not = Some(self.span(&part)),
+                            Rule::ident => name = Some(self.ident(&part)),
+                            r => unreachable!("unexpected {r:?} (negated)"),
+                        }
+                    }
+                    let name = name.unwrap_or_else(|| unreachable!("`not` without a name"));
+                    out.push(Condition::Decision { not, name });
+                }
+                r => unreachable!("unexpected {r:?} (conditions)"),
+            }
+        }
+        out
+    }
+
+    /// `rework`: `STEP when not DECISION`.
+    fn rework(&mut self, pair: Pair<'_, Rule>) -> Rework {
+        let mut names = Vec::new();
+        let mut when = None;
+        let mut not = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => self.comment(&child),
+                Rule::kw_when => when = Some(self.span(&child)),
+                Rule::kw_not => not = Some(self.span(&child)),
+                Rule::ident => names.push(self.ident(&child)),
+                r => unreachable!("unexpected {r:?} (rework)"),
+            }
+        }
+        let decision = names.pop();
+        let step = names.pop();
+        match (step, when, not, decision) {
+            (Some(step), Some(when), Some(not), Some(decision)) => Rework {
+                step,
+                when,
+                not,
+                decision,
+            },
+            _ => unreachable!("incomplete rework (rework)"),
+        }
     }
 
     /// `line_string` or `block_string`, quotes included.

@@ -12,6 +12,13 @@ mod errors;
 mod lower;
 mod parse;
 mod strings;
+pub mod words;
 
 pub use parse::{Parsed, parse};
-pub use strings::{KEYWORDS, is_identifier, is_keyword};
+pub use strings::{is_identifier, is_keyword};
+
+/// Every reserved word of the language (none can be a name), from the table
+/// of words ([`words::reserved`]).
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    words::reserved()
+}

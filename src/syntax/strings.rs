@@ -5,40 +5,12 @@ use std::ops::Range;
 use crate::ast::{StrFlaw, StrLit};
 use crate::source::{FileId, Span};
 
-/// Every keyword of the language; none of them can be a name.
-pub const KEYWORDS: &[&str] = &[
-    "use",
-    "role",
-    "tool",
-    "process",
-    "workflow",
-    "step",
-    "implements",
-    "owner",
-    "after",
-    "when",
-    "wait",
-    "within",
-    "automated",
-    "needs",
-    "produces",
-    "run",
-    "description",
-    "outcome",
-    "trigger",
-    "who",
-    "url",
-    "external",
-    "optional",
-    "version",
-    "allow",
-];
-
 /// Whether `word` is a keyword.
 #[must_use]
 pub fn is_keyword(word: &str) -> bool {
     // A `match` compiles to a switch on the length, then a few compares: this
-    // runs for every name of every file. A test keeps it equal to `KEYWORDS`.
+    // runs for every name of every file. A test keeps it equal to the reserved
+    // words of the table (`super::words::reserved`).
     matches!(
         word,
         "use"
@@ -317,12 +289,16 @@ mod tests {
 
     #[test]
     fn is_keyword_is_keywords() {
-        for kw in KEYWORDS {
+        let keywords: Vec<&str> = super::super::words::reserved().collect();
+        for kw in &keywords {
             assert!(is_keyword(kw), "{kw}");
             assert!(!is_keyword(&format!("{kw}s")), "{kw}s");
             assert!(!is_keyword(&kw[1..]), "{kw} without its first letter");
         }
-        assert_eq!(KEYWORDS.len(), 25);
+        assert_eq!(keywords.len(), 25);
+        for word in super::super::words::all() {
+            assert_eq!(is_keyword(word), keywords.contains(&word), "{word}");
+        }
         assert!(!is_keyword("Role"));
     }
 

@@ -468,9 +468,9 @@ fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];
         attrs.clear();
-        if let Some(when) = step.when.as_ref().filter(|w| has_words(&w.value)) {
+        if let Some(when) = step.condition_text(workflow).filter(|w| has_words(w)) {
             attrs.push_str(" [label=<if ");
-            push_text(&mut attrs, trim(&when.value));
+            push_text(&mut attrs, trim(&when));
             attrs.push_str(">]");
         }
         if step.after.is_empty() {

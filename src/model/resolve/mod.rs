@@ -6,46 +6,18 @@
 //! declaration is reported and then left out of the model, and references into
 //! something that did not resolve are not checked.
 
+use super::conditions::decisions;
 use super::{
-    Allow, Model, Order, Process, ProcessId, ProcessStep, Role, RoleId, Step, Tool, ToolId,
+    Allow, Model, Order, Process, ProcessId, ProcessStep, Rework, Role, RoleId, Step, Tool, ToolId,
     Workflow,
 };
-use crate::ast::{Attr, AttrKind, Decl, DeclKind, File, Ident, Item, StrFlaw, StrLit, Value};
-use crate::check::codes::{Code, Kind};
+use crate::ast::{Attr, AttrKind, Decl, DeclKind, File, Ident, Item, StrLit, Value};
+use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 use crate::suggest::{did_you_mean, list};
 
-/// Whether a character can be seen: not whitespace, not a control character,
-/// not a format character (U+200B, U+FEFF, the bidirectional marks…) nor
-/// another character that is drawn as nothing (variation selectors, fillers).
-fn is_visible(c: char) -> bool {
-    !(c.is_whitespace()
-        || c.is_control()
-        || matches!(
-            c,
-            '\u{ad}'
-                | '\u{34f}'
-                | '\u{61c}'
-                | '\u{115f}'
-                | '\u{1160}'
-                | '\u{17b4}'
-                | '\u{17b5}'
-                | '\u{180b}'..='\u{180f}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2060}'..='\u{206f}'
-                | '\u{2800}'
-                | '\u{3164}'
-                | '\u{fe00}'..='\u{fe0f}'
-                | '\u{feff}'
-                | '\u{ffa0}'
-                | '\u{fff0}'..='\u{fff8}'
-                | '\u{1bca0}'..='\u{1bca3}'
-                | '\u{1d173}'..='\u{1d17a}'
-                | '\u{e0000}'..='\u{e0fff}'
-        ))
-}
+mod values;
 
 /// The kinds of thing in the shared namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,11 +243,21 @@ impl<'a> Attrs<'a> {
         }
     }
 
+    /// The name of a one-name attribute (for `owner a, b`, the first).
     fn ident(&self, kind: AttrKind) -> Option<&'a Ident> {
         match self.get(kind).map(|a| &a.value) {
             Some(Value::Ident(i)) => Some(i),
+            Some(Value::Idents(v)) => v.first(),
             _ => None,
         }
+    }
+
+    /// Every attribute of a kind that may repeat, in the order written.
+    fn all(&self, kind: AttrKind) -> impl Iterator<Item = &'a Attr> + '_ {
+        self.by_kind
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, a)| *a)
     }
 
     fn idents(&self, kind: AttrKind) -> &'a [Ident] {
@@ -325,7 +307,8 @@ impl<'r> Ctx<'r> {
             self.string(title, "a title", false);
         }
         for attr in decl.attrs() {
-            if let Some(first) = attrs.get(attr.kind) {
+            let repeats = crate::syntax::words::attribute(attr.kind).repeats;
+            if let Some(first) = attrs.get(attr.kind).filter(|_| !repeats) {
                 let d = Diagnostic::new(
                     Code::DuplicateAttribute,
                     attr.keyword,
@@ -379,134 +362,42 @@ impl<'r> Ctx<'r> {
                     continue;
                 }
                 Value::Idents(codes) if attr.kind == AttrKind::Allow => self.allow(decl, codes),
+                Value::Decision(_, question) => {
+                    self.string(question, "a decision's question", false);
+                }
+                Value::Conditions(conditions) => {
+                    for c in conditions {
+                        if let crate::ast::Condition::Text(text) = c {
+                            self.string(text, "`when`", false);
+                        }
+                    }
+                }
+                Value::Idents(names) if attr.kind == AttrKind::Owner && names.len() > 1 => {
+                    let d = Diagnostic::new(
+                        Code::InvalidValue,
+                        names[1].span,
+                        format!(
+                            "{} `{}` has one owner: the one role accountable",
+                            decl.kind.describe(),
+                            decl.name.text
+                        ),
+                        "a second owner",
+                    )
+                    .with_help(format!(
+                        "add helpers with `with {}`",
+                        names[1..]
+                            .iter()
+                            .map(|n| n.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    self.push(d);
+                }
                 _ => {}
             }
             attrs.by_kind.push((attr.kind, attr));
         }
         attrs
-    }
-
-    /// Checks a string's value: no escape that is not a character, no
-    /// control character but line breaks and tabs (and in a `one_line` field
-    /// neither), at least one visible character. Returns whether it is valid.
-    fn string(&mut self, s: &StrLit, what: &str, one_line: bool) -> bool {
-        if let Some((flaw, span)) = s.flaw {
-            let d = match flaw {
-                StrFlaw::NotAChar => Diagnostic::new(
-                    Code::InvalidValue,
-                    span,
-                    "this escape is not a character",
-                    "not a Unicode scalar value",
-                )
-                .with_help("use a code point from 0 to 10FFFF that is not a surrogate (D800-DFFF)"),
-                StrFlaw::Control(c) => Diagnostic::new(
-                    Code::InvalidValue,
-                    span,
-                    format!(
-                        "{what} holds the control character `{}`",
-                        c.escape_unicode()
-                    ),
-                    "an invisible control character",
-                )
-                .with_help(if one_line {
-                    "remove it"
-                } else {
-                    "remove it; a line break is written `\\n` and a tab `\\t`"
-                }),
-            };
-            self.push(d);
-            return false;
-        }
-        if let Some(span) = s.breaks.filter(|_| one_line) {
-            let d = Diagnostic::new(
-                Code::InvalidValue,
-                span,
-                format!("{what} must be one line, without tabs"),
-                if s.block {
-                    "a string of several lines"
-                } else {
-                    "a line break or a tab"
-                },
-            )
-            .with_help("write it on one line; longer text goes in a `description`");
-            self.push(d);
-            return false;
-        }
-        let (message, label) = if s.value.trim().is_empty() {
-            (format!("{what} cannot be empty"), "an empty string")
-        } else if !s.value.chars().any(is_visible) {
-            (
-                format!("{what} has no visible character"),
-                "only invisible characters",
-            )
-        } else {
-            return true;
-        };
-        let help = if what == "a title" {
-            "write a title, or leave it out (the name is shown instead)"
-        } else {
-            "write the text, or leave the attribute out"
-        };
-        self.push(Diagnostic::new(Code::InvalidValue, s.span, message, label).with_help(help));
-        false
-    }
-
-    /// Checks a tool's `url`: an absolute `http`, `https` or `mailto` URL.
-    fn url(&mut self, s: &StrLit) {
-        let problem = match url::Url::parse(&s.value) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => return,
-            Ok(u) if u.scheme() == "mailto" && !u.path().is_empty() => return,
-            Ok(u) if u.scheme() == "mailto" => "no address after `mailto:`".to_owned(),
-            Ok(u) => format!("a `{}` URL", u.scheme()),
-            Err(e) => e.to_string(),
-        };
-        let d = Diagnostic::new(
-            Code::InvalidValue,
-            s.span,
-            format!("`url` must be an absolute http(s) or mailto URL ({problem})"),
-            "not a web or mail address",
-        )
-        .with_help("write the whole address, such as `https://crm.example.com` or `mailto:team@example.com`");
-        self.push(d);
-    }
-
-    fn allow(&mut self, decl: &Decl, codes: &[Ident]) {
-        for ident in codes {
-            match crate::check::codes::Code::from_name(&ident.text) {
-                Some(code) if matches!(code.info().kind, Kind::Lint(_)) => {
-                    self.out.allows.push(Allow {
-                        scope: decl.span,
-                        code,
-                    });
-                }
-                Some(code) => {
-                    let d = Diagnostic::new(
-                        Code::InvalidValue,
-                        ident.span,
-                        format!("`{code}` is an error and cannot be allowed"),
-                        "errors cannot be silenced",
-                    )
-                    .with_help(format!(
-                        "fix the `{code}` error instead; `procflow explain {code}` shows how"
-                    ));
-                    self.push(d);
-                }
-                None => {
-                    let help = did_you_mean(&ident.text, Code::lint_names()).map_or_else(
-                        || "`procflow explain --list` lists every lint code".to_owned(),
-                        |c| format!("did you mean `{c}`?"),
-                    );
-                    let d = Diagnostic::new(
-                        Code::InvalidValue,
-                        ident.span,
-                        format!("unknown lint code `{}`", ident.text),
-                        "not a lint code",
-                    )
-                    .with_help(help);
-                    self.push(d);
-                }
-            }
-        }
     }
 
     /// Looks up a global name that must be of one kind; reports `unknown-reference`
@@ -711,6 +602,13 @@ impl<'r> Ctx<'r> {
                 process_steps.entry(s.name.text.as_str()).or_insert(k);
             }
         }
+        let inputs = self.inputs(&a, decl);
+        let decisions = decisions(&step_decls, decl, &mut self.out.diags);
+        let decision_index: foldhash::HashMap<&str, usize> = decisions
+            .iter()
+            .enumerate()
+            .map(|(k, d)| (d.name.text.as_str(), k))
+            .collect();
         let produced: Vec<&str> = {
             let mut p: Vec<&str> = Vec::new();
             for s in &step_decls {
@@ -772,11 +670,20 @@ impl<'r> Ctx<'r> {
             };
             let needs: Vec<Ident> = sa.idents(AttrKind::Needs).to_vec();
             for n in &needs {
-                if produced.binary_search(&n.text.as_str()).is_err() {
-                    let help = did_you_mean(&n.text, produced.iter().copied()).map_or_else(
-                        || format!("add `produces {}` to the step that creates it", n.text),
-                        |c| format!("did you mean `{c}`?"),
-                    );
+                if produced.binary_search(&n.text.as_str()).is_err()
+                    && !inputs.iter().any(|i| i.text == n.text)
+                {
+                    let candidates = inputs.iter().map(|i| i.text.as_str());
+                    let help = did_you_mean(&n.text, candidates.chain(produced.iter().copied()))
+                        .map_or_else(
+                            || {
+                                format!(
+                                    "add `produces {0}` to the step that creates it, or declare `input {0}` in the workflow if it comes from outside",
+                                    n.text
+                                )
+                            },
+                            |c| format!("did you mean `{c}`?"),
+                        );
                     let d = Diagnostic::new(
                         Code::UnknownReference,
                         n.span,
@@ -790,6 +697,78 @@ impl<'r> Ctx<'r> {
                     self.push(d);
                 }
             }
+            let step_produces = sa.idents(AttrKind::Produces).to_vec();
+            for p in &step_produces {
+                if let Some(input) = inputs.iter().find(|i| i.text == p.text) {
+                    let d = Diagnostic::new(
+                        Code::DuplicateDefinition,
+                        p.span,
+                        format!(
+                            "`{}` is an input of workflow `{}`: it exists when a run starts",
+                            p.text, decl.name.text
+                        ),
+                        "produced here",
+                    )
+                    .with_label(input.span, "declared as an input here")
+                    .with_help(format!(
+                        "remove `{0}` from `input` if this step creates it, or from `produces` if it comes from outside",
+                        p.text
+                    ));
+                    self.push(d);
+                }
+            }
+            let when = match sa.get(AttrKind::When).map(|a| &a.value) {
+                Some(Value::Conditions(c)) => self.conditions(c, &decision_index, &decisions, decl),
+                _ => Vec::new(),
+            };
+            let escalate = sa
+                .ident(AttrKind::Escalate)
+                .and_then(|o| self.lookup(o, "role", "escalate"))
+                .map(RoleId);
+            if let Some(attr) = sa
+                .get(AttrKind::Escalate)
+                .filter(|_| sa.get(AttrKind::Within).is_none())
+            {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    attr.span,
+                    format!("step `{}` escalates, but has no deadline", s.name.text),
+                    "`escalate` without `within`",
+                )
+                .with_help("add `within DURATION`: the role is told when that deadline passes");
+                self.push(d);
+            }
+            let mut with = Vec::new();
+            for r in sa.idents(AttrKind::With) {
+                if let Some(r) = self.lookup(r, "role", "with").map(RoleId) {
+                    if !with.contains(&r) {
+                        with.push(r);
+                    }
+                }
+            }
+            let mut rework = Vec::new();
+            for attr in sa.all(AttrKind::Rework) {
+                if let Value::Rework(r) = &attr.value {
+                    let target = self.workflow_step_in(&index, &r.step, decl, process, "rework");
+                    let decision =
+                        self.decision_ref(&r.decision, &decision_index, &decisions, decl);
+                    if let (Some(step), Some(decision)) = (target, decision) {
+                        rework.push(Rework {
+                            step,
+                            decision,
+                            span: attr.span,
+                            step_span: r.step.span,
+                            decision_span: r.decision.span,
+                        });
+                    }
+                }
+            }
+            let decides = decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.step == i)
+                .map(|(k, _)| k)
+                .collect();
             steps.push(Step {
                 name: s.name.clone(),
                 span: s.span,
@@ -803,17 +782,24 @@ impl<'r> Ctx<'r> {
                 automated: sa.flag(AttrKind::Automated),
                 after,
                 explicit_after,
-                when: sa.string(AttrKind::When),
+                when,
+                conditional: sa.get(AttrKind::When).is_some(),
+                decides,
                 wait: sa.duration(AttrKind::Wait),
+                takes: sa.duration(AttrKind::Takes),
                 within: sa.duration(AttrKind::Within),
+                escalate,
+                with,
+                rework,
                 needs: needs.clone(),
-                produces: sa.idents(AttrKind::Produces).to_vec(),
+                produces: step_produces,
                 run: sa.string(AttrKind::Run),
                 description: sa.string(AttrKind::Description),
             });
         }
         let afters: Vec<&[usize]> = steps.iter().map(|s| s.after.as_slice()).collect();
         let order = Order::compute(&afters);
+        super::conditions::check_order(&mut steps, &decisions, &mut self.out.diags);
         Workflow {
             name: decl.name.clone(),
             duplicate,
@@ -824,9 +810,99 @@ impl<'r> Ctx<'r> {
             trigger: a.string(AttrKind::Trigger),
             version: a.string(AttrKind::Version),
             description: a.string(AttrKind::Description),
+            inputs,
+            target: a.duration(AttrKind::Target),
+            every: a.duration(AttrKind::Every),
+            decisions,
             steps,
             order,
         }
+    }
+
+    /// `input`: the workflow's inputs; a name listed twice is
+    /// `duplicate-definition` at the second.
+    fn inputs(&mut self, a: &Attrs<'_>, decl: &Decl) -> Vec<Ident> {
+        let mut inputs: Vec<Ident> = Vec::new();
+        for input in a.idents(AttrKind::Input) {
+            if let Some(first) = inputs.iter().find(|i| i.text == input.text) {
+                let d = Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    input.span,
+                    format!(
+                        "input `{}` is declared twice in workflow `{}`",
+                        input.text, decl.name.text
+                    ),
+                    "declared again here",
+                )
+                .with_label(first.span, "first declared here")
+                .with_help("list each input once");
+                self.push(d);
+            } else {
+                inputs.push(input.clone());
+            }
+        }
+        inputs
+    }
+
+    /// A step's `when` conditions, those whose decision resolved.
+    fn conditions(
+        &mut self,
+        conditions: &[crate::ast::Condition],
+        index: &foldhash::HashMap<&str, usize>,
+        decisions: &[super::Decision],
+        workflow: &Decl,
+    ) -> Vec<super::Condition> {
+        let mut out = Vec::with_capacity(conditions.len());
+        for c in conditions {
+            match c {
+                crate::ast::Condition::Text(text) => out.push(super::Condition::Text(text.clone())),
+                crate::ast::Condition::Decision { not, name } => {
+                    if let Some(decision) = self.decision_ref(name, index, decisions, workflow) {
+                        out.push(super::Condition::Decision {
+                            decision,
+                            is: not.is_none(),
+                            span: name.span,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolves a decision's name among the workflow's decisions.
+    fn decision_ref(
+        &mut self,
+        name: &Ident,
+        index: &foldhash::HashMap<&str, usize>,
+        decisions: &[super::Decision],
+        workflow: &Decl,
+    ) -> Option<usize> {
+        if let Some(&k) = index.get(name.text.as_str()) {
+            return Some(k);
+        }
+        let help = did_you_mean(&name.text, decisions.iter().map(|d| d.name.text.as_str()))
+            .map_or_else(
+                || {
+                    format!(
+                        "declare it on the step that answers it: `decides {} \"Question?\"`",
+                        name.text
+                    )
+                },
+                |c| format!("did you mean `{c}`?"),
+            );
+        let d = Diagnostic::new(
+            Code::UnknownReference,
+            name.span,
+            format!(
+                "workflow `{}` has no decision `{}`",
+                workflow.name.text, name.text
+            ),
+            "no step decides this",
+        )
+        .with_help(help);
+        self.push(d);
+        None
     }
 
     /// The steps of process `p` in order, and as a set (the workflow's process:
@@ -924,6 +1000,19 @@ impl<'r> Ctx<'r> {
         workflow: &Decl,
         process: Option<ProcessId>,
     ) -> Option<usize> {
+        self.workflow_step_in(index, id, workflow, process, "after")
+    }
+
+    /// Resolves a step name of `attr` (`after`, `rework`) among the steps of
+    /// the same workflow.
+    fn workflow_step_in(
+        &mut self,
+        index: &StepIndex<'_>,
+        id: &Ident,
+        workflow: &Decl,
+        process: Option<ProcessId>,
+        attr: &str,
+    ) -> Option<usize> {
         if let Some(&k) = index.get(id.text.as_str()) {
             return Some(k);
         }
@@ -943,10 +1032,15 @@ impl<'r> Ctx<'r> {
                     "`{}` is a process step, not a step of workflow `{}`",
                     id.text, workflow.name.text
                 ),
-                "`after` takes steps of the same workflow",
+                format!("`{attr}` takes steps of the same workflow"),
             )
             .with_help(format!(
-                "name the workflow step that must finish first: {}",
+                "{}: {}",
+                if attr == "after" {
+                    "name the workflow step that must finish first"
+                } else {
+                    "name a step of the workflow"
+                },
                 list(&names)
             ))
         } else {
@@ -967,7 +1061,7 @@ impl<'r> Ctx<'r> {
                     "workflow `{}` has no step `{}`",
                     workflow.name.text, id.text
                 ),
-                "`after` takes steps of the same workflow",
+                format!("`{attr}` takes steps of the same workflow"),
             )
             .with_help(help)
         };

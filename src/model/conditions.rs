@@ -1,0 +1,155 @@
+//! Decisions, conditions and rework in a workflow: collecting the decisions
+//! its steps take, and the checks that need the order (a condition on an
+//! answer nobody has given yet, a rework loop that does not run back).
+
+use super::{Condition, Decision, Step};
+use crate::ast::{AttrKind, Decl, Value};
+use crate::check::codes::Code;
+use crate::diagnostic::Diagnostic;
+
+/// The decisions the steps of a workflow take, in the order written. A name
+/// decided twice is `duplicate-definition` at the second (decisions have a
+/// namespace of their own per workflow).
+pub(super) fn decisions(
+    steps: &[&Decl],
+    workflow: &Decl,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Decision> {
+    let mut out: Vec<Decision> = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        for attr in step.attrs().filter(|a| a.kind == AttrKind::Decides) {
+            let Value::Decision(name, question) = &attr.value else {
+                continue;
+            };
+            if let Some(first) = out.iter().find(|d| d.name.text == name.text) {
+                let d = Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    name.span,
+                    format!(
+                        "decision `{}` is decided twice in workflow `{}`",
+                        name.text, workflow.name.text
+                    ),
+                    "decided again here",
+                )
+                .with_label(first.name.span, "first decided here")
+                .with_help("one step answers each question: rename one of the decisions");
+                diags.push(d);
+                continue;
+            }
+            out.push(Decision {
+                name: name.clone(),
+                question: question.clone(),
+                step: i,
+            });
+        }
+    }
+    out
+}
+
+/// Whether each step is an ancestor of `step` (follows `after` back,
+/// transitively; `step` itself only on a cycle).
+fn ancestors(steps: &[Step], step: usize) -> Vec<bool> {
+    let mut seen = vec![false; steps.len()];
+    let mut stack: Vec<usize> = steps[step].after.clone();
+    while let Some(s) = stack.pop() {
+        if !std::mem::replace(&mut seen[s], true) {
+            stack.extend(steps[s].after.iter().copied());
+        }
+    }
+    seen
+}
+
+/// `condition-before-decision` for each `when` on an answer that no
+/// ancestor gives; `invalid-value` for a `rework` that does not run back to
+/// the step or an ancestor, or on a decision not taken by them (dropped from
+/// the model).
+pub(super) fn check_order(steps: &mut [Step], decisions: &[Decision], diags: &mut Vec<Diagnostic>) {
+    for i in 0..steps.len() {
+        let uses_decision = steps[i]
+            .when
+            .iter()
+            .any(|c| matches!(c, Condition::Decision { .. }));
+        if !uses_decision && steps[i].rework.is_empty() {
+            continue;
+        }
+        let before = ancestors(steps, i);
+        for c in &steps[i].when {
+            let Condition::Decision { decision, span, .. } = c else {
+                continue;
+            };
+            let d = &decisions[*decision];
+            if d.step != i && before[d.step] {
+                continue;
+            }
+            let (name, decider) = (&d.name.text, &steps[d.step].name);
+            let diag = if d.step == i {
+                Diagnostic::new(
+                    Code::ConditionBeforeDecision,
+                    *span,
+                    format!(
+                        "step `{}` runs only on its own answer to `{name}`",
+                        steps[i].name.text
+                    ),
+                    "decided by this same step",
+                )
+                .with_help(format!(
+                    "move `when {name}` to the steps that depend on the answer"
+                ))
+            } else {
+                Diagnostic::new(
+                    Code::ConditionBeforeDecision,
+                    *span,
+                    format!(
+                        "step `{}` depends on `{name}`, but step `{}` that decides it does not come before it",
+                        steps[i].name.text, decider.text
+                    ),
+                    "nobody knows this answer yet",
+                )
+                .with_label(decider.span, format!("`{name}` is decided here"))
+                .with_help(format!(
+                    "add `after {}` to step `{}` (or to a step before it)",
+                    decider.text, steps[i].name.text
+                ))
+            };
+            diags.push(diag);
+        }
+        let step_name = steps[i].name.text.clone();
+        steps[i].rework.retain(|r| {
+            let mut valid = true;
+            if r.step != i && !before[r.step] {
+                valid = false;
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        r.step_span,
+                        format!(
+                            "step `{step_name}` cannot send work back to a step that does not come before it",
+                        ),
+                        "not this step nor a step before it",
+                    )
+                    .with_help("rework runs back along the order: name this step or one it comes after"),
+                );
+            }
+            let decider = decisions[r.decision].step;
+            if decider != i && !before[decider] {
+                valid = false;
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        r.decision_span,
+                        format!(
+                            "`{}` is not decided by step `{step_name}` nor by a step before it",
+                            decisions[r.decision].name.text
+                        ),
+                        "no answer here yet",
+                    )
+                    .with_help(format!(
+                        "add `decides {} \"Question?\"` to this step, or name a decision taken before it",
+                        decisions[r.decision].name.text
+                    )),
+                );
+            }
+            valid
+        });
+    }
+}
