@@ -6,10 +6,9 @@
 Reads the samples of a `perf record --call-graph dwarf` profile of procflow and
 sorts each one into a phase by the outermost procflow function on its stack:
 
-  parse (fast parser) the hand-written parser for valid files (src/syntax/fast.rs),
-                     string values included
-  parse (pest)       the pest parser generated from grammar/flow.pest
-                     (src/syntax/parse.rs), including its line index
+  parse (pest)       the pest parser generated from grammar/flow.pest, the one
+                     parser, and finding where each item's window ends
+                     (src/syntax/parse.rs: item by item)
   lower              pest pairs to the syntax tree (src/syntax/lower.rs,
                      strings.rs): walking the pairs, unescaping, allocating
   resolve            names, references and the order graph (src/model/)
@@ -17,7 +16,7 @@ sorts each one into a phase by the outermost procflow function on its stack:
   free at exit       dropping the tree, the model and the report before exit
   read               reading the file
   other              start-up (dynamic loader, clap), thread start and exit,
-                     merging the chunks, sorting and printing diagnostics
+                     sorting and printing diagnostics
 
 Kernel time (page faults for fresh memory, mostly) counts in the phase whose
 user-space stack it interrupted. perf cannot always unwind a stack (it fails
@@ -25,7 +24,8 @@ now and then inside libc's memcmp, which the pest parser calls for every
 keyword it tries): samples whose stack does not reach the start of a thread are
 counted apart, and the shares are of the samples that were unwound. Prints a
 Markdown table: the share of CPU time of each phase, split into the main thread
-and the parser threads.
+and the worker threads (large files have their workflows resolved and linted
+on several threads, src/parallel.rs; parsing is on the main thread).
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ PHASES = [
     ("read", re.compile(r"Loader>::read|Workspace<L>::add_path")),
     ("resolve", re.compile(r"procflow::model::")),
     ("checks", re.compile(r"procflow::check::")),
-    ("parse (fast parser)", re.compile(r"procflow::syntax::fast::")),
     ("lower", re.compile(r"procflow::syntax::lower::|procflow::syntax::strings::")),
-    ("parse (pest)", re.compile(r"FlowParser as pest::parser::Parser|pest::parser_state::")),
+    ("parse (pest)", re.compile(r"FlowParser as pest::parser::Parser|pest::parser_state::|"
+                                r"procflow::syntax::parse::(parse_item|next_item_line|starts_top_keyword)")),
 ]
-ORDER = ["parse (fast parser)", "parse (pest)", "lower", "resolve", "checks", "free at exit", "read", "other"]
+ORDER = ["parse (pest)", "lower", "resolve", "checks", "free at exit", "read", "other"]
 
 
 def samples(lines):
@@ -99,7 +99,7 @@ def main() -> int:
         leaf_phase[leaf][phase(frames)] += 1
         p = phase(frames)
         total[p] += 1
-        # Parser threads start at clone3/start_thread; the main thread at main.
+        # Worker threads start at clone3/start_thread; the main thread at main.
         if any("start_thread" in f or "clone3" in f for f in frames[-3:]):
             workers[p] += 1
         else:
@@ -109,7 +109,7 @@ def main() -> int:
         print("no procflow samples", file=sys.stderr)
         return 1
     nm, nw = sum(main_thread.values()), sum(workers.values())
-    print("| phase | share of CPU time | main thread | parser threads |")
+    print("| phase | share of CPU time | main thread | worker threads |")
     print("| --- | ---: | ---: | ---: |")
     for p in ORDER:
         print(f"| {p} | {100 * total[p] / n:.0f}% | {100 * main_thread[p] / n:.0f}% "

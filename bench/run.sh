@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark `procflow check`: small files (the pre-commit case), large generated
-# files (linearity), and `jq` parsing the same information as JSON as a baseline.
+# Benchmark `procflow check`: small files (the pre-commit case), a 5,000-line
+# file and 1,000 files (the floor of issue 11), large generated files
+# (linearity), and `jq` on the same information as JSON as a baseline. The
+# language server's latency is bench/lsp_latency.py.
 # See bench/README.md and docs/performance.md.
 #
 #   bench/run.sh [--big] [--runs N] [--no-build] [--rev REV] [--python-timer] [--wait-idle S]
@@ -205,6 +207,22 @@ if [ -d "$EXAMPLES_DIR" ]; then
 else
   log "run.sh: $EXAMPLES_DIR/ not found; skipping it"
 fi
+# The floor of issue 11 (pest as the one parser): a file of 5,000 lines (5,451:
+# gen.py with 5 processes of 100 steps, 151 kB) and 1,000 small files sharing
+# one team.flow (bench/many.sh, 3.6 MB), each timed like the small inputs.
+LINES5K="$OUT/bench-5k-lines.flow"
+if [ ! -s "$LINES5K" ] || [ bench/gen.py -nt "$LINES5K" ]; then
+  log "== generating $LINES5K (5 processes x 100 steps)"
+  python3 bench/gen.py --processes 5 --steps 100 > "$LINES5K.tmp"
+  mv "$LINES5K.tmp" "$LINES5K"
+fi
+SMALL+=("$LINES5K")
+if MANY=$(bash bench/many.sh --make-only 1000); then
+  SMALL+=("$MANY")
+else
+  MANY=""
+  log "run.sh: bench/many.sh --make-only failed; skipping the 1,000 files"
+fi
 
 # ---------------------------------------------------------------------------
 # Measuring. `measure KEY RUNS CMD ARGS...` fills the arrays below with the
@@ -312,10 +330,11 @@ report() {
   echo "## procflow benchmark"
   echo
   echo "Wall: median wall-clock time of one run. CPU: mean user + system time of one"
-  echo "run, all threads (procflow parses large files on several threads, so CPU can"
-  echo "exceed wall). Times in ms."
+  echo "run, all threads (procflow resolves and lints the workflows of large files, and"
+  echo "reads and parses many files, on several threads, so CPU can exceed wall)."
+  echo "Times in ms."
   echo
-  echo "### Small inputs (the pre-commit case)"
+  echo "### Small and medium inputs (the pre-commit case; a 5,000-line file; 1,000 files)"
   echo
   echo "| command | size | workflow steps | exit, lines printed | wall median | ± σ | user | system |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -357,14 +376,14 @@ report() {
   echo "the values and prints them (to /dev/null). Ratios below 1 mean procflow is faster;"
   echo "0.25 means 4 times faster."
   echo
-  echo "| input | JSON | .json size | jq empty wall | jq empty CPU | jq -c . wall | procflow wall | procflow / jq empty (wall) | procflow / jq empty (CPU) | procflow / jq -c . (wall) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| input | JSON | .json size | jq empty wall | jq empty CPU | jq -c . wall | jq -c . CPU | procflow wall | procflow CPU | procflow / jq empty (wall) | procflow / jq empty (CPU) | procflow / jq -c . (wall) | procflow / jq -c . (CPU) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   local form label
   for name in "${GENERATED[@]}"; do
     for form in json sparse.json; do
       label=full
       [ "$form" = json ] || label=sparse
-      echo "| $name | $label | $(size "$OUT/$name.$form") | $(or_na "${MED[jqe:$name.$form]:-}") | $(cpu "jqe:$name.$form") | $(or_na "${MED[jqc:$name.$form]:-}") | $(or_na "${MED[pf:$name]:-}") | $(ratio "${MED[pf:$name]:-}" "${MED[jqe:$name.$form]:-}") | $(ratio "$(cpu "pf:$name")" "$(cpu "jqe:$name.$form")") | $(ratio "${MED[pf:$name]:-}" "${MED[jqc:$name.$form]:-}") |"
+      echo "| $name | $label | $(size "$OUT/$name.$form") | $(or_na "${MED[jqe:$name.$form]:-}") | $(cpu "jqe:$name.$form") | $(or_na "${MED[jqc:$name.$form]:-}") | $(cpu "jqc:$name.$form") | $(or_na "${MED[pf:$name]:-}") | $(cpu "pf:$name") | $(ratio "${MED[pf:$name]:-}" "${MED[jqe:$name.$form]:-}") | $(ratio "$(cpu "pf:$name")" "$(cpu "jqe:$name.$form")") | $(ratio "${MED[pf:$name]:-}" "${MED[jqc:$name.$form]:-}") | $(ratio "$(cpu "pf:$name")" "$(cpu "jqc:$name.$form")") |"
     done
   done
   echo
@@ -376,10 +395,15 @@ report() {
   r_sparse=$(ratio "$six_ms" "${MED[jqc:$six.sparse.json]:-}")
   echo "| target | measured | verdict |"
   echo "| --- | --- | --- |"
+  local lines_ms="${MED[small:$LINES5K]:-n/a}" many_ms="n/a"
+  [ -z "$MANY" ] || many_ms="${MED[small:$MANY]:-n/a}"
   echo "| small file (\`$EXAMPLE\`) in a few ms (≤ 5 ms) | $small_ms ms | $(verdict "$small_ms" le 5) |"
+  echo "| a file of 5,000 lines ($(awk 'END { print NR }' "$LINES5K") lines) in ≤ 20 ms | $lines_ms ms | $(verdict "$lines_ms" le 20) |"
+  echo "| 1,000 files (about 3.6 MB) in ≤ 0.5 s | $many_ms ms | $(verdict "$many_ms" le 500) |"
   echo "| 6 MB file (20,000 steps) well under 0.3 s | $six_ms ms | $(verdict "$six_ms" lt 300) (< 300 ms) |"
   echo "| within 0.6x \`jq -c .\` on the same information (ratio ≤ 0.6), full JSON | $r_full | $(verdict "$r_full" le 0.6) |"
   echo "| same, sparse JSON | $r_sparse | $(verdict "$r_sparse" le 0.6) |"
+  echo "| same, sparse JSON, CPU time (procflow uses both cores, jq one) | $(ratio "$(cpu "pf:$six")" "$(cpu "jqc:$six.sparse.json")") | $(verdict "$(ratio "$(cpu "pf:$six")" "$(cpu "jqc:$six.sparse.json")")" le 0.6) |"
   prev=""
   for name in "${GENERATED[@]}"; do
     if [ -n "$prev" ]; then

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in turn (one at a time: the machine is shared) for
-# SECONDS each (default 300), then minimizes each corpus. Logs go to
-# fuzz/logs/TARGET.log (ignored by git). See docs/fuzzing.md.
+# SECONDS each (default 300); TARGETS="check fmt" runs only those. Logs go to
+# fuzz/logs/TARGET.log (ignored by git). It does not minimize: run
+# `cargo +nightly fuzz cmin TARGET -O -a -s none` before committing a corpus
+# (docs/fuzzing.md says how the committed corpus is kept small). On a shared
+# machine, run it under `nice -n 19`.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-300}

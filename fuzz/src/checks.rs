@@ -155,6 +155,11 @@ pub fn check(data: &[u8]) -> Outcome {
 /// The comments of a text that parses, in order, without trailing blanks
 /// (the formatter removes those).
 fn comments(text: &str) -> Vec<String> {
+    // The parser sees a file without its byte-order mark (as `check` and
+    // `fmt` give it); with the mark, the first item is a syntax error and
+    // where recovery resumes (the next line starting a top-level keyword)
+    // depends on how the lines end, which `fmt` changes.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (file, _) = syntax::parse(FileId(0), text);
     file.comments
         .iter()

@@ -95,13 +95,18 @@ fn is_flaw_control(c: char) -> bool {
 }
 
 /// The first control character of a `"""` string's contents that is not a
-/// line break or a tab (nor the `\r` of a `\r\n`) and that its value keeps
-/// (the trailing whitespace removed may hold some), with its range in `raw`.
+/// line break or a tab (nor a `\r` before `\n` or `\r\n`, which the value
+/// drops: see [`cook_block`]) and that its value keeps (the trailing
+/// whitespace removed may hold some), with its range in `raw`.
 fn block_control(raw: &str, value: &str) -> Option<(char, Range<usize>)> {
     let bytes = raw.as_bytes();
+    let line_end = |i: usize| {
+        bytes.get(i) == Some(&b'\n')
+            || (bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n'))
+    };
     let (at, c) = raw
         .char_indices()
-        .find(|&(i, c)| is_flaw_control(c) && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n')))?;
+        .find(|&(i, c)| is_flaw_control(c) && !(c == '\r' && line_end(i + 1)))?;
     // The value keeps everything from the first line on but the trailing
     // whitespace: if this one was cut, so were all after it.
     value.contains(c).then(|| (c, at..at + c.len_utf8()))
@@ -265,6 +270,14 @@ mod tests {
         assert_eq!(cook_block("one line"), "one line");
         assert_eq!(cook_block("\r\n  a\r\n  b\r\n  "), "a\nb");
         assert_eq!(block_control("\r\n  a\r\n  b\r\n  ", "a\nb"), None);
+        // `\r\r\n` is a line break in the value: a control character after it
+        // is still found (the fmt fuzz target found it hidden).
+        let raw = "\n  a\r\r\n  b\u{1}c\n  ";
+        assert_eq!(cook_block(raw), "a\nb\u{1}c");
+        assert_eq!(
+            block_control(raw, &cook_block(raw)),
+            Some(('\u{1}', 10..11))
+        );
         assert_eq!(
             block_control("\n  a\u{1}b\n  ", "a\u{1}b"),
             Some(('\u{1}', 4..5))
