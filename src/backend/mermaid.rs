@@ -1,11 +1,13 @@
 //! Mermaid flowchart of one workflow, without code fences (the SOP embeds it in
 //! a ```` ```mermaid ```` block).
 //!
-//! A start node (the trigger), one `subgraph` per owner role (a swimlane, in
-//! the order the owners first act) holding that role's steps, manual steps as
-//! rectangles and automated steps as subroutine boxes (`[[…]]`, class
-//! `automated`), and the order as edges labelled with the step's `when`
-//! condition. Node ids are `start` and `s` followed by the step's index in the
+//! A start node (the trigger, the inputs, `every` and the lead time against
+//! the target), one `subgraph` per owner role (a swimlane, in the order the
+//! owners first act) holding that role's steps, manual steps as rectangles and
+//! automated steps as subroutine boxes (`[[…]]`, class `automated`), each
+//! label with the step's timing, escalation, helpers and the questions it
+//! decides; the order as edges labelled "only if …" with the step's `when`
+//! conditions, and each rework loop as a dotted arrow back. Node ids are `start` and `s` followed by the step's index in the
 //! workflow; lane ids are `lane` followed by a number. Every label is a quoted
 //! string whose special characters are written as Mermaid entity codes
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.

@@ -9,7 +9,12 @@
 //! Sections, in order: the title and a metadata table, purpose, scope, roles
 //! and responsibilities, tools, the numbered procedure (one `###` section per
 //! step, in executable order), a traceability table from every process step to
-//! the steps that carry it out, and a Mermaid flowchart.
+//! the steps that carry it out, and a Mermaid flowchart. Language v2 shows
+//! as: the lead time against the target and `every` in the metadata table,
+//! inputs and the critical path in the scope, `with` and `escalate` roles in
+//! the roles, the v2 skip rule in the procedure's introduction, and per step
+//! its helpers, `takes`, either/or joins, conditions in words, escalation,
+//! questions (`decides`) and rework loops.
 //!
 //! # Markdown rules this output keeps
 //!

@@ -10,8 +10,13 @@
 //! one workflow. (Edges from workflow steps to process steps, across
 //! clusters, looped around every picture and made Graphviz 2.43 fail.) The
 //! order is drawn as edges from each `after` predecessor to the step (from
-//! the start node to the first steps), labelled with the step's `when`
-//! condition.
+//! the start node to the first steps), labelled "only if …" with the step's
+//! `when` conditions, the critical path's edges thicker; each rework loop is
+//! a dashed arrow back that does not constrain the ranks. A step also shows
+//! its `takes`, `escalate`, `with`, the questions it decides and, at an
+//! either/or join, "after 6 or 7, whichever applies"; the workflow's label
+//! shows `every` and the lead time against its target, the start node its
+//! inputs.
 //!
 //! Every label is a Graphviz HTML-like label, and every text written by a user
 //! goes through [`label`], which escapes it, wraps it and never writes an
