@@ -49,6 +49,7 @@ workflow wf "W" implements hostile {
     implements p1
     owner boss
     tool t1
+    decides ok "Is \"it\"]) <b>ok</b> & {x} | \\N %% #quot; ?"
   }
   step b "<b>#quot; #35; end" {
     implements p1
@@ -63,6 +64,7 @@ workflow wf "W" implements hostile {
     owner boss
     tool t1
     after a
+    when ok
   }
   step d "\\ `md` **b** %% c" {
     implements p1
@@ -71,6 +73,7 @@ workflow wf "W" implements hostile {
     after b, c
     when "line\nbreak"
     within 1d
+    rework a when not ok
   }
   step e "new\nline\ttab 🎉 &amp; subgraph end" {
     implements p1
@@ -129,15 +132,15 @@ fn hostile_titles_are_escaped() {
     let lines: Vec<&str> = chart.lines().collect();
     assert_eq!(lines[0], "flowchart TD");
     // 1 header, the start node, 2 lanes of 3 lines plus their 5 steps, 6 edges,
-    // classDef and class.
-    assert_eq!(lines.len(), 1 + 1 + 2 * 2 + 5 + 6 + 2, "{chart}");
+    // 1 rework edge, classDef and class.
+    assert_eq!(lines.len(), 1 + 1 + 2 * 2 + 5 + 6 + 1 + 2, "{chart}");
     let nodes = lines
         .iter()
         .filter(|l| {
             let t = l.trim_start();
             t.starts_with('s')
                 && t[1..].starts_with(|c: char| c.is_ascii_digit())
-                && !t.contains("-->")
+                && !t.contains("->")
         })
         .count();
     assert_eq!(nodes, 5, "{chart}");
@@ -384,7 +387,7 @@ fn the_real_mermaid_parser_reads_every_chart_as_written() {
     // The hostile texts come back exactly as written.
     let vertices = texts(&r["vertices"], "text");
     for text in [
-        "a\" -> evil [label=\"x",
+        "a\" -> evil [label=\"x · decide: Is \"it\"]) <b>ok</b> & {x} | \\N %% #quot; ?",
         "<b>#quot; #35; end (within 2 days)",
         "{}[[]]()",
         "\\ `md` **b** %% c (within 1 day)",

@@ -1070,7 +1070,7 @@ impl<'a> Sop<'a> {
             } else {
                 f.push_str("If the answer to “");
                 escape_inline_into(f, d.question.value.trim());
-                f.push_str("” is no, ");
+                f.push_str("” was no, ");
             }
             if target == i {
                 f.push_str("do this step again");
