@@ -1000,7 +1000,9 @@ fn cli_nul_bytes_and_empty_files() {
 // of item and attribute, blanks and comments wherever the grammar allows them.
 // pest (the one parser) must read each without a syntax error.
 
+use procflow::ast::DeclKind;
 use procflow::source::FileId;
+use procflow::syntax::words::{self, Attribute, Shape};
 
 /// A random valid file from a seed: every kind of item and attribute, with
 /// random blanks, line endings and comments wherever the grammar allows them,
@@ -1093,19 +1095,19 @@ fn random_valid_file(seed: u64) -> String {
                 "\"\"\"\"\"\"",
             ]);
         }
-        fn attr(&mut self, keyword: &str) {
-            self.word(keyword);
-            match keyword {
-                "external" | "optional" | "automated" => {}
-                "owner" => {
+        fn attr(&mut self, attribute: &Attribute) {
+            self.word(attribute.keyword());
+            match attribute.shape {
+                Shape::Flag => {}
+                Shape::Name => {
                     self.sep();
-                    self.push(&["ops", "a-b", "Founder_1"]);
+                    self.push(&["ops", "a-b", "Founder_1", "escalate", "every"]);
                 }
-                "implements" | "tool" | "after" | "needs" | "produces" => {
+                Shape::Names => {
                     self.sep();
                     self.names();
                 }
-                "allow" => {
+                Shape::Codes => {
                     self.sep();
                     self.push(&["unused-tool", "warnings", "owner", "step"]);
                     if self.below(2) == 0 {
@@ -1113,24 +1115,63 @@ fn random_valid_file(seed: u64) -> String {
                         self.out.push_str(",missing-tool");
                     }
                 }
-                "wait" | "within" => {
+                Shape::Duration => {
                     self.sep();
                     self.push(&["2d", "30m", "1w", "0h", "007d", "99999999999999999999999m"]);
                 }
-                _ => {
+                Shape::Text => {
                     self.sep();
                     self.string();
                 }
+                Shape::Decision => {
+                    self.sep();
+                    self.name();
+                    self.string();
+                }
+                Shape::Conditions => {
+                    self.sep();
+                    self.condition();
+                    for _ in 0..self.below(3) {
+                        self.space(false);
+                        self.out.push(',');
+                        self.condition();
+                    }
+                }
+                Shape::Rework => {
+                    self.sep();
+                    self.name();
+                    self.word("when");
+                    self.word("not");
+                    self.name();
+                }
             }
         }
-        fn body(&mut self, attrs: &[&str], step: Option<(&[&str], bool)>) {
+        /// `"text"`, `NAME` or `not NAME`.
+        fn condition(&mut self) {
+            match self.below(3) {
+                0 => self.string(),
+                1 => self.name(),
+                _ => {
+                    self.word("not");
+                    self.name();
+                }
+            }
+        }
+        /// The body of a block: any attribute the table of words allows in
+        /// it (`procflow::syntax::words`), and steps in processes and
+        /// workflows.
+        fn body(&mut self, block: DeclKind) {
+            let attrs: Vec<&Attribute> = words::allowed_in(block).collect();
+            let steps = match block {
+                DeclKind::Process => Some(DeclKind::ProcessStep),
+                DeclKind::Workflow => Some(DeclKind::WorkflowStep),
+                _ => None,
+            };
             self.space(false);
             self.out.push('{');
             for _ in 0..self.below(6) {
-                match step {
-                    Some((step_attrs, body_required)) if self.below(3) == 0 => {
-                        self.decl("step", None, step_attrs, body_required);
-                    }
+                match steps {
+                    Some(step) if self.below(3) == 0 => self.decl("step", step),
                     _ => {
                         let attr = attrs[self.below(attrs.len())];
                         self.attr(attr);
@@ -1140,40 +1181,23 @@ fn random_valid_file(seed: u64) -> String {
             self.space(false);
             self.out.push('}');
         }
-        fn decl(&mut self, keyword: &str, implements: Option<()>, attrs: &[&str], body: bool) {
+        fn decl(&mut self, keyword: &str, block: DeclKind) {
             self.word(keyword);
             self.name();
             if self.below(2) == 0 {
                 self.string();
             }
-            if implements.is_some() {
+            if block == DeclKind::Workflow {
                 self.word("implements");
                 self.name();
             }
-            if body || self.below(2) == 0 {
-                let steps: Option<(&[&str], bool)> = match keyword {
-                    "process" => Some((&["description", "optional", "allow"], false)),
-                    "workflow" => Some((
-                        &[
-                            "implements",
-                            "owner",
-                            "tool",
-                            "within",
-                            "automated",
-                            "produces",
-                            "needs",
-                            "description",
-                            "after",
-                            "when",
-                            "wait",
-                            "run",
-                            "allow",
-                        ],
-                        true,
-                    )),
-                    _ => None,
-                };
-                self.body(attrs, steps);
+            // Processes, workflows and workflow steps need a body.
+            let body_required = matches!(
+                block,
+                DeclKind::Process | DeclKind::Workflow | DeclKind::WorkflowStep
+            );
+            if body_required || self.below(2) == 0 {
+                self.body(block);
             }
         }
     }
@@ -1189,25 +1213,10 @@ fn random_valid_file(seed: u64) -> String {
                 g.word("use");
                 g.string();
             }
-            1 => g.decl(
-                "role",
-                None,
-                &["who", "description", "external", "allow"],
-                false,
-            ),
-            2 => g.decl("tool", None, &["url", "description", "allow"], false),
-            3 => g.decl(
-                "process",
-                None,
-                &["outcome", "owner", "description", "allow"],
-                true,
-            ),
-            _ => g.decl(
-                "workflow",
-                Some(()),
-                &["owner", "trigger", "version", "description", "allow"],
-                true,
-            ),
+            1 => g.decl("role", DeclKind::Role),
+            2 => g.decl("tool", DeclKind::Tool),
+            3 => g.decl("process", DeclKind::Process),
+            _ => g.decl("workflow", DeclKind::Workflow),
         }
     }
     g.space(false);
@@ -1225,7 +1234,7 @@ proptest! {
             errors.is_empty(),
             "a valid file was rejected:\n{}\npest says: {:?}",
             text,
-            errors.first().map(|d| &d.message)
+            errors.first().map(|d| (&d.message, &text[(d.span.start as usize).saturating_sub(120)..d.span.start as usize]))
         );
     }
 }

@@ -415,6 +415,142 @@ sample(
   ],
 );
 
+const DEC = "variable.other.decision.flow";
+const NOT = "keyword.operator.logical.not.flow";
+const BADNAME = "invalid.illegal.keyword-as-name.flow";
+
+// The words of version 2 (`decides input takes target every escalate with
+// rework not`) are keywords only where an attribute starts; anywhere else
+// they are names (a role may be called `escalate`).
+sample(
+  "version 2: decisions, conditions, time, escalation, helpers, rework",
+  `role escalate "Escalations"
+workflow every "Every" implements p {
+  input signed_contract, takes
+  target 2w
+  every 1d
+  step score "Score the lead" {
+    owner escalate
+    with takes, every,
+      target
+    decides hot_lead "Is the lead score 50 or more?"
+    takes 30m
+    within 1d
+    escalate founder
+  }
+  step assign {
+    after score
+    when hot_lead, not approved, "total over 5,000 EUR"
+    rework score when not hot_lead
+  }
+  step escalate {
+    needs input # with
+    when not with
+    escalate with
+    implements rework
+  }
+  step decides {
+    when not
+    decides not "A decision called not?"
+    rework with when not every
+    takes 4h
+  }
+}
+`,
+  [
+    // Names that are v2 words: declared, in lists, after `escalate`, `rework`.
+    ["escalate", TYPE, 0],
+    ["every", TYPE, 0],
+    ["takes", "!keyword", 0],
+    ["escalate", "!keyword", 1],
+    ["takes", "!keyword", 1],
+    ["every", "!keyword", 2],
+    ["target", "!keyword", 1],
+    ["escalate", FUNC, 3],
+    ["decides", FUNC, 1],
+    ["input", "!keyword", 1],
+    ["with", "!keyword", 2],
+    ["with", "!keyword", 4],
+    ["rework", "!keyword", 1],
+    ["with", "!keyword", 5],
+    ["with", "!" + DEC, 5],
+    // None of them is a reserved word used as a name.
+    ["escalate", "!invalid", 1],
+    ["takes", "!invalid", 1],
+    ["every", "!invalid", 2],
+    ["target", "!invalid", 1],
+    ["with", "!invalid", 3],
+    ["with", "!invalid", 4],
+    ["rework", "!invalid", 1],
+    ["not", "!invalid", 3],
+    // Keywords where an attribute starts; durations after them.
+    ["input", ATTR, 0],
+    ["target", ATTR, 0],
+    ["2w", DUR],
+    ["every", ATTR, 1],
+    ["1d", DUR],
+    ["owner", ATTR],
+    ["with", ATTR, 0],
+    ["decides", ATTR, 0],
+    ["takes", ATTR, 2],
+    ["30m", DUR],
+    ["escalate", ATTR, 2],
+    ["founder", "!keyword"],
+    ["escalate", ATTR, 4],
+    ["takes", ATTR, 3],
+    ["4h", DUR],
+    ["decides", ATTR, 2],
+    // Decisions and conditions.
+    ["hot_lead", DEC, 0],
+    ['"Is the lead score 50 or more?"', STR],
+    ["when", ATTR, 0],
+    ["hot_lead", DEC, 1],
+    ["not", NOT, 0],
+    ["approved", DEC],
+    ['"total over 5,000 EUR"', STR],
+    ["rework", ATTR, 0],
+    ["score", "!keyword", 3],
+    ["score", "!" + DEC, 3],
+    ["when", ATTR, 1],
+    ["not", NOT, 1],
+    ["hot_lead", DEC, 2],
+    ["# with", COMMENT],
+    ["when", ATTR, 2],
+    ["not", NOT, 2],
+    ["with", DEC, 3],
+    // `when not` alone, and `decides not`: a decision called `not`.
+    ["when", ATTR, 3],
+    ["not", DEC, 3],
+    ["not", "!keyword", 3],
+    ["not", DEC, 4],
+    ['"A decision called not?"', STR],
+    ["rework", ATTR, 2],
+    ["when", ATTR, 4],
+    ["not", NOT, 6],
+    ["every", DEC, 3],
+  ],
+);
+
+sample(
+  "a reserved word where a name goes is marked invalid; a v2 word is not",
+  `workflow w implements p {
+  step s {
+    owner run
+    after s, when
+    when owner
+    with escalate
+  }
+}
+`,
+  [
+    ["run", BADNAME],
+    ["when", BADNAME],
+    ["owner", BADNAME, 1],
+    ["escalate", "!invalid"],
+    ["with", ATTR],
+  ],
+);
+
 // ------------------------------------------------------------------ examples
 
 const examplesDir = join(root, "examples");
@@ -464,11 +600,11 @@ for (const file of examples) {
         expect(m[1].length, 4, KW, "`step`");
         expect(text.indexOf(m[2], m[1].length + 4), m[2].length, FUNC, `the step name ${m[2]}`);
       }
-      if ((m = /^(\s+)(wait|within)\s+(\d+[mhdw])\s*$/.exec(text))) {
+      if ((m = /^(\s+)(wait|within|takes|target|every)\s+(\d+[mhdw])\s*$/.exec(text))) {
         expect(m[1].length, m[2].length, ATTR, `\`${m[2]}\``);
         expect(text.lastIndexOf(m[3]), m[3].length, DUR, `the duration ${m[3]}`);
       }
-      if ((m = /^(\s+)(owner|tool|implements|needs|produces|after|automated|description|outcome|trigger|version|who|url|when|run|external|optional)\b/.exec(text))) {
+      if ((m = /^(\s+)(owner|tool|implements|needs|produces|after|automated|description|outcome|trigger|version|who|url|when|run|external|optional|input|with|escalate|decides|rework)\b/.exec(text))) {
         expect(m[1].length, m[2].length, ATTR, `\`${m[2]}\``);
       }
       const str = /"(?:[^"\\]|\\.)+"/.exec(text.replace(/"""/g, "\u0000\u0000\u0000"));

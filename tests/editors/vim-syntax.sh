@@ -41,6 +41,22 @@ workflow w "W" implements p {
     within 1w
   }
 }
+workflow v2 "V2" implements p {
+  input brief
+  target 3d
+  every 1w
+  step a {
+    owner escalate
+    decides hot_lead "Is it hot?"
+    takes 2h
+    with founder, escalate
+    escalate founder
+  }
+  step b {
+    when not hot_lead, "text"
+    rework a when not hot_lead
+  }
+}
 FLOW
 
 cat > "$work/check.vim" <<'VIM'
@@ -132,9 +148,9 @@ call s:Expect(12, '"W"', ['String'])
 call s:Expect(12, 'implements', s:kw)
 call s:Expect(13, 's', ['Function'], 1)
 call s:Expect(14, 'implements', s:kw)
-call s:Expect(14, 'step-2', [''])
+call s:Expect(14, 'step-2', ['flowName'])
 call s:Expect(15, 'tool', s:kw)
-call s:Expect(15, 'phone', [''])
+call s:Expect(15, 'phone', ['flowName'])
 call s:Expect(15, ',', ['Delimiter'])
 call s:Expect(18, 'automated', s:kw)
 " Lint codes after `allow`.
@@ -163,6 +179,34 @@ call s:Expect(16, '30m', ['Number'])
 call s:Expect(17, '2d', ['Number'])
 call s:Expect(23, 'within', s:kw)
 call s:Expect(23, '1w', ['Number'])
+" Version 2: its words are keywords where an attribute starts and names where
+" a name goes (`owner escalate`).
+call s:Expect(27, 'input', s:kw)
+call s:Expect(27, 'brief', ['flowName'])
+call s:Expect(28, 'target', s:kw)
+call s:Expect(28, '3d', ['Number'])
+call s:Expect(29, 'every', s:kw)
+call s:Expect(29, '1w', ['Number'])
+call s:Expect(31, 'owner', s:kw)
+call s:Expect(31, 'escalate', ['flowName'])
+call s:Expect(32, 'decides', s:kw)
+call s:Expect(32, 'hot_lead', ['Identifier'])
+call s:Expect(32, '"Is it hot?"', ['String'])
+call s:Expect(33, 'takes', s:kw)
+call s:Expect(33, '2h', ['Number'])
+call s:Expect(34, 'with', s:kw)
+call s:Expect(34, 'escalate', ['flowName'])
+call s:Expect(35, 'escalate', s:kw)
+call s:Expect(35, 'founder', ['flowName'])
+call s:Expect(38, 'when', s:kw)
+call s:Expect(38, 'not', ['Operator'])
+call s:Expect(38, 'hot_lead', ['Identifier'])
+call s:Expect(38, '"text"', ['String'])
+call s:Expect(39, 'rework', s:kw)
+call s:Expect(39, 'a', ['flowReworkStep'])
+call s:Expect(39, 'when', s:kw)
+call s:Expect(39, 'not', ['Operator'])
+call s:Expect(39, 'hot_lead', ['Identifier'])
 
 " Every example file: detected as Flow, and nothing highlighted as an error.
 let s:examples = glob($ROOT . '/examples/*.flow', 0, 1)
