@@ -212,7 +212,8 @@ fn examples_draw_every_step_owner_tool_and_timing() {
         "subgraph \"cluster_w:zoho_funnel\"",
         "subgraph \"cluster_w:zoho_funnel:role:prospect\"",
         "\"p:lead_generation:advertise\" -> \"p:lead_generation:capture\"",
-        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<if the answer to &quot;Is the lead score<br/>50 or more?&quot; is yes>]",
+        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<only if the answer to “Is the lead score<br/>50 or more?” was yes>]",
+        "<b>decide: Is the lead score 50 or</b><br/><b>more?</b>",
         "<b>1. Prospect sees the Facebook ad</b>",
         "serves: Advertise</font>",
         "<b>Follow up</b>",
@@ -257,6 +258,7 @@ workflow wf "Workflow ]]> <!-- x -->" implements hostile {
     implements p1
     owner boss
     tool t1
+    decides ok "Is \"it\"]) <b>ok</b> & {x} | \\N %% #quot; ?"
   }
   step b "<b>" {
     implements p2
@@ -273,6 +275,7 @@ workflow wf "Workflow ]]> <!-- x -->" implements hostile {
     after a
     wait 1h
     within 1d
+    when ok
   }
   step d "\\" {
     implements p3
@@ -281,6 +284,7 @@ workflow wf "Workflow ]]> <!-- x -->" implements hostile {
     after b, c
     when "line\nbreak | pipe\tand bell \\E \\H"
     within 1d
+    rework a when not ok
   }
   step e "new\nline\ttab 🎉 &amp; &#x3C;" {
     implements p3
@@ -296,13 +300,13 @@ fn hostile_titles_cannot_break_the_graph() {
     let c = compile_text(HOSTILE);
     let text = dot::render(&c.model, None);
     let svg = graphviz(&text, "hostile titles");
-    // 3 process steps, the start node and 5 workflow steps; 2 process edges
-    // and 6 order edges; 1 process, 1 workflow and 2 lanes.
+    // 3 process steps, the start node and 5 workflow steps; 2 process edges,
+    // 6 order edges and 1 rework edge; 1 process, 1 workflow and 2 lanes.
     check_counts(
         &svg,
         &Expected {
             nodes: 9,
-            edges: 8,
+            edges: 9,
             clusters: 4,
         },
         "hostile titles",

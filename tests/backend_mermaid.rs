@@ -12,7 +12,7 @@ use std::process::Command;
 
 use common::{compile, compile_text, crate_dir, examples, stem};
 use procflow::Compilation;
-use procflow::backend::{duration_words, mermaid, root_workflows, step_title};
+use procflow::backend::{conditions_words, duration_words, mermaid, root_workflows, step_title};
 use procflow::model::{Model, WorkflowId, display_title};
 use serde_json::Value;
 
@@ -49,6 +49,7 @@ workflow wf "W" implements hostile {
     implements p1
     owner boss
     tool t1
+    decides ok "Is \"it\"]) <b>ok</b> & {x} | \\N %% #quot; ?"
   }
   step b "<b>#quot; #35; end" {
     implements p1
@@ -63,6 +64,7 @@ workflow wf "W" implements hostile {
     owner boss
     tool t1
     after a
+    when ok
   }
   step d "\\ `md` **b** %% c" {
     implements p1
@@ -71,6 +73,7 @@ workflow wf "W" implements hostile {
     after b, c
     when "line\nbreak"
     within 1d
+    rework a when not ok
   }
   step e "new\nline\ttab 🎉 &amp; subgraph end" {
     implements p1
@@ -129,15 +132,15 @@ fn hostile_titles_are_escaped() {
     let lines: Vec<&str> = chart.lines().collect();
     assert_eq!(lines[0], "flowchart TD");
     // 1 header, the start node, 2 lanes of 3 lines plus their 5 steps, 6 edges,
-    // classDef and class.
-    assert_eq!(lines.len(), 1 + 1 + 2 * 2 + 5 + 6 + 2, "{chart}");
+    // 1 rework edge, classDef and class.
+    assert_eq!(lines.len(), 1 + 1 + 2 * 2 + 5 + 6 + 1 + 2, "{chart}");
     let nodes = lines
         .iter()
         .filter(|l| {
             let t = l.trim_start();
             t.starts_with('s')
                 && t[1..].starts_with(|c: char| c.is_ascii_digit())
-                && !t.contains("-->")
+                && !t.contains("->")
         })
         .count();
     assert_eq!(nodes, 5, "{chart}");
@@ -160,7 +163,7 @@ fn automated_steps_have_their_own_shape_and_class() {
     assert!(chart.contains("class s2,s3,s4,s5 automated"), "{chart}");
     assert!(
         chart.contains(
-            "s4 -->|\"if the answer to #quot;Is the lead score 50 or more?#quot; is yes\"| s5"
+            "s4 -->|\"only if the answer to “Is the lead score 50 or more?” was yes\"| s5"
         ),
         "{chart}"
     );
@@ -243,22 +246,45 @@ fn texts<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
 fn step_label(model: &Model, w: WorkflowId, i: usize) -> String {
     let workflow = &model.workflows[w.0];
     let step = &workflow.steps[i];
-    let mut timing = Vec::new();
+    let role = |r: procflow::model::RoleId| {
+        let role = &model.roles[r.0];
+        display_title(&role.name, role.title.as_ref())
+    };
+    let mut details = Vec::new();
     if let Some(d) = &step.wait {
-        timing.push(format!("waits {}", duration_words(d)));
+        details.push(format!("waits {}", duration_words(d)));
+    }
+    if let Some(d) = &step.takes {
+        details.push(format!("takes about {}", duration_words(d)));
     }
     if let Some(d) = &step.within {
-        timing.push(format!("within {}", duration_words(d)));
+        details.push(format!("within {}", duration_words(d)));
+    }
+    if let Some(r) = step.escalate {
+        details.push(format!("if not done, tell {}", role(r)));
+    }
+    if !step.with.is_empty() {
+        let with: Vec<String> = step.with.iter().map(|&r| role(r)).collect();
+        details.push(match with.split_last() {
+            Some((last, [])) => format!("with {last}"),
+            Some((last, init)) => format!("with {} and {last}", init.join(", ")),
+            None => unreachable!(),
+        });
     }
     let title: String = step_title(workflow, i)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if timing.is_empty() {
+    let mut label = if details.is_empty() {
         title
     } else {
-        format!("{title} ({})", timing.join(", "))
+        format!("{title} ({})", details.join(", "))
+    };
+    for &d in &step.decides {
+        label.push_str(" · decide: ");
+        label.push_str(workflow.decisions[d].question.value.trim());
     }
+    label
 }
 
 /// Checks what Mermaid read against the model: every step a node with the
@@ -289,15 +315,33 @@ fn check_read(model: &Model, w: WorkflowId, read: &Value, name: &str) {
     }
     let edges = read["edges"].as_array().unwrap();
     let expected: usize = workflow.steps.iter().map(|s| s.after.len().max(1)).sum();
-    assert_eq!(edges.len(), expected, "{name}: edges {edges:#?}");
-    for e in edges {
+    let rework: usize = workflow.steps.iter().map(|s| s.rework.len()).sum();
+    assert_eq!(edges.len(), expected + rework, "{name}: edges {edges:#?}");
+    // The order first, each edge labelled with the condition of the step it
+    // leads to.
+    for e in &edges[..expected] {
         let to: usize = e["end"].as_str().unwrap()[1..].parse().unwrap();
-        let want = workflow.steps[to]
-            .condition_text(workflow)
-            .map_or_else(String::new, |c| {
-                format!("if {}", c.replace(['\n', '\t'], " "))
-            });
+        let want = conditions_words(workflow, &workflow.steps[to]).map_or_else(String::new, |c| {
+            format!("only if {}", c.replace(['\n', '\t'], " "))
+        });
         assert_eq!(e["text"], want, "{name}: edge into s{to}");
+        assert_eq!(e["stroke"], "normal", "{name}: edge into s{to}");
+    }
+    // Then each rework loop: a dotted arrow back, labelled with the "no".
+    let loops: Vec<(usize, usize)> = workflow
+        .steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.rework.iter().map(move |r| (i, r.step)))
+        .collect();
+    for (e, (from, to)) in edges[expected..].iter().zip(loops) {
+        assert_eq!(e["start"], format!("s{from}"), "{name}: rework");
+        assert_eq!(e["end"], format!("s{to}"), "{name}: rework");
+        assert_eq!(e["stroke"], "dotted", "{name}: rework");
+        assert!(
+            e["text"].as_str().unwrap().ends_with("no: go back"),
+            "{name}: rework {e}"
+        );
     }
     let mut owners: Vec<_> = workflow.steps.iter().map(|s| s.owner).collect();
     owners.sort();
@@ -343,7 +387,7 @@ fn the_real_mermaid_parser_reads_every_chart_as_written() {
     // The hostile texts come back exactly as written.
     let vertices = texts(&r["vertices"], "text");
     for text in [
-        "a\" -> evil [label=\"x",
+        "a\" -> evil [label=\"x · decide: Is \"it\"]) <b>ok</b> & {x} | \\N %% #quot; ?",
         "<b>#quot; #35; end (within 2 days)",
         "{}[[]]()",
         "\\ `md` **b** %% c (within 1 day)",

@@ -341,11 +341,18 @@ workflow wf "Hostile | workflow\n# with a heading!" implements p {
   owner boss
   trigger "When `x` | y > z & <w> https://t.co"
   version "1.0 | beta"
+  input brief
+  target 2d
+  every 1w
   description "# Heading in description\n<script>bad()</script>\n```\nunclosed fence"
   step s1 "Title with | pipe and #hash." {
     implements a
     owner boss
+    with ext
     tool t1, t2
+    needs brief
+    takes 2h
+    decides ok "# Is | it <b>ok</b>? [x](y) *z*"
     description """
       # Purpose
       Text with <b>html</b>, a | pipe, and `code | kept`.
@@ -361,6 +368,7 @@ workflow wf "Hostile | workflow\n# with a heading!" implements p {
     owner ext
     tool t2
     within 1d
+    escalate boss
     when "x | y <z>"
     run "echo `a` | grep b"
     description "## Purpose\n## Purpose"
@@ -369,6 +377,8 @@ workflow wf "Hostile | workflow\n# with a heading!" implements p {
     implements c
     owner boss
     tool t1
+    when not ok
+    rework s1 when not ok
     run "line one\nline two | three"
   }
 }
@@ -442,6 +452,15 @@ fn hostile_text_keeps_the_document_structure() {
         assert!(doc.contains("<ops@example.com>."), "{doc}");
         // "here" is not link text.
         assert!(doc.contains("here: <https://example.com/>"), "{doc}");
+        // The question, everywhere it is quoted, is escaped text.
+        assert!(
+            doc.contains("- Decide: \\# Is \\| it &lt;b>ok&lt;/b>? \\[x\\](y) \\*z\\* (yes or no)"),
+            "{doc}"
+        );
+        assert!(
+            doc.contains("- With: \\> Client \\| one (outside the team)"),
+            "{doc}"
+        );
     }
     let named: Vec<(String, String)> = docs
         .into_iter()

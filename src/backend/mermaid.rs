@@ -1,17 +1,19 @@
 //! Mermaid flowchart of one workflow, without code fences (the SOP embeds it in
 //! a ```` ```mermaid ```` block).
 //!
-//! A start node (the trigger), one `subgraph` per owner role (a swimlane, in
-//! the order the owners first act) holding that role's steps, manual steps as
-//! rectangles and automated steps as subroutine boxes (`[[…]]`, class
-//! `automated`), and the order as edges labelled with the step's `when`
-//! condition. Node ids are `start` and `s` followed by the step's index in the
+//! A start node (the trigger, the inputs, `every` and the lead time against
+//! the target), one `subgraph` per owner role (a swimlane, in the order the
+//! owners first act) holding that role's steps, manual steps as rectangles and
+//! automated steps as subroutine boxes (`[[…]]`, class `automated`), each
+//! label with the step's timing, escalation, helpers and the questions it
+//! decides; the order as edges labelled "only if …" with the step's `when`
+//! conditions, and each rework loop as a dotted arrow back. Node ids are `start` and `s` followed by the step's index in the
 //! workflow; lane ids are `lane` followed by a number. Every label is a quoted
 //! string whose special characters are written as Mermaid entity codes
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.
 
 use super::{printable_except, push_duration_words, push_number, sequence, title};
-use crate::model::{Model, WorkflowId};
+use crate::model::{Model, RoleId, Workflow, WorkflowId};
 
 /// The Mermaid flowchart of workflow `w` (without code fences), ending with a
 /// newline.
@@ -26,6 +28,27 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
     if let Some(t) = &workflow.trigger {
         out.push_str(": ");
         push_label(&mut out, &t.value);
+    }
+    // What the run starts with and how long it should take, after the
+    // trigger (durations and names need no escaping).
+    if !workflow.inputs.is_empty() {
+        out.push_str(" · you start with: ");
+        for (k, input) in workflow.inputs.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            push_label(&mut out, &input.text);
+        }
+    }
+    if let Some(every) = &workflow.every {
+        out.push_str(" · every ");
+        push_duration_words(&mut out, every);
+    }
+    if super::says_time(workflow) {
+        if let Some(lead) = super::lead_time_words(workflow) {
+            out.push_str(" · lead time: ");
+            push_label(&mut out, &lead);
+        }
     }
     out.push_str("\"])\n");
 
@@ -51,22 +74,7 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
             push_number(&mut out, i);
             out.push_str(if step.automated { "[[\"" } else { "[\"" });
             push_label(&mut out, &title(&step.name, step.title.as_ref()));
-            // Durations in words need no escaping.
-            if step.wait.is_some() || step.within.is_some() {
-                out.push_str(" (");
-                if let Some(wait) = &step.wait {
-                    out.push_str("waits ");
-                    push_duration_words(&mut out, wait);
-                }
-                if let Some(within) = &step.within {
-                    if step.wait.is_some() {
-                        out.push_str(", ");
-                    }
-                    out.push_str("within ");
-                    push_duration_words(&mut out, within);
-                }
-                out.push(')');
-            }
+            push_details(&mut out, model, workflow, i);
             out.push_str(if step.automated { "\"]]\n" } else { "\"]\n" });
         }
         out.push_str("  end\n");
@@ -77,8 +85,8 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         let step = &workflow.steps[i];
         arrow.clear();
         arrow.push_str("-->");
-        if let Some(when) = step.condition_text(workflow) {
-            arrow.push_str("|\"if ");
+        if let Some(when) = super::conditions_words(workflow, step) {
+            arrow.push_str("|\"only if ");
             push_label(&mut arrow, &when);
             arrow.push_str("\"|");
         }
@@ -100,6 +108,26 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         }
     }
 
+    // Rework: a dashed arrow back, labelled with the answer that sends the
+    // work back.
+    for &i in order.iter() {
+        for (target, decision) in super::rework_targets(workflow, i) {
+            out.push_str("  s");
+            push_number(&mut out, i);
+            out.push_str(" -.->|\"");
+            if workflow.decisions[decision].step == i {
+                out.push_str("if no: go back");
+            } else {
+                out.push_str("if the answer to “");
+                push_label(&mut out, workflow.decisions[decision].question.value.trim());
+                out.push_str("” was no: go back");
+            }
+            out.push_str("\"| s");
+            push_number(&mut out, target);
+            out.push('\n');
+        }
+    }
+
     let mut automated = order.iter().filter(|&&i| workflow.steps[i].automated);
     if let Some(&first) = automated.next() {
         out.push_str("  classDef automated fill:#dcebfb,stroke:#3b6ea8\n");
@@ -112,6 +140,67 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         out.push_str(" automated\n");
     }
     out
+}
+
+/// Appends what a step's label says after its title: its timing, escalation
+/// and helpers in parentheses (`(waits 1 day, takes about 2 hours, within 2
+/// days, if not done tell Founder, with Editor)`), then each question it
+/// decides (` · decide: Is the draft ready?`).
+fn push_details(out: &mut String, model: &Model, workflow: &Workflow, i: usize) {
+    let step = &workflow.steps[i];
+    let role = |r: RoleId| {
+        let role = &model.roles[r.0];
+        title(&role.name, role.title.as_ref())
+    };
+    let mut first = true;
+    let mut part = |out: &mut String| {
+        out.push_str(if first { " (" } else { ", " });
+        first = false;
+    };
+    // Durations in words need no escaping.
+    if let Some(wait) = &step.wait {
+        part(out);
+        out.push_str("waits ");
+        push_duration_words(out, wait);
+    }
+    if let Some(takes) = &step.takes {
+        part(out);
+        out.push_str("takes about ");
+        push_duration_words(out, takes);
+    }
+    if let Some(within) = &step.within {
+        part(out);
+        out.push_str("within ");
+        push_duration_words(out, within);
+    }
+    if let Some(r) = step.escalate {
+        part(out);
+        out.push_str("if not done, tell ");
+        push_label(out, &role(r));
+    }
+    if !step.with.is_empty() {
+        part(out);
+        out.push_str("with ");
+        for (k, &r) in step.with.iter().enumerate() {
+            if k > 0 {
+                out.push_str(if k + 1 == step.with.len() {
+                    " and "
+                } else {
+                    ", "
+                });
+            }
+            push_label(out, &role(r));
+        }
+    }
+    if !first {
+        out.push(')');
+    }
+    for &d in &step.decides {
+        if let Some(d) = workflow.decisions.get(d) {
+            out.push_str(" · decide: ");
+            push_label(out, d.question.value.trim());
+        }
+    }
 }
 
 /// Which ASCII bytes [`push_label`] copies as they are.

@@ -12,7 +12,10 @@ pub mod sop;
 use std::borrow::Cow;
 
 use crate::ast::{Ident, StrLit};
-use crate::model::{Model, ProcessId, RoleId, Workflow, WorkflowId, display_title};
+use crate::model::time::{describe_seconds, format_seconds, lead_time};
+use crate::model::{
+    Condition, Model, ProcessId, RoleId, Step, Workflow, WorkflowId, display_title,
+};
 
 /// The workflows declared in the root file, in source order: the ones a build
 /// writes documents for.
@@ -97,6 +100,107 @@ pub(crate) fn lanes(workflow: &Workflow, order: &[usize]) -> Vec<(Option<RoleId>
         }
     }
     lanes
+}
+
+/// One condition of a step in words, for "only if …": free text as
+/// written, a decision as its question and the answer it needs ("the answer
+/// to “Is the lead hot?” was yes"). Not escaped.
+#[must_use]
+pub fn condition_words(workflow: &Workflow, condition: &Condition) -> String {
+    match condition {
+        Condition::Text(s) => s.value.trim().to_owned(),
+        Condition::Decision { decision, is, .. } => {
+            let question = workflow
+                .decisions
+                .get(*decision)
+                .map_or("", |d| d.question.value.trim());
+            format!(
+                "the answer to “{question}” was {}",
+                if *is { "yes" } else { "no" }
+            )
+        }
+    }
+}
+
+/// The conditions of a step's `when` in words ([`condition_words`]), joined
+/// by "and"; `None` for a step that runs always. Not escaped.
+#[must_use]
+pub fn conditions_words(workflow: &Workflow, step: &Step) -> Option<String> {
+    if step.when.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for (k, c) in step.when.iter().enumerate() {
+        if k > 0 {
+            out.push_str(" and ");
+        }
+        out.push_str(&condition_words(workflow, c));
+    }
+    Some(out)
+}
+
+/// Whether steps `a` and `b` need opposite answers to one decision (`when d`
+/// on one, `when not d` on the other): they never both run, so no output
+/// says they happen at the same time.
+#[must_use]
+pub fn opposite(workflow: &Workflow, a: usize, b: usize) -> bool {
+    let answers = |s: usize| {
+        workflow.steps[s].when.iter().filter_map(|c| match c {
+            Condition::Decision { decision, is, .. } => Some((*decision, *is)),
+            Condition::Text(_) => None,
+        })
+    };
+    answers(a).any(|(d, is)| answers(b).any(|(d2, is2)| d2 == d && is2 != is))
+}
+
+/// The steps that rework points back to from step `s`, with the question
+/// whose "no" sends it there: `(target step, decision)` in the order written.
+#[must_use]
+pub fn rework_targets(workflow: &Workflow, s: usize) -> Vec<(usize, usize)> {
+    workflow.steps[s]
+        .rework
+        .iter()
+        .filter(|r| r.step < workflow.steps.len() && r.decision < workflow.decisions.len())
+        .map(|r| (r.step, r.decision))
+        .collect()
+}
+
+/// The lead time against the target, for people: "at least 2d 4h (target
+/// 3d)", "5h (target 1d)", "at least 4d (target 3d, exceeded)", "1d 2h";
+/// "not known" when no step says how long it takes or waits. `None` for a
+/// workflow whose lead time cannot be computed (no step, or a cycle).
+#[must_use]
+pub fn lead_time_words(workflow: &Workflow) -> Option<String> {
+    let lead = lead_time(workflow)?;
+    let mut out = if lead.lower_bound && lead.seconds == 0 {
+        "not known (no step says how long it takes)".to_owned()
+    } else if lead.lower_bound {
+        format!("at least {}", describe_seconds(lead.seconds))
+    } else {
+        describe_seconds(lead.seconds)
+    };
+    if let Some(target) = workflow.target {
+        let target = target.seconds();
+        out.push_str(" (target ");
+        out.push_str(&format_seconds(target));
+        if lead.seconds > target {
+            out.push_str(", exceeded");
+        }
+        out.push(')');
+    }
+    Some(out)
+}
+
+/// Whether a workflow says anything about time that a lead time is made of
+/// or measured against: a `takes`, a `wait` or a `target`. Outputs show the
+/// lead time only then (for other workflows it is "not known").
+#[must_use]
+pub fn says_time(workflow: &Workflow) -> bool {
+    workflow.target.is_some()
+        || workflow
+            .steps
+            .iter()
+            .any(|s| s.takes.is_some() || s.wait.is_some())
 }
 
 /// Appends [`duration_words`] to `out`.

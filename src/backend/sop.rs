@@ -9,7 +9,12 @@
 //! Sections, in order: the title and a metadata table, purpose, scope, roles
 //! and responsibilities, tools, the numbered procedure (one `###` section per
 //! step, in executable order), a traceability table from every process step to
-//! the steps that carry it out, and a Mermaid flowchart.
+//! the steps that carry it out, and a Mermaid flowchart. Language v2 shows
+//! as: the lead time against the target and `every` in the metadata table,
+//! inputs and the critical path in the scope, `with` and `escalate` roles in
+//! the roles, the v2 skip rule in the procedure's introduction, and per step
+//! its helpers, `takes`, either/or joins, conditions in words, escalation,
+//! questions (`decides`) and rework loops.
 //!
 //! # Markdown rules this output keeps
 //!
@@ -331,8 +336,14 @@ impl<'a> Sop<'a> {
     fn roles_used(&self) -> Vec<RoleId> {
         let owners = [self.workflow.owner, self.process.and_then(|p| p.owner)];
         let steps = self.order.iter().map(|&i| self.workflow.steps[i].owner);
+        // Then the roles that take part (`with`) or are told of a late step
+        // (`escalate`), in procedure order.
+        let others = self.order.iter().flat_map(|&i| {
+            let s = &self.workflow.steps[i];
+            s.with.iter().copied().map(Some).chain([s.escalate])
+        });
         let mut roles: Vec<RoleId> = Vec::new();
-        for r in owners.into_iter().chain(steps).flatten() {
+        for r in owners.into_iter().chain(steps).chain(others).flatten() {
             if !roles.contains(&r) {
                 roles.push(r);
             }
@@ -429,16 +440,23 @@ impl<'a> Sop<'a> {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "—".to_owned())
         };
-        doc.table(
-            &["Field", "Value"],
-            &[
-                vec!["Workflow".to_owned(), format!("`{}`", w.name.text)],
-                vec!["Process".to_owned(), process],
-                vec!["Owner".to_owned(), owner],
-                vec!["Trigger".to_owned(), text_or_dash(w.trigger.as_ref())],
-                vec!["Version".to_owned(), text_or_dash(w.version.as_ref())],
-            ],
-        );
+        let mut rows = vec![
+            vec!["Workflow".to_owned(), format!("`{}`", w.name.text)],
+            vec!["Process".to_owned(), process],
+            vec!["Owner".to_owned(), owner],
+            vec!["Trigger".to_owned(), text_or_dash(w.trigger.as_ref())],
+            vec!["Version".to_owned(), text_or_dash(w.version.as_ref())],
+        ];
+        // Time, when the workflow says anything about it.
+        if let Some(every) = &w.every {
+            let mut runs = String::from("every ");
+            push_duration_words(&mut runs, every);
+            rows.push(vec!["Runs".to_owned(), runs]);
+        }
+        if let Some(lead) = super::lead_time_words(w).filter(|_| super::says_time(w)) {
+            rows.push(vec!["Lead time".to_owned(), lead]);
+        }
+        doc.table(&["Field", "Value"], &rows);
         if let Some(d) = &w.description {
             doc.markdown(&d.value, 1, "procedure");
         }
@@ -514,6 +532,34 @@ impl<'a> Sop<'a> {
                 ", {automated} of them automated (done by a system)."
             ));
         }
+        if !w.inputs.is_empty() {
+            text.push_str(" You start with: ");
+            and_join(&mut text, w.inputs.len(), |t, k| {
+                t.push('`');
+                t.push_str(&w.inputs[k].text);
+                t.push('`');
+            });
+            text.push_str(" (they come from outside the workflow).");
+        }
+        if super::says_time(w) {
+            if let Some(lead) = crate::model::time::lead_time(w) {
+                if !lead.critical_path.is_empty() {
+                    text.push_str(" Lead time: ");
+                    text.push_str(&super::lead_time_words(w).unwrap_or_default());
+                    text.push_str(", along ");
+                    let mut numbers: Vec<usize> =
+                        lead.critical_path.iter().map(|&i| self.number[i]).collect();
+                    push_steps_numbers(&mut text, &mut numbers);
+                    text.push_str(" (the critical path: the steps that set it).");
+                    if lead.lower_bound {
+                        text.push_str(
+                            " It is a lower bound: some steps do not say how long they \
+                             take.",
+                        );
+                    }
+                }
+            }
+        }
         doc.paragraph(&text);
 
         let Some(p) = self.process else {
@@ -588,6 +634,33 @@ impl<'a> Sop<'a> {
             let owned = |i: &usize| self.workflow.steps[*i].owner == Some(r);
             if !owns.is_empty() {
                 text.push_str(&format!(" Owns {}.", and_list(&owns)));
+            }
+            let mut numbers: Vec<usize> = self
+                .order
+                .iter()
+                .filter(|&&i| self.workflow.steps[i].with.contains(&r))
+                .map(|&i| self.number[i])
+                .collect();
+            if !numbers.is_empty() {
+                text.push_str(" Takes part in ");
+                push_steps_numbers(&mut text, &mut numbers);
+                text.push('.');
+            }
+            numbers.clear();
+            numbers.extend(
+                self.order
+                    .iter()
+                    .filter(|&&i| self.workflow.steps[i].escalate == Some(r))
+                    .map(|&i| self.number[i]),
+            );
+            if !numbers.is_empty() {
+                text.push_str(" Is told when ");
+                push_steps_numbers(&mut text, &mut numbers);
+                text.push_str(if numbers.len() == 1 {
+                    " is late, and decides what happens."
+                } else {
+                    " are late, and decides what happens."
+                });
             }
             if self.order.iter().any(owned) {
                 text.push_str(if role.external {
@@ -676,10 +749,24 @@ impl<'a> Sop<'a> {
              do not wait for each other can be done at the same time. Tick the box at \
              the end of a step when it is done.",
         );
-        if w.steps.iter().any(|s| !s.when.is_empty()) {
+        if w.steps.iter().any(|s| s.conditional) {
             intro.push_str(
-                " A step with a condition is skipped when the condition does not hold, \
-                 and so is a step that waits only for skipped steps.",
+                " A step with a condition is skipped when the condition does not hold. \
+                 A skipped step counts as done: the steps after it do not wait for it, \
+                 and are not skipped because of it (only their own condition skips \
+                 them).",
+            );
+        }
+        let on_answer = w.steps.iter().any(|s| {
+            s.when
+                .iter()
+                .any(|c| matches!(c, crate::model::Condition::Decision { .. }))
+        });
+        if on_answer {
+            intro.push_str(
+                " A question whose step was skipped has no answer: a step that runs \
+                 only on a yes and a step that runs only on a no are then both \
+                 skipped.",
             );
         }
         if w.steps.iter().any(|s| s.automated) {
@@ -773,6 +860,12 @@ impl<'a> Sop<'a> {
             self.push_role_label(f, o);
             items.end(&mut doc.out, &mut scratch.field);
         }
+        if !s.with.is_empty() {
+            let f = items.start(&mut doc.out);
+            f.push_str("With: ");
+            and_join(f, s.with.len(), |f, k| self.push_role_label(f, s.with[k]));
+            items.end(&mut doc.out, &mut scratch.field);
+        }
         if !s.tools.is_empty() {
             let f = items.start(&mut doc.out);
             f.push_str(plural(s.tools.len(), "Tool", "Tools"));
@@ -820,14 +913,54 @@ impl<'a> Sop<'a> {
                 f.push(' ');
             }
             f.push_str("after ");
-            self.push_steps_with_titles(f, &s.after, &mut scratch.numbers);
-            f.push_str(match s.after.len() {
-                1 => " is done",
-                2 => " are both done",
-                _ => " are all done",
-            });
+            if crate::check::branches::either_or(w, &s.after) {
+                // An either/or join: the conditional steps before it are
+                // branches of which one runs; the others are waited for.
+                let (branches, others): (Vec<usize>, Vec<usize>) =
+                    s.after.iter().partition(|&&p| w.steps[p].conditional);
+                if !others.is_empty() {
+                    self.push_steps_with_titles(f, &others, &mut scratch.numbers);
+                    f.push_str(if others.len() == 1 {
+                        " is done, and after "
+                    } else {
+                        " are done, and after "
+                    });
+                }
+                let numbers = &mut scratch.numbers;
+                numbers.clear();
+                numbers.extend_from_slice(&branches);
+                numbers.sort_by_key(|&i| self.number[i]);
+                for (k, &b) in numbers.iter().enumerate() {
+                    if k > 0 {
+                        f.push_str(if k + 1 == numbers.len() { " or " } else { ", " });
+                    }
+                    f.push_str("step ");
+                    push_number(f, self.number[b]);
+                    f.push_str(" (");
+                    f.push_str(self.title_of(b));
+                    f.push(')');
+                }
+                f.push_str(", whichever applies, is done");
+            } else {
+                self.push_steps_with_titles(f, &s.after, &mut scratch.numbers);
+                f.push_str(match s.after.len() {
+                    1 => " is done",
+                    2 => " are both done",
+                    _ => " are all done",
+                });
+                if s.after.iter().any(|&p| w.steps[p].conditional) {
+                    f.push_str(" (or skipped)");
+                }
+            }
         }
         items.end(&mut doc.out, &mut scratch.field);
+        if let Some(takes) = &s.takes {
+            let f = items.start(&mut doc.out);
+            f.push_str("Takes: about ");
+            push_duration_words(f, takes);
+            f.push_str(" of work");
+            items.end(&mut doc.out, &mut scratch.field);
+        }
 
         let numbers = &mut scratch.numbers;
         numbers.clear();
@@ -843,7 +976,10 @@ impl<'a> Sop<'a> {
                 if m >= count {
                     break;
                 }
-                numbers.push(m + 1);
+                // Two steps that need opposite answers never both run.
+                if !super::opposite(w, i, self.order[m]) {
+                    numbers.push(m + 1);
+                }
             }
         }
         if !numbers.is_empty() {
@@ -852,7 +988,7 @@ impl<'a> Sop<'a> {
             push_steps_numbers(f, numbers);
             items.end(&mut doc.out, &mut scratch.field);
         }
-        if let Some(when) = s.condition_text(w) {
+        if let Some(when) = super::conditions_words(w, s) {
             let f = items.start(&mut doc.out);
             f.push_str("Condition: only if ");
             let start = f.len();
@@ -879,6 +1015,18 @@ impl<'a> Sop<'a> {
             }
             items.end(&mut doc.out, &mut scratch.field);
         }
+        if let Some(r) = s.escalate {
+            let f = items.start(&mut doc.out);
+            f.push_str("Escalation: if not done");
+            if let Some(within) = &s.within {
+                f.push_str(" within ");
+                push_duration_words(f, within);
+            }
+            f.push_str(", tell ");
+            f.push_str(&escape_inline(&self.role_title(r)));
+            f.push_str(", who decides what happens");
+            items.end(&mut doc.out, &mut scratch.field);
+        }
         // Each artifact with the steps it comes from (only ancestors count)
         // or goes to (only descendants count).
         if !s.needs.is_empty() {
@@ -900,6 +1048,39 @@ impl<'a> Sop<'a> {
                 " (needed by ",
                 |j| facts.ancestors.contains(j, i),
             );
+            items.end(&mut doc.out, &mut scratch.field);
+        }
+        // The questions the owner answers when the step is done, and where a
+        // "no" sends the work back.
+        for &d in &s.decides {
+            let Some(d) = w.decisions.get(d) else {
+                continue;
+            };
+            let f = items.start(&mut doc.out);
+            f.push_str("Decide: ");
+            escape_inline_into(f, d.question.value.trim());
+            f.push_str(" (yes or no)");
+            items.end(&mut doc.out, &mut scratch.field);
+        }
+        for (target, decision) in super::rework_targets(w, i) {
+            let d = &w.decisions[decision];
+            let f = items.start(&mut doc.out);
+            if d.step == i && s.decides.len() == 1 {
+                f.push_str("If the answer is no, ");
+            } else {
+                f.push_str("If the answer to “");
+                escape_inline_into(f, d.question.value.trim());
+                f.push_str("” was no, ");
+            }
+            if target == i {
+                f.push_str("do this step again");
+            } else {
+                f.push_str("go back to step ");
+                push_number(f, self.number[target]);
+                f.push_str(" (");
+                f.push_str(self.title_of(target));
+                f.push_str(") and do it again, then the steps after it up to this one");
+            }
             items.end(&mut doc.out, &mut scratch.field);
         }
         // The box to tick ends the section: the last item of the list of
@@ -974,6 +1155,9 @@ impl<'a> Sop<'a> {
                 f.push_str(link);
                 push_steps_numbers(f, numbers);
                 f.push(')');
+            } else if link == " (from " && self.workflow.inputs.iter().any(|x| x.text == a.text) {
+                // An input: there from the start.
+                f.push_str(" (you start with it)");
             }
         });
     }

@@ -6,7 +6,7 @@
 // Prints a JSON array, one object per file:
 //   { "file", "ok", "error", "diagramType",
 //     "vertices": [{ "id", "text", "type", "classes" }],
-//     "edges": [{ "start", "end", "text" }],
+//     "edges": [{ "start", "end", "text", "stroke" }],
 //     "subgraphs": [{ "id", "title", "nodes" }] }
 // with every text decoded as a reader sees it (Mermaid entity codes such as
 // `#quot;` or `#35;` turned into the characters they stand for).
@@ -58,7 +58,7 @@ for (const file of process.argv.slice(2)) {
       type: v.type ?? null,
       classes: v.classes ?? [],
     }));
-    result.edges = db.getEdges().map((e) => ({ start: e.start, end: e.end, text: decode(e.text) }));
+    result.edges = db.getEdges().map((e) => ({ start: e.start, end: e.end, text: decode(e.text), stroke: e.stroke ?? null }));
     result.subgraphs = db.getSubGraphs().map((g) => ({ id: g.id, title: decode(g.title), nodes: g.nodes }));
     result.ok = true;
   } catch (e) {

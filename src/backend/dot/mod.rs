@@ -10,8 +10,13 @@
 //! one workflow. (Edges from workflow steps to process steps, across
 //! clusters, looped around every picture and made Graphviz 2.43 fail.) The
 //! order is drawn as edges from each `after` predecessor to the step (from
-//! the start node to the first steps), labelled with the step's `when`
-//! condition.
+//! the start node to the first steps), labelled "only if …" with the step's
+//! `when` conditions, the critical path's edges thicker; each rework loop is
+//! a dashed arrow back that does not constrain the ranks. A step also shows
+//! its `takes`, `escalate`, `with`, the questions it decides and, at an
+//! either/or join, "after 6 or 7, whichever applies"; the workflow's label
+//! shows `every` and the lead time against its target, the start node its
+//! inputs.
 //!
 //! Every label is a Graphviz HTML-like label, and every text written by a user
 //! goes through [`label`], which escapes it, wraps it and never writes an
@@ -23,7 +28,9 @@ mod label;
 
 use std::borrow::Cow;
 
-use self::label::{has_words, push_bold, push_inline, push_small_lines, push_text, trim};
+use self::label::{
+    has_words, push_bold, push_inline, push_small_lines, push_styled, push_text, trim,
+};
 use super::{
     push_duration_words, push_number, root_processes, root_workflows, sequence, step_numbers,
 };
@@ -287,6 +294,21 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
         line.push_str(trim(&version.value));
         push_small_inline(out, &line);
     }
+    // How often it runs and how long a run takes against its target.
+    if let Some(every) = &workflow.every {
+        line.clear();
+        line.push_str("runs every ");
+        push_duration_words(&mut line, every);
+        push_small_inline(out, &line);
+    }
+    if super::says_time(workflow) {
+        if let Some(lead) = super::lead_time_words(workflow) {
+            line.clear();
+            line.push_str("lead time: ");
+            line.push_str(&lead);
+            push_small_inline(out, &line);
+        }
+    }
     left_align(out, label);
     out.push_str(">;\n");
     out.push_str("    style=\"rounded\"; color=\"#555555\";\n");
@@ -297,6 +319,17 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
     out.push_str(" [label=<<b>Start</b>");
     if let Some(trigger) = &workflow.trigger {
         push_small_lines(out, "9", false, &trigger.value);
+    }
+    if !workflow.inputs.is_empty() {
+        line.clear();
+        line.push_str("you start with: ");
+        for (k, input) in workflow.inputs.iter().enumerate() {
+            if k > 0 {
+                line.push_str(", ");
+            }
+            line.push_str(&input.text);
+        }
+        push_small_lines(out, "9", false, &line);
     }
     out.push_str(">, shape=oval, style=\"filled\", fillcolor=\"#fff4cc\"];\n");
 
@@ -347,7 +380,7 @@ fn workflow_cluster(out: &mut String, model: &Model, roles: &Roles, w: WorkflowI
             out.push_str("      ");
             push_step_node(out, name, &workflow.steps[i].name.text);
             out.push(' ');
-            step_attrs(out, &mut scratch, model, roles, workflow, i, numbers[i]);
+            step_attrs(out, &mut scratch, model, roles, workflow, i, &numbers);
             out.push_str(";\n");
         }
         out.push_str("    }\n");
@@ -365,9 +398,10 @@ fn step_attrs(
     roles: &Roles,
     workflow: &Workflow,
     i: usize,
-    number: usize,
+    numbers: &[usize],
 ) {
     let step = &workflow.steps[i];
+    let number = numbers[i];
     let process = workflow.process.map(|p| &model.processes[p.0]);
     let mut served: Vec<usize> = Vec::new();
     if let Some(process) = process {
@@ -389,8 +423,14 @@ fn step_attrs(
     scratch.push_str(". ");
     scratch.push_str(trim(&shown(&step.name, step.title.as_ref())));
     push_bold(out, scratch);
-    let timing = step.wait.is_some() || step.within.is_some();
-    if step.owner.is_some() || !step.tools.is_empty() || timing || step.automated {
+    let timing = step.wait.is_some() || step.takes.is_some() || step.within.is_some();
+    let join = either_or_join(workflow, i, numbers);
+    let details = timing
+        || step.escalate.is_some()
+        || !step.with.is_empty()
+        || !step.decides.is_empty()
+        || join.is_some();
+    if step.owner.is_some() || !step.tools.is_empty() || details || step.automated {
         out.push_str("<br/><font point-size=\"9\">");
         let mut first = true;
         let mut line = |out: &mut String| {
@@ -403,6 +443,16 @@ fn step_attrs(
             line(out);
             out.push_str("owner: ");
             out.push_str(roles.text(owner));
+        }
+        if !step.with.is_empty() {
+            line(out);
+            out.push_str("with: ");
+            for (k, &r) in step.with.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(roles.text(r));
+            }
         }
         if !step.tools.is_empty() {
             line(out);
@@ -423,17 +473,48 @@ fn step_attrs(
                 out.push_str("waits ");
                 push_duration_words(out, wait);
             }
-            if let Some(within) = &step.within {
+            if let Some(takes) = &step.takes {
                 if step.wait.is_some() {
+                    out.push_str(" · ");
+                }
+                out.push_str("takes about ");
+                push_duration_words(out, takes);
+            }
+            if let Some(within) = &step.within {
+                if step.wait.is_some() || step.takes.is_some() {
                     out.push_str(" · ");
                 }
                 out.push_str("within ");
                 push_duration_words(out, within);
             }
         }
+        if let (Some(r), Some(within)) = (step.escalate, &step.within) {
+            line(out);
+            out.push_str("if not done within ");
+            push_duration_words(out, within);
+            out.push_str(", tell ");
+            out.push_str(roles.text(r));
+        } else if let Some(r) = step.escalate {
+            line(out);
+            out.push_str("if late, tell ");
+            out.push_str(roles.text(r));
+        }
+        if let Some(join) = &join {
+            line(out);
+            out.push_str(join);
+        }
         if step.automated {
             line(out);
             out.push_str("<i>automated</i>");
+        }
+        for &d in &step.decides {
+            if let Some(d) = workflow.decisions.get(d) {
+                line(out);
+                scratch.clear();
+                scratch.push_str("decide: ");
+                scratch.push_str(trim(&d.question.value));
+                push_styled(out, "<b>", "</b>", scratch);
+            }
         }
         out.push_str("</font>");
     }
@@ -461,33 +542,115 @@ fn step_attrs(
     }
 }
 
+/// "after 6 or 7, whichever applies" for a step whose predecessors take
+/// opposite answers of one decision (an either/or join), numbered as in the
+/// SOP; `None` for any other step.
+fn either_or_join(workflow: &Workflow, i: usize, numbers: &[usize]) -> Option<String> {
+    let after = &workflow.steps[i].after;
+    if !crate::check::branches::either_or(workflow, after) {
+        return None;
+    }
+    let mut branches: Vec<usize> = after
+        .iter()
+        .filter(|&&p| workflow.steps[p].conditional)
+        .map(|&p| numbers[p])
+        .collect();
+    branches.sort_unstable();
+    let mut text = String::from("after ");
+    for (k, &n) in branches.iter().enumerate() {
+        if k > 0 {
+            text.push_str(if k + 1 == branches.len() {
+                " or "
+            } else {
+                ", "
+            });
+        }
+        push_number(&mut text, n);
+    }
+    text.push_str(", whichever applies");
+    Some(text)
+}
+
 fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     let workflow = &model.workflows[w.0];
     let name = &workflow.name.text;
+    // The critical path's edges are drawn thicker (when the workflow says
+    // anything about time, and the path leaves some steps out: in a line of
+    // steps every edge would be): from the start to its first step, then
+    // along it.
+    let critical: Vec<usize> = if super::says_time(workflow) {
+        crate::model::time::lead_time(workflow)
+            .map(|l| l.critical_path)
+            .filter(|p| p.len() < workflow.steps.len())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let on_path = |from: Option<usize>, to: usize| match from {
+        None => critical.first() == Some(&to),
+        Some(a) => critical.windows(2).any(|p| p[0] == a && p[1] == to),
+    };
     let mut attrs = String::new();
     for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];
-        attrs.clear();
-        if let Some(when) = step.condition_text(workflow).filter(|w| has_words(w)) {
-            attrs.push_str(" [label=<if ");
-            push_text(&mut attrs, trim(&when));
-            attrs.push_str(">]");
-        }
-        if step.after.is_empty() {
+        let condition = super::conditions_words(workflow, step).filter(|w| has_words(w));
+        let edge = |out: &mut String, attrs: &mut String, from: Option<usize>| {
+            attrs.clear();
+            let bold = on_path(from, i);
+            if condition.is_some() || bold {
+                attrs.push_str(" [");
+                if let Some(when) = &condition {
+                    attrs.push_str("label=<only if ");
+                    push_text(attrs, trim(when));
+                    attrs.push('>');
+                }
+                if bold {
+                    if condition.is_some() {
+                        attrs.push_str(", ");
+                    }
+                    attrs.push_str("penwidth=2.5");
+                }
+                attrs.push(']');
+            }
             out.push_str("  ");
-            push_start_node(out, name);
+            match from {
+                None => push_start_node(out, name),
+                Some(a) => push_step_node(out, name, &workflow.steps[a].name.text),
+            }
             out.push_str(" -> ");
             push_step_node(out, name, &step.name.text);
-            out.push_str(&attrs);
+            out.push_str(attrs);
             out.push_str(";\n");
+        };
+        if step.after.is_empty() {
+            edge(out, &mut attrs, None);
         }
         for &a in &step.after {
+            edge(out, &mut attrs, Some(a));
+        }
+    }
+    // Rework: a dashed arrow back to the step done again, labelled with the
+    // answer that sends the work back; not part of the order, so it does
+    // not rank the steps.
+    for &i in sequence(workflow).iter() {
+        for (target, decision) in super::rework_targets(workflow, i) {
             out.push_str("  ");
-            push_step_node(out, name, &workflow.steps[a].name.text);
+            push_step_node(out, name, &workflow.steps[i].name.text);
             out.push_str(" -> ");
-            push_step_node(out, name, &step.name.text);
-            out.push_str(&attrs);
-            out.push_str(";\n");
+            push_step_node(out, name, &workflow.steps[target].name.text);
+            out.push_str(" [label=<");
+            let d = &workflow.decisions[decision];
+            if d.step == i {
+                out.push_str("if no: go back");
+            } else {
+                let mut text = String::from("if the answer to “");
+                text.push_str(trim(&d.question.value));
+                text.push_str("” was no: go back");
+                push_text(out, &text);
+            }
+            out.push_str(
+                ">, style=dashed, constraint=false, color=\"#b45f06\", fontcolor=\"#b45f06\"];\n",
+            );
         }
     }
 }
