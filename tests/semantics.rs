@@ -182,6 +182,19 @@ fn on_a_tie_the_critical_path_takes_the_branch_written_first() {
     let lead = time::lead_time(&c.model.workflows[0]).unwrap();
     assert_eq!(names(&c, &lead.critical_path), ["start", "late"]);
 
+    // One path holds the other's steps and one more that takes no time:
+    // after `a, b` the paths differ at `c` (written third) and `d` (fourth).
+    let body = steps(&[
+        ("a", &["takes 1h"]),
+        ("b", &["takes 1h"]),
+        ("c", &[]),
+        ("d", &["after b, c"]),
+    ]);
+    let c = compile_text(&workflow(&body));
+    let lead = time::lead_time(&c.model.workflows[0]).unwrap();
+    assert_eq!(lead.seconds, 2 * HOUR);
+    assert_eq!(names(&c, &lead.critical_path), ["a", "b", "c", "d"]);
+
     // A longer branch wins whatever its place.
     let body = steps(&[
         ("start", &[]),
