@@ -159,7 +159,8 @@ fn expected(model: &Model, only: Option<WorkflowId>) -> Expected {
         owners.dedup();
         e.clusters += owners.len();
         for s in &workflow.steps {
-            e.edges += s.after.len().max(1);
+            // The order, and a dashed arrow back for each `rework`.
+            e.edges += s.after.len().max(1) + s.rework.len();
         }
     }
     e
@@ -212,7 +213,7 @@ fn examples_draw_every_step_owner_tool_and_timing() {
         "subgraph \"cluster_w:zoho_funnel\"",
         "subgraph \"cluster_w:zoho_funnel:role:prospect\"",
         "\"p:lead_generation:advertise\" -> \"p:lead_generation:capture\"",
-        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<only if the answer to “Is the lead score<br/>50 or more?” was yes>]",
+        "\"w:zoho_funnel:score\" -> \"w:zoho_funnel:assign\" [label=<only if the answer to “Is the lead score<br/>50 or more?” was yes>",
         "<b>decide: Is the lead score 50 or</b><br/><b>more?</b>",
         "<b>1. Prospect sees the Facebook ad</b>",
         "serves: Advertise</font>",

@@ -160,7 +160,10 @@ fn automated_steps_have_their_own_shape_and_class() {
         chart.contains("s0[\"Prospect sees the Facebook ad\"]"),
         "{chart}"
     );
-    assert!(chart.contains("class s2,s3,s4,s5 automated"), "{chart}");
+    assert!(
+        chart.contains("class s2,s3,s4,s5,s7,s8 automated"),
+        "{chart}"
+    );
     assert!(
         chart.contains(
             "s4 -->|\"only if the answer to “Is the lead score 50 or more?” was yes\"| s5"

@@ -672,6 +672,14 @@ fn the_excerpt_in_the_docs_is_real() {
         sop.contains(excerpt),
         "the excerpt in docs/outputs/sop.md is not in the SOP of zoho_funnel"
     );
+    // The README shows the same step, its facts whole (its description cut).
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("### 7. Call the lead").unwrap();
+    let len = readme[start..].find("Instructions:").unwrap();
+    assert!(
+        sop.contains(&readme[start..start + len]),
+        "the SOP excerpt in README.md is not in the SOP of zoho_funnel"
+    );
 }
 
 /// The plan's JSON Schema, compiled once.

@@ -51,7 +51,14 @@ fn longest_path(w: &Workflow, cost: impl Fn(usize) -> u64) -> Option<(u64, Vec<u
             chosen = Some(match chosen {
                 None => p,
                 Some(c) if best[p].0 > best[c].0 => p,
-                Some(c) if best[p].0 == best[c].0 && path(&best, p) < path(&best, c) => p,
+                // Compared with `s` at their end: a path that is a prefix of
+                // the other is not "written first" for that (the other's next
+                // step and `s` are what differ).
+                Some(c)
+                    if best[p].0 == best[c].0 && through(&best, p, s) < through(&best, c, s) =>
+                {
+                    p
+                }
                 Some(c) => c,
             });
         }
@@ -69,6 +76,13 @@ fn longest_path(w: &Workflow, cost: impl Fn(usize) -> u64) -> Option<(u64, Vec<u
     }
     let end = end?;
     Some((best[end].0, path(&best, end)))
+}
+
+/// The path that ends at `p`, then `s`.
+fn through(best: &[(u64, Option<usize>)], p: usize, s: usize) -> Vec<usize> {
+    let mut out = path(best, p);
+    out.push(s);
+    out
 }
 
 /// The path that ends at `s`, first to last.
