@@ -70,6 +70,7 @@ fn check_references(c: &Compilation, sources: &SourceMap) -> Result<(), String> 
 fn the_examples_record_every_name() {
     for path in examples() {
         let mut ws = Workspace::default();
+        ws.record_references = true;
         let id = ws.add_path("example.flow", &path).unwrap();
         let c = ws.compile(id, &Levels::default());
         check_references(&c, &ws.sources).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -83,7 +84,8 @@ fn the_examples_record_every_name() {
             .map(|s| usize::from(s.owner.is_some()) + s.tools.len())
             .sum();
         assert!(uses >= owners_and_tools, "{}", path.display());
-        compile(&path);
+        // `check` and `build` do not ask for them, and get none.
+        assert!(compile(&path).model.references.is_empty());
     }
 }
 
@@ -91,6 +93,7 @@ fn the_examples_record_every_name() {
 /// root file, and the name; `None` when there is none.
 fn with_typo(text: &str, k: usize) -> Option<(String, String)> {
     let mut ws = Workspace::default();
+    ws.record_references = true;
     let id = ws.add_text("random.flow", None, text.to_owned());
     let c = ws.compile(id, &Levels::default());
     let uses: Vec<_> = c
@@ -116,6 +119,7 @@ proptest! {
     ) {
         let flow = random_flows(&texts, &shapes);
         let mut ws = Workspace::default();
+        ws.record_references = true;
         let id = ws.add_text("random.flow", None, flow.clone());
         let c = ws.compile(id, &Levels::default());
         prop_assert!(!c.has_errors());
@@ -138,6 +142,7 @@ proptest! {
         let path = dir.path().join("random.flow");
         std::fs::write(&path, &broken).unwrap();
         let mut ws = Workspace::default();
+        ws.record_references = true;
         let id = ws.add_path("random.flow", &path).unwrap();
         let c = ws.compile(id, &Levels::default());
         let typo = format!("{name}x");

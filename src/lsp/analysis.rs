@@ -133,6 +133,7 @@ impl Analysis {
             open,
             folder: folder.map(Path::to_path_buf),
         });
+        workspace.record_references = true;
         let root = match path {
             Some(p) => workspace
                 .add_path(name, p)

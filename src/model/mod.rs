@@ -47,8 +47,11 @@ pub struct Model {
     /// Every name written in the files that resolved, declarations included,
     /// and what it names: recorded by resolution, read by the language
     /// server (definition, references, rename, highlights, hover). In the
-    /// order resolution met them.
+    /// order resolution met them. Empty unless `records_references`.
     pub references: Vec<Reference>,
+    /// Whether resolution records [`Model::references`] (see
+    /// [`Workspace::record_references`](crate::Workspace::record_references)).
+    pub records_references: bool,
 }
 
 /// What a name written in a file names.

@@ -40,6 +40,9 @@ pub(super) fn artifacts<'a>(
 impl Ctx<'_> {
     /// Records that the name at `span` names `target`.
     pub(super) fn refer(&mut self, span: Span, target: Target, declaration: bool) {
+        if !self.model.records_references {
+            return;
+        }
         self.out.references.push(Reference {
             span,
             target,
