@@ -492,6 +492,7 @@ fn random_edits_and_requests_are_all_answered() {
         "textDocument/documentSymbol",
         "textDocument/formatting",
         "textDocument/codeAction",
+        "textDocument/documentHighlight",
     ];
     for version in 2..202 {
         // A random slice of an example, spliced into the text at a random point,
