@@ -368,7 +368,7 @@ fn editor_session() {
         "    owner ops\n    tool crm\n    after",
         "    owner \n    tool crm\n    after",
     );
-    client.change(&uri, 3, &typing);
+    client.change(&uri, 4, &typing);
     let diags = client.diagnostics(&uri);
     assert!(diags.iter().all(|d| d["code"] == "syntax"), "{diags:?}");
     assert!(!diags.is_empty());
@@ -752,12 +752,28 @@ fn version_2_decisions_inputs_hover_and_completion() {
         "## hover on the workflow without `takes 30m`\n{}\n",
         hover["contents"]["value"].as_str().unwrap()
     ));
+    // Without any `takes` or `wait`, the lead time is not known.
+    let unknown: String = V2
+        .lines()
+        .filter(|l| !l.contains("takes") && !l.contains("wait"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    client.change(&uri, 3, &unknown);
+    client.diagnostics(&uri);
+    let hover = client.result(
+        "textDocument/hover",
+        &position_of(&uri, &unknown, "blog \"Blog", 1),
+    );
+    hovers.push_str(&format!(
+        "\n## hover on the workflow without `takes` and `wait`\n{}\n",
+        hover["contents"]["value"].as_str().unwrap()
+    ));
     insta::assert_snapshot!(hovers);
 
     // Completion: decision names after `when`, `not`, steps after `rework`,
     // roles after `with`, the version-2 words in a step.
     let typing = V2.replace("    when approved\n", "    when \n");
-    client.change(&uri, 3, &typing);
+    client.change(&uri, 4, &typing);
     client.diagnostics(&uri);
     let labels = |items: &Value| -> Vec<String> {
         items
@@ -776,7 +792,7 @@ fn version_2_decisions_inputs_hover_and_completion() {
     // A typo with one near name: the diagnostic's fix is the code action,
     // preferred because it is safe.
     let typo = V2.replace("when approved", "when aproved");
-    client.change(&uri, 4, &typo);
+    client.change(&uri, 5, &typo);
     let diags = client.diagnostics(&uri);
     let d = diags
         .iter()

@@ -228,49 +228,64 @@ fn workflow(m: &Model, w: &Workflow, out: &mut String) {
         let inputs: Vec<String> = w.inputs.iter().map(|i| code(&i.text)).collect();
         let _ = writeln!(out, "\ninputs: {}", inputs.join(", "));
     }
-    if let Some(lead) = lead_time(w) {
-        let figure = if lead.lower_bound {
-            format!("at least {}", describe_seconds(lead.seconds))
-        } else {
-            describe_seconds(lead.seconds)
-        };
-        let _ = write!(out, "\nlead time: {figure}");
-        if lead.lower_bound {
-            out.push_str(" (some steps have no `takes`)");
-        }
-        out.push('\n');
-        let path: Vec<String> = lead
-            .critical_path
-            .iter()
-            .filter_map(|&s| w.steps.get(s))
-            .map(|s| code(&s.name.text))
-            .collect();
-        if !path.is_empty() {
-            let _ = writeln!(out, "\ncritical path: {}", path.join(" → "));
-        }
-        if let Some(target) = w.target {
-            let target = target.seconds();
-            let _ = write!(out, "\ntarget: {}", describe_seconds(target));
-            if lead.seconds > target {
-                let _ = write!(
-                    out,
-                    " — exceeded by {}{}",
-                    if lead.lower_bound { "at least " } else { "" },
-                    describe_seconds(lead.seconds - target)
-                );
-            } else if lead.lower_bound {
-                let _ = write!(
-                    out,
-                    " — margin at most {}",
-                    describe_seconds(target - lead.seconds)
-                );
+    // As the SOP: the lead time only of a workflow that says something about
+    // time (a `takes`, a `wait` or a `target`).
+    let lead = lead_time(w).filter(|_| crate::backend::says_time(w));
+    match lead {
+        Some(lead) if !(lead.lower_bound && lead.seconds == 0) => {
+            let figure = if lead.lower_bound {
+                format!("at least {}", describe_seconds(lead.seconds))
             } else {
-                let _ = write!(out, " — margin {}", describe_seconds(target - lead.seconds));
+                describe_seconds(lead.seconds)
+            };
+            let _ = write!(out, "\nlead time: {figure}");
+            if lead.lower_bound {
+                out.push_str(" (some steps have no `takes`)");
             }
             out.push('\n');
+            let path: Vec<String> = lead
+                .critical_path
+                .iter()
+                .filter_map(|&s| w.steps.get(s))
+                .map(|s| code(&s.name.text))
+                .collect();
+            if !path.is_empty() {
+                let _ = writeln!(out, "\ncritical path: {}", path.join(" → "));
+            }
+            if let Some(target) = w.target {
+                let target = target.seconds();
+                let _ = write!(out, "\ntarget: {}", describe_seconds(target));
+                if lead.seconds > target {
+                    let _ = write!(
+                        out,
+                        " — exceeded by {}{}",
+                        if lead.lower_bound { "at least " } else { "" },
+                        describe_seconds(lead.seconds - target)
+                    );
+                } else if lead.lower_bound {
+                    let _ = write!(
+                        out,
+                        " — margin at most {}",
+                        describe_seconds(target - lead.seconds)
+                    );
+                } else {
+                    let _ = write!(out, " — margin {}", describe_seconds(target - lead.seconds));
+                }
+                out.push('\n');
+            }
         }
-    } else if let Some(target) = w.target {
-        let _ = writeln!(out, "\ntarget: {}", describe_seconds(target.seconds()));
+        _ => {
+            if crate::backend::says_time(w) {
+                out.push_str(if w.order.is_cyclic() {
+                    "\nlead time: not known (the order has a cycle)\n"
+                } else {
+                    "\nlead time: not known (no step says how long it takes)\n"
+                });
+            }
+            if let Some(target) = w.target {
+                let _ = writeln!(out, "\ntarget: {}", describe_seconds(target.seconds()));
+            }
+        }
     }
     if let Some(n) = runs_per_week(w) {
         let every = w.every.map_or(0, |d| d.seconds());
