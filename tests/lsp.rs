@@ -754,9 +754,8 @@ fn version_2_decisions_inputs_hover_and_completion() {
     ));
     // Without any `takes` or `wait`, the lead time is not known.
     let unknown: String = V2
-        .lines()
+        .split_inclusive('\n')
         .filter(|l| !l.contains("takes") && !l.contains("wait"))
-        .map(|l| format!("{l}\n"))
         .collect();
     client.change(&uri, 3, &unknown);
     client.diagnostics(&uri);
