@@ -313,3 +313,60 @@ fn a_fix_in_a_used_file_is_made_there() {
         .stderr("fixed 1 problem in 1 file\n");
     assert!(read(dir.path(), "team.flow").contains("  owner ops\n"));
 }
+
+#[test]
+fn a_second_owner_is_moved_to_with_by_an_unsafe_fix_that_checks_clean() {
+    let dir = TempDir::new().unwrap();
+    let text = "role founder \"Founder\"\nrole ops \"Ops\"\ntool crm \"CRM\"\nprocess p {\n  outcome \"x\"\n  owner founder\n  step a\n}\nworkflow w implements p {\n  owner founder\n  step one {\n    implements a\n    owner founder, ops\n    tool crm\n  }\n}\n";
+    write(dir.path(), "w.flow", text);
+    // Not applied by `--fix`: who takes part is for a person to say.
+    let out = procflow()
+        .current_dir(dir.path())
+        .args(["check", "--fix", "w.flow", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(read(dir.path(), "w.flow"), text);
+    let v = json(&out);
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "invalid-value")
+        .unwrap();
+    let fix = &d["fix"];
+    assert_eq!(fix["message"], "Move `ops` to `with`");
+    assert_eq!(fix["applicability"], "unsafe");
+    // Applied by hand (as an editor does), the file checks clean.
+    let edit = &fix["edits"][0];
+    assert_eq!(edit["line"], 13);
+    let line = usize::try_from(edit["line"].as_u64().unwrap()).unwrap() - 1;
+    let from = usize::try_from(edit["column"].as_u64().unwrap()).unwrap() - 1;
+    let to = usize::try_from(edit["end_column"].as_u64().unwrap()).unwrap() - 1;
+    let fixed: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                format!(
+                    "{}{}{}",
+                    &l[..from],
+                    edit["replacement"].as_str().unwrap(),
+                    &l[to..]
+                )
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    assert!(fixed.contains("    owner founder with ops\n"), "{fixed}");
+    write(dir.path(), "w.flow", &fixed);
+    procflow()
+        .current_dir(dir.path())
+        .args(["check", "w.flow"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems"));
+}

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::ast::{Attr, AttrKind, Decl, DeclKind, File, Ident, Item, StrLit, Value};
 use crate::check::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::FileId;
 use crate::suggest::nearest;
 
@@ -168,6 +168,29 @@ pub(super) fn resolve_onto(
         model.workflows.push(workflow);
     }
     (model, diags)
+}
+
+/// The fix of `owner a, b, c` in a workflow step without `with`: the list
+/// after `a` becomes ` with b, c` (attributes may share a line; `fmt` puts it
+/// on its own). Unsafe: it says who takes part, which only a person knows.
+fn second_owners_fix(decl: &Decl, names: &[Ident], helpers: &str) -> Option<Fix> {
+    if decl.kind != DeclKind::WorkflowStep || decl.attrs().any(|a| a.kind == AttrKind::With) {
+        return None;
+    }
+    let (first, last) = (names.first()?, names.last()?);
+    let span = crate::source::Span::new(
+        first.span.file,
+        first.span.end as usize,
+        last.span.end as usize,
+    );
+    Some(Fix {
+        message: format!("Move `{helpers}` to `with`"),
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            span,
+            replacement: format!(" with {helpers}"),
+        }],
+    })
 }
 
 /// Records a top-level declaration's name (a duplicate's names itself).
@@ -414,6 +437,11 @@ impl<'r> Ctx<'r> {
                     }
                 }
                 Value::Idents(names) if attr.kind == AttrKind::Owner && names.len() > 1 => {
+                    let helpers = names[1..]
+                        .iter()
+                        .map(|n| n.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let d = Diagnostic::new(
                         Code::InvalidValue,
                         names[1].span,
@@ -424,15 +452,11 @@ impl<'r> Ctx<'r> {
                         ),
                         "a second owner",
                     )
-                    .with_help(format!(
-                        "add helpers with `with {}`",
-                        names[1..]
-                            .iter()
-                            .map(|n| n.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    self.push(d);
+                    .with_help(format!("add helpers with `with {helpers}`"));
+                    self.push(match second_owners_fix(decl, names, &helpers) {
+                        Some(fix) => d.with_fix(fix),
+                        None => d,
+                    });
                 }
                 _ => {}
             }
