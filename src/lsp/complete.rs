@@ -394,6 +394,19 @@ pub fn complete(text: &str, offset: usize, model: &Model) -> Vec<CompletionItem>
                 names(&mut out, &produced, CompletionItemKind::VARIABLE);
                 return out;
             }
+            k if attr == k
+                && words::by_keyword(k).is_some_and(|a| a.shape == words::Shape::Duration)
+                && block(&ctx).is_some_and(|b| {
+                    words::by_keyword(k).is_some_and(|a| a.blocks.contains(&b))
+                }) =>
+            {
+                // A duration is a whole number and one unit (`1d12h` is not
+                // one): a few to start from.
+                for d in ["30m", "1h", "4h", "1d", "2d", "1w"] {
+                    out.push(item(d, CompletionItemKind::VALUE, None));
+                }
+                return out;
+            }
             "allow" => {
                 for c in Code::lint_names() {
                     out.push(item(c, CompletionItemKind::VALUE, None));
@@ -497,6 +510,12 @@ mod tests {
         assert_eq!(at("needs |"), ["brief", "contract", "notes"]);
         assert_eq!(at("with ops, |"), ["ops", "founder"]);
         assert_eq!(at("escalate |"), ["ops", "founder"]);
+        assert_eq!(at("takes |"), ["30m", "1h", "4h", "1d", "2d", "1w"]);
+        assert!(at("target |").is_empty(), "`target` is a workflow's");
+        assert_eq!(
+            labels("workflow w implements p {\n  every |\n}\n", &model),
+            ["30m", "1h", "4h", "1d", "2d", "1w"]
+        );
         let step_words = at("|");
         for word in ["decides", "when", "takes", "escalate", "with", "rework"] {
             assert!(step_words.contains(&word.to_owned()), "{word}");
