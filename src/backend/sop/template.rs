@@ -89,8 +89,9 @@ impl Template {
     /// When the text is not a valid template.
     pub fn parse(name: &str, source: String) -> Result<Template, TemplateError> {
         let mut env = environment();
-        env.add_template_owned(name.to_owned(), source)
-            .map_err(|e| error(name, &e))?;
+        if let Err(e) = env.add_template_owned(name.to_owned(), source.clone()) {
+            return Err(error(name, &source, &e));
+        }
         Ok(Template {
             env,
             name: name.to_owned(),
@@ -102,21 +103,31 @@ impl Template {
         let template = self
             .env
             .get_template(&self.name)
-            .map_err(|e| error(&self.name, &e))?;
+            .map_err(|e| error(&self.name, "", &e))?;
         template
             .render(Value::from_serialize(context))
-            .map_err(|e| error(&self.name, &e))
+            .map_err(|e| error(&self.name, template.source(), &e))
     }
 }
 
 /// A minijinja error as a [`TemplateError`]: its line, and its message with
-/// the errors that caused it.
-fn error(file: &str, e: &Error) -> TemplateError {
+/// the template text it is about (from `source`) and the errors that caused
+/// it.
+fn error(file: &str, source: &str, e: &Error) -> TemplateError {
     let mut message = e
         .detail()
         .map_or_else(|| e.kind().to_string(), str::to_owned);
-    if e.kind() == ErrorKind::UndefinedError {
-        message = format!("{message} (see docs/outputs/sop.md for the fields of the context)");
+    let quoted = e
+        .range()
+        .and_then(|r| source.get(r))
+        .map(str::trim)
+        .filter(|q| !q.is_empty() && !q.contains('\n'));
+    if let Some(q) = quoted {
+        if e.kind() == ErrorKind::UndefinedError {
+            message = format!("`{q}` is not in the context");
+        } else {
+            message = format!("{message} (in `{q}`)");
+        }
     }
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
