@@ -11,14 +11,15 @@ use comrak::{Arena, Options};
 use super::{WIDTH, lint};
 
 /// The Markdown dialect of SOPs: `CommonMark` with GitHub's tables, task
-/// lists, strikethrough and bare-URL links; written with `-` bullets, wrapped
-/// at `width` (0: not wrapped).
+/// lists and strikethrough; written with `-` bullets, wrapped at `width` (0:
+/// not wrapped). Bare URLs are made links by [`super::lint`] (comrak's
+/// autolink extension reads them before escapes are resolved, so an escaped
+/// title would give a link with backslashes in its address).
 pub(crate) fn options(width: usize) -> Options<'static> {
     let mut options = Options::default();
     options.extension.table = true;
     options.extension.tasklist = true;
     options.extension.strikethrough = true;
-    options.extension.autolink = true;
     options.render.width = width;
     options.render.list_style = comrak::options::ListStyleType::Dash;
     options
@@ -114,7 +115,9 @@ pub(crate) fn code_block(code: &str, info: &str) -> String {
             fence_char: b'`',
             fence_length: 3,
             fence_offset: 0,
-            info: info.to_owned(),
+            // comrak writes a block without info indented (MD046 wants one
+            // style, and MD040 a language).
+            info: if info.trim().is_empty() { "text" } else { info }.to_owned(),
             literal: lint::clean_code(code),
             closed: true,
         })),
@@ -146,8 +149,9 @@ mod tests {
 
     #[test]
     fn code_blocks_are_fenced_past_any_backticks() {
-        assert_eq!(code_block("echo `a`", "sh"), "``` sh\necho `a`\n```\n");
-        assert!(code_block("```\nx", "").starts_with("````"));
+        assert_eq!(code_block("echo `a`", "sh"), "```sh\necho `a`\n```\n");
+        let block = code_block("```\nx", "");
+        assert!(block.starts_with("````text\n"), "{block}");
     }
 
     #[test]

@@ -14,11 +14,14 @@ use super::document::{node, text_node};
 /// Every pass, in an order where none undoes another.
 pub(crate) fn document<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
     code_blocks(root);
-    hard_tabs(root);
+    merge_texts(root);
+    whitespace(root);
     descriptive_links(arena, root);
     image_alt_text(arena, root);
     table_width(arena, root);
     headings(arena, root);
+    bare_urls(arena, root);
+    no_block_start_at_a_break(root);
     blanks_around_blocks_in_lists(root);
 }
 
@@ -139,16 +142,192 @@ fn code_blocks<'a>(root: &'a AstNode<'a>) {
     }
 }
 
-/// MD010: no tab in text.
-fn hard_tabs<'a>(root: &'a AstNode<'a>) {
-    for n in nodes(
-        root,
-        |v| matches!(v, NodeValue::Text(t) if t.contains('\t')),
-    ) {
-        if let NodeValue::Text(t) = &mut n.data_mut().value {
-            *t = t.replace('\t', " ").into();
+/// Adjacent texts as one (comrak parses `a\\@b` as two), so that the passes
+/// below see whole words; and no text ends a block or a line with spaces
+/// (MD009).
+fn merge_texts<'a>(root: &'a AstNode<'a>) {
+    for n in nodes(root, |v| matches!(v, NodeValue::Text(_))) {
+        if n.parent().is_none() {
+            continue;
+        }
+        while let Some(next) = n.next_sibling() {
+            let more = match &next.data().value {
+                NodeValue::Text(t) => t.to_string(),
+                _ => break,
+            };
+            next.detach();
+            if let NodeValue::Text(t) = &mut n.data_mut().value {
+                t.to_mut().push_str(&more);
+            }
+        }
+        let ends_line = n
+            .next_sibling()
+            .is_none_or(|s| matches!(s.data().value, NodeValue::SoftBreak | NodeValue::LineBreak));
+        if ends_line {
+            if let NodeValue::Text(t) = &mut n.data_mut().value {
+                let trimmed = t.trim_end_matches(is_js_space).len();
+                t.to_mut().truncate(trimmed);
+            }
         }
     }
+}
+
+/// Whitespace as JavaScript's `\s` sees it (markdownlint's).
+fn is_js_space(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}
+
+/// MD010 (no tab) and MD009 (no trailing whitespace): every whitespace
+/// character in text is a plain space, the only one comrak breaks lines at
+/// (a line ending in a no-break space would end in whitespace).
+fn whitespace<'a>(root: &'a AstNode<'a>) {
+    let odd = |c: char| c != ' ' && c != '\n' && is_js_space(c);
+    for n in nodes(root, |v| matches!(v, NodeValue::Text(t) if t.contains(odd))) {
+        if let NodeValue::Text(t) = &mut n.data_mut().value {
+            *t = t.replace(odd, " ").into();
+        }
+    }
+}
+
+/// Where comrak may break a line, a text must not start a block on the next
+/// line: comrak escapes `-`, `+` and `=` only at the start of a paragraph,
+/// so the space before one that could start a list item or underline a
+/// heading ("a - b") becomes a no-break space (drawn the same).
+fn no_block_start_at_a_break<'a>(root: &'a AstNode<'a>) {
+    let marker_at = |chars: &[char], k: usize| {
+        chars[k] == ' '
+            && chars
+                .get(k + 1)
+                .is_some_and(|&m| matches!(m, '-' | '+' | '='))
+            && chars
+                .get(k + 2)
+                .is_none_or(|&a| a == ' ' || Some(a) == chars.get(k + 1).copied())
+    };
+    for n in nodes(
+        root,
+        |v| matches!(v, NodeValue::Text(t) if t.contains([' '])),
+    ) {
+        let chars: Vec<char> = match &n.data().value {
+            NodeValue::Text(t) => t.chars().collect(),
+            _ => continue,
+        };
+        if !(0..chars.len()).any(|k| marker_at(&chars, k)) {
+            continue;
+        }
+        let out: String = (0..chars.len())
+            .map(|k| {
+                if marker_at(&chars, k) {
+                    '\u{a0}'
+                } else {
+                    chars[k]
+                }
+            })
+            .collect();
+        if let NodeValue::Text(t) = &mut n.data_mut().value {
+            *t = out.into();
+        }
+    }
+}
+
+/// MD034: a bare URL (`http://`, `https://`, `ftp://`, `www.`) or e-mail
+/// address in text becomes a link to itself, which comrak writes `<…>`.
+fn bare_urls<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
+    let texts: Vec<_> = root
+        .descendants()
+        .filter(|n| matches!(&n.data().value, NodeValue::Text(t) if has_url(t)))
+        .filter(|n| {
+            !n.ancestors()
+                .any(|a| matches!(a.data().value, NodeValue::Link(_) | NodeValue::Image(_)))
+        })
+        .collect();
+    for n in texts {
+        let text = match &n.data().value {
+            NodeValue::Text(t) => t.to_string(),
+            _ => continue,
+        };
+        let mut rest = text.as_str();
+        while let Some((start, end, url)) = find_url(rest) {
+            if start > 0 {
+                n.insert_before(text_node(arena, &rest[..start]));
+            }
+            let link = node(
+                arena,
+                NodeValue::Link(Box::new(comrak::nodes::NodeLink {
+                    url,
+                    title: String::new(),
+                })),
+            );
+            link.append(text_node(arena, &rest[start..end]));
+            n.insert_before(link);
+            rest = &rest[end..];
+        }
+        if rest.is_empty() {
+            n.detach();
+        } else if let NodeValue::Text(t) = &mut n.data_mut().value {
+            *t = rest.to_owned().into();
+        }
+    }
+}
+
+fn has_url(t: &str) -> bool {
+    t.contains("://") || t.contains("www.") || t.contains('@')
+}
+
+/// The first bare URL or e-mail address in `t`: its bounds and the address
+/// its link goes to.
+fn find_url(t: &str) -> Option<(usize, usize, String)> {
+    let ends = |c: char| is_js_space(c) || matches!(c, '<' | '>' | '"' | '`') || c.is_control();
+    let trim_end = |start: usize| {
+        let mut end = t[start..].find(ends).map_or(t.len(), |e| start + e);
+        // Trailing punctuation is the sentence's, and a `)` closes a
+        // parenthesis around the URL unless the URL opened one.
+        while end > start
+            && t[..end].ends_with(['.', ',', ':', ';', '!', '?', '\'', ')', '*', '_', '~'])
+        {
+            let url = &t[start..end];
+            if url.ends_with(')') && url.matches('(').count() >= url.matches(')').count() {
+                break;
+            }
+            end -= 1;
+        }
+        end
+    };
+    let mut best: Option<(usize, usize, String)> = None;
+    let mut offer = |start: usize, end: usize, url: String| {
+        if best.as_ref().is_none_or(|b| start < b.0) {
+            best = Some((start, end, url));
+        }
+    };
+    for scheme in ["https://", "http://", "ftp://"] {
+        if let Some(start) = t.find(scheme) {
+            let end = trim_end(start);
+            if end > start + scheme.len() {
+                offer(start, end, t[start..end].to_owned());
+            }
+        }
+    }
+    let www = t.match_indices("www.").map(|(k, _)| k).find(|&k| {
+        k == 0 || !t[..k].ends_with(|c: char| c.is_alphanumeric() || c == '/' || c == ':')
+    });
+    if let Some(start) = www {
+        let end = trim_end(start).max(start + 4);
+        offer(start, end, format!("http://{}", &t[start..end]));
+    }
+    for (at, _) in t.match_indices('@') {
+        let local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-');
+        let start = t[..at].rfind(|c: char| !local(c)).map_or(0, |k| k + 1);
+        let mut end = t[at + 1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+            .map_or(t.len(), |k| at + 1 + k);
+        while end > at + 1 && t[..end].ends_with(['.', '-', '_']) {
+            end -= 1;
+        }
+        if start < at && t[at + 1..end].contains('.') {
+            offer(start, end, format!("mailto:{}", &t[start..end]));
+            break;
+        }
+    }
+    best
 }
 
 /// MD059: a link whose text says nothing ("here", "click here", "link",
@@ -378,6 +557,23 @@ mod tests {
     }
 
     #[test]
+    fn bare_urls_and_addresses_are_links() {
+        let out = finish("See https://a.b/c_(d), www.x.y and ops@example.com.\n");
+        assert_eq!(
+            out,
+            "See <https://a.b/c_(d)>, [www.x.y](http://www.x.y) and <ops@example.com>.\n"
+        );
+        assert_eq!(finish("(see https://a.b)\n"), "(see <https://a.b>)\n");
+        assert_eq!(finish("x\\_https://a.b\n"), "x\\_<https://a.b>\n");
+    }
+
+    #[test]
+    fn no_line_starts_a_list_where_comrak_breaks_it() {
+        let out = finish(&format!("{}- b\n", "a ".repeat(39)));
+        assert!(out.lines().all(|l| !l.starts_with("- ")), "{out}");
+    }
+
+    #[test]
     fn vague_link_text_is_followed_by_the_address() {
         let out = finish("See [here](https://a.b/).\n");
         assert_eq!(out, "See here: <https://a.b/>.\n");
@@ -386,6 +582,6 @@ mod tests {
     #[test]
     fn indented_code_is_fenced_with_a_language() {
         let out = finish("Code:\n\n    a\tb\n");
-        assert_eq!(out, "Code:\n\n``` text\na   b\n```\n");
+        assert_eq!(out, "Code:\n\n```text\na   b\n```\n");
     }
 }

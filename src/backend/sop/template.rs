@@ -194,13 +194,22 @@ fn environment() -> Environment<'static> {
 /// break would end a table row or a list item), escaped by comrak (and `|`,
 /// which splits a table cell).
 pub(crate) fn text(s: &str) -> String {
-    let mut single = String::with_capacity(s.len());
-    for (k, part) in s.split(char::is_whitespace).enumerate() {
-        if k > 0 && !single.ends_with(' ') {
-            single.push(' ');
-        }
-        single.push_str(part);
-    }
+    // Edge spaces are kept (a template's " and " between two values), but a
+    // value is one trimmed line.
+    let lead = if s.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if s.ends_with(char::is_whitespace) && !s.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    let single = format!(
+        "{lead}{}{trail}",
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
     comrak::escape_commonmark_inline(&single).replace('|', "\\|")
 }
 
