@@ -237,6 +237,10 @@ pub struct SopStep {
     pub run_lines: Vec<String>,
     /// Its instructions, Markdown (headings from level 4).
     pub description: Option<Value>,
+    /// Whether what comes last in the step (its instructions, or else its
+    /// command line by line) is a list: a list written right after it would
+    /// continue it, so the built-in template writes `<!-- -->` between.
+    pub ends_with_list: bool,
 }
 
 /// A row of the traceability table.
@@ -382,6 +386,15 @@ pub fn context(model: &Model, w: WorkflowId, options: SopOptions) -> Context<'_>
             };
             let run = nonempty(s.run.as_ref());
             let run_code = run.as_deref().map(lint::clean_code).unwrap_or_default();
+            let run_fits = run_code.lines().all(|l| lint::width(l) <= WIDTH);
+            let run_lines: Vec<String> = run_code
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let description = nonempty(s.description.as_ref())
+                .map(|d| descriptions::markdown(&d, 3, &format!("step {}", number[i]), &reserved));
             SopStep {
                 number: number[i],
                 id: s.name.text.clone(),
@@ -459,22 +472,13 @@ pub fn context(model: &Model, w: WorkflowId, options: SopOptions) -> Context<'_>
                         }
                     })
                     .collect(),
-                run_fits: run_code.lines().all(|l| lint::width(l) <= WIDTH),
-                run_lines: run_code
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+                ends_with_list: description
+                    .as_ref()
+                    .map_or(run.is_some() && !run_fits && run_lines.len() > 1, |d| d.1),
                 run,
-                description: nonempty(s.description.as_ref()).map(|d| {
-                    md(descriptions::markdown(
-                        &d,
-                        3,
-                        &format!("step {}", number[i]),
-                        &reserved,
-                    ))
-                }),
+                run_fits,
+                run_lines,
+                description: description.map(|d| md(d.0)),
             }
         })
         .collect();
@@ -498,7 +502,7 @@ pub fn context(model: &Model, w: WorkflowId, options: SopOptions) -> Context<'_>
             title: display_title(&p.name, p.title.as_ref()),
             outcome: nonempty(p.outcome.as_ref()),
             description: nonempty(p.description.as_ref())
-                .map(|d| md(descriptions::markdown(&d, 2, "purpose", &reserved))),
+                .map(|d| md(descriptions::markdown(&d, 2, "purpose", &reserved).0)),
             performed: (0..p.steps.len())
                 .filter(|&k| !implementers(k).is_empty())
                 .map(process_step_title)
@@ -546,7 +550,7 @@ pub fn context(model: &Model, w: WorkflowId, options: SopOptions) -> Context<'_>
             lead_time_is_lower_bound: lead.as_ref().is_some_and(|l| l.lower_bound),
             critical_path: critical.iter().map(|&i| number[i]).collect(),
             description: nonempty(workflow.description.as_ref())
-                .map(|d| md(descriptions::markdown(&d, 1, "procedure", &reserved))),
+                .map(|d| md(descriptions::markdown(&d, 1, "procedure", &reserved).0)),
             first_steps: firsts.iter().map(|&i| step_ref(i)).collect(),
             last_steps: lasts.iter().map(|&i| step_ref(i)).collect(),
             automated_steps: order

@@ -15,14 +15,23 @@ use super::document::{format, node, options, text_node};
 
 /// The description `text` as Markdown for a section of heading level
 /// `level`; `place` ("step 3") tells its headings apart from the SOP's own
-/// (`reserved`).
-pub(crate) fn markdown(text: &str, level: u8, place: &str, reserved: &HashSet<String>) -> String {
+/// (`reserved`). Also whether it ends with a list (a list written after it
+/// would continue that one).
+pub(crate) fn markdown(
+    text: &str,
+    level: u8,
+    place: &str,
+    reserved: &HashSet<String>,
+) -> (String, bool) {
     let arena = Arena::new();
     let options = options(0);
     let root = comrak::parse_document(&arena, text, &options);
     demote_headings(&arena, root, level, place, reserved);
     html_as_text(&arena, root);
-    format(root, &options)
+    let ends_with_list = root
+        .last_child()
+        .is_some_and(|n| matches!(n.data().value, NodeValue::List(_)));
+    (format(root, &options), ends_with_list)
 }
 
 /// Each heading at `level + 1` or deeper, as deep as written relative to the
@@ -103,7 +112,8 @@ mod tests {
     #[test]
     fn headings_are_demoted_without_skipping_a_level() {
         let reserved = HashSet::from(["Purpose".to_owned()]);
-        let out = markdown("# A\n\n### B\n\n# Purpose\n", 3, "step 1", &reserved);
+        let (out, list) = markdown("# A\n\n### B\n\n# Purpose\n", 3, "step 1", &reserved);
+        assert!(!list);
         assert_eq!(out, "#### A\n\n##### B\n\n#### Purpose (step 1)\n");
     }
 

@@ -20,6 +20,7 @@ pub(crate) fn document<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
     image_alt_text(arena, root);
     table_width(arena, root);
     headings(arena, root);
+    emphasis_as_heading(arena, root);
     bare_urls(arena, root);
     no_block_start_at_a_break(root);
     blanks_around_blocks_in_lists(root);
@@ -142,6 +143,34 @@ fn code_blocks<'a>(root: &'a AstNode<'a>) {
     }
 }
 
+/// MD036: a paragraph that is all emphasis (and does not end like a
+/// sentence) reads as a heading; its markers are written as text.
+fn emphasis_as_heading<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
+    for p in nodes(root, |v| matches!(v, NodeValue::Paragraph)) {
+        let Some(only) = p.first_child() else {
+            continue;
+        };
+        if only.next_sibling().is_some() {
+            continue;
+        }
+        let marker = match only.data().value {
+            NodeValue::Emph => "*",
+            NodeValue::Strong => "**",
+            _ => continue,
+        };
+        let text = only.collect_text();
+        if text.trim_end().ends_with(['.', '!', '?', ',', ';', ':']) {
+            continue;
+        }
+        p.append(text_node(arena, marker));
+        for c in only.children().collect::<Vec<_>>() {
+            p.append(c);
+        }
+        p.append(text_node(arena, marker));
+        only.detach();
+    }
+}
+
 /// Adjacent texts as one (comrak parses `a\\@b` as two), so that the passes
 /// below see whole words; and no text ends a block or a line with spaces
 /// (MD009).
@@ -203,10 +232,15 @@ fn no_block_start_at_a_break<'a>(root: &'a AstNode<'a>) {
                 .get(k + 2)
                 .is_none_or(|&a| a == ' ' || Some(a) == chars.get(k + 1).copied())
     };
-    for n in nodes(
-        root,
-        |v| matches!(v, NodeValue::Text(t) if t.contains([' '])),
-    ) {
+    // Only text that comrak wraps: not in headings or table cells.
+    let wrapped = |n: &'a AstNode<'a>| {
+        !n.ancestors()
+            .any(|a| matches!(a.data().value, NodeValue::Heading(_) | NodeValue::TableCell))
+    };
+    for n in nodes(root, |v| matches!(v, NodeValue::Text(t) if t.contains(' '))) {
+        if !wrapped(n) {
+            continue;
+        }
         let chars: Vec<char> = match &n.data().value {
             NodeValue::Text(t) => t.chars().collect(),
             _ => continue,
@@ -503,6 +537,7 @@ fn cut<'a>(arena: &'a Arena<'a>, h: &'a AstNode<'a>, budget: usize) {
         short = text.chars().take(budget / 3).collect();
     }
     let paragraph = node(arena, NodeValue::Paragraph);
+    paragraph.append(text_node(arena, "Full title: "));
     for c in h.children().collect::<Vec<_>>() {
         paragraph.append(c);
     }
