@@ -32,7 +32,7 @@ pub(crate) fn finish(markdown: &str) -> String {
     let options = options(WIDTH);
     let root = comrak::parse_document(&arena, markdown, &options);
     lint::document(&arena, root);
-    lint::heading_numbers(&format(root, &options))
+    lint::written_lines(&format(root, &options))
 }
 
 /// `root` written as `CommonMark`.

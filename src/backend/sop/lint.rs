@@ -24,16 +24,52 @@ pub(crate) fn document<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
     bare_urls(arena, root);
     no_block_start_at_a_break(root);
     blanks_around_blocks_in_lists(root);
+    quotes_apart(arena, root);
+    empty_cells(arena, root);
 }
 
-/// Headings as written: comrak escapes the full stop of "3. Title" at the
-/// start of any line, where it could start a list; in an ATX heading it
-/// cannot, so "### 3\\. Title" is written "### 3. Title" (headings at the
-/// start of a line, outside code blocks).
-pub(crate) fn heading_numbers(document: &str) -> String {
+/// MD028: two block quotes one after the other are kept apart by an empty
+/// comment (with only a blank line between, they read as one quote with a
+/// blank line inside).
+fn quotes_apart<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
+    for q in nodes(root, |v| matches!(v, NodeValue::BlockQuote)) {
+        if q.next_sibling()
+            .is_some_and(|n| matches!(n.data().value, NodeValue::BlockQuote))
+        {
+            q.insert_after(node(
+                arena,
+                NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock {
+                    block_type: 2,
+                    literal: "<!-- -->\n".to_owned(),
+                }),
+            ));
+        }
+    }
+}
+
+/// MD060 (one style of table columns): comrak writes an empty cell with two
+/// spaces, which no column style allows; it shows "—" instead.
+fn empty_cells<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
+    for cell in nodes(root, |v| matches!(v, NodeValue::TableCell)) {
+        if cell.first_child().is_none() {
+            cell.append(text_node(arena, "—"));
+        }
+    }
+}
+
+/// The written document's lines: comrak escapes the full stop of "3.
+/// Title" at the start of any line, where it could start a list; in an ATX
+/// heading it cannot, so "### 3\\. Title" is written "### 3. Title" (headings
+/// at the start of a line, outside code blocks). And no line ends with
+/// spaces (MD009: comrak writes a list item's indentation or a quote's "> "
+/// on blank lines).
+pub(crate) fn written_lines(document: &str) -> String {
     let mut out = String::with_capacity(document.len());
     let mut fence: Option<&str> = None;
     for line in document.split_inclusive('\n') {
+        // Code is clean already (see [`clean_code`]), and comrak writes a
+        // hard break as a backslash: trailing spaces are never meaningful.
+        let line = line.trim_end();
         let marker = line
             .trim_end()
             .chars()
@@ -55,11 +91,13 @@ pub(crate) fn heading_numbers(document: &str) -> String {
                 {
                     out.push_str(&line[..hashes + 1 + digits]);
                     out.push_str(&rest[1 + digits + 1..]);
+                    out.push('\n');
                     continue;
                 }
             }
         }
         out.push_str(line);
+        out.push('\n');
     }
     out
 }
@@ -479,6 +517,11 @@ fn headings<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>) {
             _ => continue,
         };
         trim_trailing_punctuation(h);
+        if h.collect_text().trim().is_empty() {
+            // An empty heading says nothing (and two would be alike).
+            h.detach();
+            continue;
+        }
         if level + 1 + written_width(h) > WIDTH {
             cut(arena, h, WIDTH - level - 1);
         }
