@@ -712,6 +712,25 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         };
         let name =
             |target: &(usize, WorkflowId)| format!("{}.{}", id_of(target), args.emit.extension());
+        if let (None, Some(dir), Some(_)) = (&args.output, &args.out_dir, &template) {
+            // A user's template may fail on any workflow: every SOP is
+            // rendered before the folder is touched.
+            let texts = per_compilation(compilations.len(), &targets, &render)
+                .into_iter()
+                .collect::<Result<Vec<String>, Error>>()?;
+            output::create_folder(dir)?;
+            let staged = targets
+                .iter()
+                .zip(texts)
+                .map(|(target, text)| {
+                    let path = dir.join(name(target));
+                    output::stage(&path, &text).map(|s| (s, path))
+                })
+                .collect();
+            commit_into_dir(staged)?;
+            std::mem::forget(built);
+            return Ok(ExitCode::SUCCESS);
+        }
         if let (None, Some(dir)) = (&args.output, &args.out_dir) {
             // Each workflow's file is staged (written to its temporary file)
             // by the thread that rendered it, so writing overlaps rendering;
