@@ -715,7 +715,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         if let (None, Some(dir), Some(_)) = (&args.output, &args.out_dir, &template) {
             // A user's template may fail on any workflow: every SOP is
             // rendered before the folder is touched.
-            let texts = per_compilation(compilations.len(), &targets, &render)
+            let texts = per_compilation(compilations.len(), &targets, render)
                 .into_iter()
                 .collect::<Result<Vec<String>, Error>>()?;
             output::create_folder(dir)?;

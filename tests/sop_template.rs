@@ -167,7 +167,7 @@ fn the_builtin_template_and_render_agree() {
         sop::render(&c.model, w, options)
     );
     let source = std::fs::read_to_string(crate_dir().join("templates/sop.md.j2")).unwrap();
-    let parsed = Template::parse("copy.md.j2", source).unwrap();
+    let parsed = Template::parse("copy.md.j2", &source).unwrap();
     assert_eq!(
         sop::render_with(&parsed, &c.model, w, options).unwrap(),
         sop::render(&c.model, w, options)

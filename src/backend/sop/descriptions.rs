@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn html_is_text() {
-        let out = markdown(
+        let (out, _) = markdown(
             "<script>x</script>\n\nA <b>b</b>.\n",
             2,
             "x",

@@ -77,7 +77,7 @@ pub(crate) fn written_lines(document: &str) -> String {
             .count();
         match fence {
             Some(f) if line.trim_end().starts_with(f) && line.trim_end().len() == f.len() => {
-                fence = None
+                fence = None;
             }
             Some(_) => {}
             None if marker >= 3 => fence = Some(&line[..marker]),

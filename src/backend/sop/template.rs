@@ -59,11 +59,8 @@ impl Template {
     pub fn builtin() -> &'static Template {
         static BUILT_IN: OnceLock<Template> = OnceLock::new();
         BUILT_IN.get_or_init(|| {
-            Template::parse(
-                BUILTIN,
-                include_str!("../../../templates/sop.md.j2").to_owned(),
-            )
-            .unwrap_or_else(|e| unreachable!("the built-in SOP template parses: {e}"))
+            Template::parse(BUILTIN, include_str!("../../../templates/sop.md.j2"))
+                .unwrap_or_else(|e| unreachable!("the built-in SOP template parses: {e}"))
         })
     }
 
@@ -79,7 +76,7 @@ impl Template {
             line: None,
             message: format!("cannot read the template: {e}"),
         })?;
-        Template::parse(&name, source)
+        Template::parse(&name, &source)
     }
 
     /// A template from its text; `name` is its file in messages.
@@ -87,10 +84,10 @@ impl Template {
     /// # Errors
     ///
     /// When the text is not a valid template.
-    pub fn parse(name: &str, source: String) -> Result<Template, TemplateError> {
+    pub fn parse(name: &str, source: &str) -> Result<Template, TemplateError> {
         let mut env = environment();
-        if let Err(e) = env.add_template_owned(name.to_owned(), source.clone()) {
-            return Err(error(name, &source, &e));
+        if let Err(e) = env.add_template_owned(name.to_owned(), source.to_owned()) {
+            return Err(error(name, source, &e));
         }
         Ok(Template {
             env,
@@ -296,7 +293,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_line() {
-        let e = Template::parse("t.j2", "line one\n{% if %}\n".to_owned()).unwrap_err();
+        let e = Template::parse("t.j2", "line one\n{% if %}\n").unwrap_err();
         assert_eq!(e.file, "t.j2");
         assert_eq!(e.line, Some(2));
         assert!(e.to_string().starts_with("t.j2:2: "), "{e}");
