@@ -141,6 +141,11 @@ struct BuildArgs {
     #[arg(long)]
     no_mermaid: bool,
 
+    /// Render SOPs through this minijinja template instead of the built-in
+    /// one (`--emit sop`; its context is in docs/outputs/sop.md).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+
     /// The name of standard input in messages.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
@@ -589,6 +594,18 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
     use procflow::backend::{self, dot, mermaid, plan, sop};
     use procflow::model::WorkflowId;
 
+    // A user's template is read and parsed first: an error in it stops the
+    // build before anything is written.
+    let template = match &args.template {
+        Some(_) if args.emit != Emit::Sop => {
+            return Err(usage(
+                "`--template` applies to `--emit sop` only".to_owned(),
+                Some("drop `--template`, or build with `--emit sop`".to_owned()),
+            ));
+        }
+        Some(path) => Some(sop::Template::from_file(path)?),
+        None => None,
+    };
     let input = input_for(&args.file, args.stdin_filename.as_ref())?;
     let options = CheckOptions {
         settings,
@@ -710,21 +727,40 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         };
         let render = |i: usize, w: WorkflowId| {
             let model = &compilations[i].model;
+            let options = sop::SopOptions {
+                mermaid: !args.no_mermaid,
+            };
             match args.emit {
-                Emit::Sop => sop::render(
-                    model,
-                    w,
-                    sop::SopOptions {
-                        mermaid: !args.no_mermaid,
-                    },
-                ),
-                Emit::Plan => plan::render(model, w),
-                Emit::Mermaid => mermaid::render(model, w),
+                Emit::Sop => match &template {
+                    Some(t) => sop::render_with(t, model, w, options).map_err(Error::from),
+                    None => Ok(sop::render(model, w, options)),
+                },
+                Emit::Plan => Ok(plan::render(model, w)),
+                Emit::Mermaid => Ok(mermaid::render(model, w)),
                 Emit::Dot => unreachable!("handled above"),
             }
         };
         let name =
             |target: &(usize, WorkflowId)| format!("{}.{}", id_of(target), args.emit.extension());
+        if let (None, Some(dir), Some(_)) = (&args.output, &args.out_dir, &template) {
+            // A user's template may fail on any workflow: every SOP is
+            // rendered before the folder is touched.
+            let texts = per_compilation(compilations.len(), &targets, render)
+                .into_iter()
+                .collect::<Result<Vec<String>, Error>>()?;
+            output::create_folder(dir)?;
+            let staged = targets
+                .iter()
+                .zip(texts)
+                .map(|(target, text)| {
+                    let path = dir.join(name(target));
+                    output::stage(&path, &text).map(|s| (s, path))
+                })
+                .collect();
+            commit_into_dir(staged)?;
+            std::mem::forget(built);
+            return Ok(ExitCode::SUCCESS);
+        }
         if let (None, Some(dir)) = (&args.output, &args.out_dir) {
             // Each workflow's file is staged (written to its temporary file)
             // by the thread that rendered it, so writing overlaps rendering;
@@ -732,7 +768,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
             output::create_folder(dir)?;
             let staged = per_compilation(compilations.len(), &targets, |i, w| {
                 let path = dir.join(name(&(i, w)));
-                output::stage(&path, &render(i, w)).map(|s| (s, path))
+                render(i, w).and_then(|text| output::stage(&path, &text).map(|s| (s, path)))
             });
             commit_into_dir(staged)?;
             std::mem::forget(built);
@@ -742,7 +778,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         // `per_compilation` returns them grouped by compilation, which is the
         // order of `targets` (workflows are listed compilation by compilation).
         for (target, text) in targets.iter().zip(texts) {
-            outputs.push((name(target), text));
+            outputs.push((name(target), text?));
         }
     }
     match (&args.output, &args.out_dir) {
