@@ -527,10 +527,6 @@ fn the_published_schema_is_the_generated_one() {
 /// The lead time of a DAG by brute force: every path from a step with no
 /// predecessor to a step with no successor, summed.
 fn brute_force(costs: &[u64], after: &[Vec<usize>]) -> u64 {
-    let n = costs.len();
-    let has_successor: Vec<bool> = (0..n)
-        .map(|s| after.iter().any(|a| a.contains(&s)))
-        .collect();
     // Longest path ending at `s`, walking every path backwards.
     fn walk(s: usize, costs: &[u64], after: &[Vec<usize>]) -> u64 {
         costs[s]
@@ -540,6 +536,10 @@ fn brute_force(costs: &[u64], after: &[Vec<usize>]) -> u64 {
                 .max()
                 .unwrap_or(0)
     }
+    let n = costs.len();
+    let has_successor: Vec<bool> = (0..n)
+        .map(|s| after.iter().any(|a| a.contains(&s)))
+        .collect();
     (0..n)
         .filter(|&s| !has_successor[s])
         .map(|s| walk(s, costs, after))
