@@ -45,8 +45,8 @@ pub fn render(audit: &Audit) -> String {
     }
     out.heading(2, "Workflows");
     for w in &audit.workflows {
-        out.heading(3, &format!("Workflow `{}`: {}", w.id, text(&w.title)));
-        let mut items = vec![
+        let mut items = out.titled(&format!("Workflow `{}`", w.id), &w.title);
+        items.extend([
             format!("File: `{}`", w.file),
             format!(
                 "Steps: {} ({} manual, {} automated), {}, {}",
@@ -60,7 +60,7 @@ pub fn render(audit: &Audit) -> String {
                 "Handoffs: {}, {} without a deadline",
                 w.handoffs, w.handoffs_without_deadline
             ),
-        ];
+        ]);
         let lead = format!(
             "{}{}",
             if w.lead_time_is_lower_bound {
@@ -104,12 +104,12 @@ pub fn render(audit: &Audit) -> String {
     }
     out.heading(2, "Roles");
     for r in &audit.roles {
-        out.heading(3, &format!("Role `{}`: {}", r.id, text(&r.title)));
+        let mut items = out.titled(&format!("Role `{}`", r.id), &r.title);
         let share = r
             .share
             .map(|s| format!(" ({} of all hours)", percent(s)))
             .unwrap_or_default();
-        let mut items = vec![
+        items.extend([
             format!(
                 "Owns {} in {}",
                 count(r.steps.len(), "step"),
@@ -124,7 +124,7 @@ pub fn render(audit: &Audit) -> String {
                     ""
                 }
             ),
-        ];
+        ]);
         if !r.steps_without_takes.is_empty() {
             items.push(format!(
                 "Left out of its hours, no `takes`: {}",
@@ -235,6 +235,25 @@ impl Writer {
         }
         let line = format!("{} {unique}", "#".repeat(level));
         self.block(&line);
+    }
+
+    /// A level-3 heading `what: title` when that fits in [`WIDTH`] and
+    /// does not end in punctuation (markdownlint's MD026); otherwise `what`,
+    /// and the title as the first item of the list that follows.
+    fn titled(&mut self, what: &str, title: &str) -> Vec<String> {
+        let title = text(title);
+        let heading = format!("{what}: {title}");
+        let ends_in_punctuation = title
+            .chars()
+            .last()
+            .is_none_or(|c| ".,;:!。，；：！".contains(c));
+        if heading.chars().count() + 4 <= WIDTH && !ends_in_punctuation {
+            self.heading(3, &heading);
+            Vec::new()
+        } else {
+            self.heading(3, what);
+            vec![format!("Title: {title}")]
+        }
     }
 
     fn paragraph(&mut self, text: &str) {
