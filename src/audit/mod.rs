@@ -271,23 +271,5 @@ pub fn json(audit: &Audit) -> String {
 /// newline: every property required (`null` where there is no value).
 #[must_use]
 pub fn schema() -> String {
-    let mut schema = schemars::schema_for!(Audit);
-    let mut require_all = schemars::transform::RecursiveTransform(|s: &mut schemars::Schema| {
-        let keys: Option<Vec<serde_json::Value>> = s
-            .get("properties")
-            .and_then(serde_json::Value::as_object)
-            .map(|props| props.keys().map(|k| k.as_str().into()).collect());
-        if let Some(keys) = keys {
-            s.insert("required".to_owned(), keys.into());
-        }
-    });
-    schemars::transform::Transform::transform(&mut require_all, &mut schema);
-    schema.insert(
-        "$id".to_owned(),
-        "https://procflow.dev/schema/audit.schema.json".into(),
-    );
-    let mut text = serde_json::to_string_pretty(&schema)
-        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
-    text.push('\n');
-    text
+    crate::backend::plan::published_schema(schemars::schema_for!(Audit), "audit.schema.json")
 }
