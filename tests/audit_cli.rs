@@ -286,3 +286,25 @@ fn schema_audit_prints_the_published_schema() {
         .success()
         .stdout(published);
 }
+
+#[test]
+fn docs_audit_md_shows_what_the_command_prints() {
+    let out = procflow().args(["audit", "examples/"]).output().unwrap();
+    assert!(out.status.success());
+    let block = format!(
+        "<!-- audit-example:start -->\n```text\n{}```\n<!-- audit-example:end -->",
+        String::from_utf8(out.stdout).unwrap()
+    );
+    let path = crate_dir().join("docs/audit.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("<!-- audit-example:start -->").unwrap();
+    let end = text.find("<!-- audit-example:end -->").unwrap() + "<!-- audit-example:end -->".len();
+    let updated = format!("{}{block}{}", &text[..start], &text[end..]);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &updated).unwrap();
+    }
+    assert!(
+        text == updated,
+        "docs/audit.md's example is out of date: run `UPDATE_DOCS=1 cargo test --test audit_cli`"
+    );
+}
