@@ -9,6 +9,7 @@
 mod common;
 
 use common::crate_dir;
+use common::random_flow::random_flows;
 use procflow::audit::{self, Audit, AuditOptions, findings::FindingKind};
 use procflow::{Code, Levels, Workspace};
 use proptest::prelude::*;
@@ -633,4 +634,35 @@ proptest! {
         let longer = lead_of(&dag_text(&wait, &more, &after));
         prop_assert!(longer.lead_time_s >= w.lead_time_s);
     }
+}
+
+proptest! {
+    #![proptest_config(common::proptest_config(96))]
+
+    /// Whatever the text, the audit of valid workflows never panics, gives
+    /// the same bytes on every run in each format, validates against its
+    /// schema, and its human lines fit 100 columns.
+    #[test]
+    fn random_workflows_audit_in_every_format(
+        texts in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..12), 1..40),
+        shapes in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..20), 1..4),
+    ) {
+        let text = random_flows(&texts, &shapes);
+        let a = audit_text(&text);
+        prop_assert_eq!(&a, &audit_text(&text));
+        let json: serde_json::Value = serde_json::from_str(&audit::json(&a)).unwrap();
+        let errors: Vec<String> = schema_validator().iter_errors(&json).map(|e| e.to_string()).collect();
+        prop_assert!(errors.is_empty(), "{:?}", errors);
+        let human = audit::human::render(&a, audit::human::HumanOptions { color: false });
+        for line in human.lines() {
+            prop_assert!(line.chars().count() <= 100, "{}", line);
+        }
+        let markdown = audit::markdown::render(&a);
+        prop_assert!(markdown.starts_with("# Audit\n") && markdown.ends_with('\n'));
+    }
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(&audit::schema()).unwrap();
+    jsonschema::draft202012::new(&schema).unwrap()
 }

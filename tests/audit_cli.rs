@@ -10,6 +10,7 @@ use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use common::crate_dir;
+use common::random_flow::random_flows;
 use predicates::prelude::*;
 
 fn procflow() -> Command {
@@ -149,6 +150,39 @@ fn markdown_passes_markdownlint() {
         assert!(text.starts_with("# Audit\n"), "{text}");
         let file = format!("{name}.md");
         std::fs::write(dir.path().join(&file), text).unwrap();
+        names.push(file);
+    }
+    // And the reports of 40 random files of hostile text (a fixed-seed
+    // generator: the same 40 on every run).
+    let mut state: u64 = 0x00a0_d175;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        usize::try_from((z ^ (z >> 31)) % 1000).unwrap()
+    };
+    for n in 0..40 {
+        let texts: Vec<Vec<usize>> = (0..=(next() % 40))
+            .map(|_| (0..=(next() % 12)).map(|_| next()).collect())
+            .collect();
+        let shapes: Vec<Vec<usize>> = (0..=(next() % 3))
+            .map(|_| (0..=(next() % 20)).map(|_| next()).collect())
+            .collect();
+        let report = procflow::check_source("random.flow", &random_flows(&texts, &shapes));
+        let (models, _) = report.clean_models();
+        let a = procflow::audit::audit(
+            &report.workspace.sources,
+            &models,
+            &procflow::audit::AuditOptions::default(),
+        )
+        .unwrap();
+        let file = format!("random-{n}.md");
+        std::fs::write(
+            dir.path().join(&file),
+            procflow::audit::markdown::render(&a),
+        )
+        .unwrap();
         names.push(file);
     }
     let output = StdCommand::new(&bin)

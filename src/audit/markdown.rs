@@ -195,16 +195,23 @@ fn ids(names: &[String]) -> String {
         .join(", ")
 }
 
-/// User text as plain Markdown text: every ASCII punctuation character
+/// User text as plain Markdown text on one line: every ASCII punctuation character
 /// escaped (`CommonMark` allows it), so that nothing in a title starts a list,
 /// a link, emphasis or HTML, wherever a line breaks.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in escape_controls(s).chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
+    // Runs of white space as one space, none at either end (no trailing
+    // spaces, markdownlint's MD009).
+    for (i, word) in escape_controls(s).split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
         }
-        out.push(if c.is_whitespace() { ' ' } else { c });
+        for c in word.chars() {
+            if c.is_ascii_punctuation() {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     out
 }
@@ -247,7 +254,10 @@ impl Writer {
             .chars()
             .last()
             .is_none_or(|c| ".,;:!。，；：！".contains(c));
-        if heading.chars().count() + 4 <= WIDTH && !ends_in_punctuation {
+        if title.is_empty() {
+            self.heading(3, what);
+            Vec::new()
+        } else if heading.chars().count() + 4 <= WIDTH && !ends_in_punctuation {
             self.heading(3, &heading);
             Vec::new()
         } else {
