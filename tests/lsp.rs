@@ -587,3 +587,50 @@ fn rename_reaches_open_documents_that_use_the_file() {
     assert_eq!(count(&b_uri), 2, "{edit}");
     assert!(client.stop().success());
 }
+
+/// Hover on a workflow shows its lead time against the target, its critical
+/// path and how often it runs (issue 12).
+#[test]
+fn hover_on_a_workflow_shows_its_time() {
+    const TEXT: &str = r#"role ops "Ops"
+tool t "T"
+process p "P" {
+  outcome "Done"
+  step a
+}
+workflow w "W" implements p {
+  owner ops
+  every 1d
+  target 1d
+  step one {
+    implements a
+    owner ops
+    tool t
+    takes 2h
+  }
+  step two {
+    implements a
+    owner ops
+    tool t
+    wait 1d
+    takes 1h
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = std::fs::canonicalize(dir.path()).unwrap();
+    let uri = uri_of(&dir_path.join("time.flow"));
+    let mut client = Client::start();
+    client.initialize(&uri_of(&dir_path));
+    client.open(&uri, TEXT);
+    let hover = client.result("textDocument/hover", &pos(&uri, 6, 10));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("**workflow** `w`: W"), "{text}");
+    assert!(
+        text.contains("lead time: 1d 3h (target 1d, exceeded)"),
+        "{text}"
+    );
+    assert!(text.contains("critical path: `one` → `two`"), "{text}");
+    assert!(text.contains("every 1 day (7 runs a week)"), "{text}");
+    assert!(client.stop().success());
+}

@@ -486,6 +486,30 @@ impl Analysis {
                         let _ = writeln!(out, "\n{}", d.value);
                     }
                     let _ = writeln!(out, "\n{} steps", w.steps.len());
+                    // Time, as `procflow audit` and the SOP state it.
+                    if crate::backend::says_time(w) {
+                        if let Some(words) = crate::backend::lead_time_words(w) {
+                            let _ = writeln!(out, "\nlead time: {words}");
+                        }
+                        if let Some(lead) = crate::model::time::lead_time(w) {
+                            let path: Vec<String> = lead
+                                .critical_path
+                                .iter()
+                                .map(|&s| code(&w.steps[s].name.text))
+                                .collect();
+                            let _ = writeln!(out, "\ncritical path: {}", path.join(" → "));
+                        }
+                    }
+                    if let (Some(every), Some(runs)) =
+                        (&w.every, crate::model::time::runs_per_week(w))
+                    {
+                        let _ = writeln!(
+                            out,
+                            "\nevery {} ({} runs a week)",
+                            crate::backend::duration_words(every),
+                            crate::audit::findings::hours(runs)
+                        );
+                    }
                 }
                 DeclKind::ProcessStep | DeclKind::WorkflowStep => return None,
             },
