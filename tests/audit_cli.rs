@@ -342,3 +342,38 @@ fn docs_audit_md_shows_what_the_command_prints() {
         "docs/audit.md's example is out of date: run `UPDATE_DOCS=1 cargo test --test audit_cli`"
     );
 }
+
+#[test]
+fn standard_input_and_nothing_to_audit() {
+    let text = std::fs::read_to_string(crate_dir().join("examples/content-creation.flow")).unwrap();
+    let out = procflow()
+        .args([
+            "audit",
+            "-",
+            "--stdin-filename",
+            "examples/content-creation.flow",
+            "--format",
+            "json",
+        ])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["workflows"][0]["lead_time_s"], 293_700);
+    // A folder without workflows: empty sections, no findings, exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("team.flow"), "role ops \"Ops\"\n").unwrap();
+    let out = procflow()
+        .current_dir(dir.path())
+        .args(["audit"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.starts_with("Findings (0)\nNo findings.\n"), "{text}");
+    assert!(text.contains("Workflows (0)"), "{text}");
+}

@@ -58,130 +58,138 @@ pub fn render(audit: &Audit, options: HumanOptions) -> String {
     out.push('\n');
     out.push_str(&heading(&format!("Workflows ({})", audit.workflows.len())));
     out.push('\n');
-    let mut table = new_table(&[
-        "Workflow",
-        "Steps",
-        "Manual",
-        "Decisions",
-        "Rework",
-        "Handoffs",
-        "No deadline",
-        "Runs / week",
-    ]);
-    for w in &audit.workflows {
-        table.add_row(vec![
-            w.id.clone(),
-            w.steps.to_string(),
-            w.manual.to_string(),
-            w.decisions.to_string(),
-            w.rework_loops.to_string(),
-            w.handoffs.to_string(),
-            w.handoffs_without_deadline.to_string(),
-            w.runs_per_week.map_or_else(|| "-".to_owned(), hours),
+    if audit.workflows.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        let mut table = new_table(&[
+            "Workflow",
+            "Steps",
+            "Manual",
+            "Decisions",
+            "Rework",
+            "Handoffs",
+            "No deadline",
+            "Runs / week",
         ]);
-    }
-    align_right(&mut table, &[1, 2, 3, 4, 5, 6, 7]);
-    push_table(&mut out, &table);
-    out.push('\n');
-    let mut table = new_table(&[
-        "Workflow",
-        "Lead time",
-        "Target",
-        "Margin",
-        "Deadline bound",
-    ]);
-    for w in &audit.workflows {
-        let lead = if w.lead_time_is_lower_bound {
-            format!("at least {}", describe_seconds(w.lead_time_s))
-        } else {
-            describe_seconds(w.lead_time_s)
-        };
-        table.add_row(vec![
-            w.id.clone(),
-            lead,
-            w.target_s.map_or_else(|| "-".to_owned(), describe_seconds),
-            w.margin_s.map_or_else(|| "-".to_owned(), margin),
-            w.deadline_bound_s.map_or_else(
-                || {
-                    format!(
-                        "unbounded: {} has no within",
-                        w.unbounded_at.as_deref().unwrap_or("-")
-                    )
-                },
-                describe_seconds,
-            ),
-        ]);
-    }
-    align_right(&mut table, &[1, 2, 3]);
-    push_table(&mut out, &table);
-    for w in &audit.workflows {
-        let text = format!(
-            "Critical path of {}: {}",
-            w.id,
-            if w.critical_path.is_empty() {
-                "no steps".to_owned()
-            } else {
-                w.critical_path.join(" → ")
-            }
-        );
-        out.push_str(&textwrap::fill(
-            &text,
-            textwrap::Options::new(width).subsequent_indent("  "),
-        ));
+        for w in &audit.workflows {
+            table.add_row(vec![
+                w.id.clone(),
+                w.steps.to_string(),
+                w.manual.to_string(),
+                w.decisions.to_string(),
+                w.rework_loops.to_string(),
+                w.handoffs.to_string(),
+                w.handoffs_without_deadline.to_string(),
+                w.runs_per_week.map_or_else(|| "-".to_owned(), hours),
+            ]);
+        }
+        align_right(&mut table, &[1, 2, 3, 4, 5, 6, 7]);
+        push_table(&mut out, &table);
         out.push('\n');
+        let mut table = new_table(&[
+            "Workflow",
+            "Lead time",
+            "Target",
+            "Margin",
+            "Deadline bound",
+        ]);
+        for w in &audit.workflows {
+            let lead = if w.lead_time_is_lower_bound {
+                format!("at least {}", describe_seconds(w.lead_time_s))
+            } else {
+                describe_seconds(w.lead_time_s)
+            };
+            table.add_row(vec![
+                w.id.clone(),
+                lead,
+                w.target_s.map_or_else(|| "-".to_owned(), describe_seconds),
+                w.margin_s.map_or_else(|| "-".to_owned(), margin),
+                w.deadline_bound_s.map_or_else(
+                    || {
+                        format!(
+                            "unbounded: {} has no within",
+                            w.unbounded_at.as_deref().unwrap_or("-")
+                        )
+                    },
+                    describe_seconds,
+                ),
+            ]);
+        }
+        align_right(&mut table, &[1, 2, 3]);
+        push_table(&mut out, &table);
+        for w in &audit.workflows {
+            let text = format!(
+                "Critical path of {}: {}",
+                w.id,
+                if w.critical_path.is_empty() {
+                    "no steps".to_owned()
+                } else {
+                    w.critical_path.join(" → ")
+                }
+            );
+            out.push_str(&textwrap::fill(
+                &text,
+                textwrap::Options::new(width).subsequent_indent("  "),
+            ));
+            out.push('\n');
+        }
     }
     out.push('\n');
     out.push_str(&heading(&format!("Roles ({})", audit.roles.len())));
     out.push('\n');
-    let mut table = new_table(&[
-        "Role",
-        "Steps",
-        "Workflows",
-        "Hours / week",
-        "Share",
-        "With",
-        "In / out",
-        "Left out of hours",
-    ]);
-    for r in &audit.roles {
-        let mut left_out = Vec::new();
-        if !r.steps_without_takes.is_empty() {
-            left_out.push(format!(
-                "{} without takes",
-                count(r.steps_without_takes.len(), "step")
-            ));
-        }
-        if !r.workflows_without_every.is_empty() {
-            left_out.push(format!(
-                "{} without every",
-                count(r.workflows_without_every.len(), "workflow")
-            ));
-        }
-        let mut hours_text = hours(r.hours_per_week);
-        if r.overloaded {
-            hours_text.push_str(" (over)");
-        }
-        table.add_row(vec![
-            r.id.clone(),
-            r.steps.len().to_string(),
-            r.workflows.len().to_string(),
-            hours_text,
-            r.share.map_or_else(|| "-".to_owned(), percent),
-            r.with_steps.len().to_string(),
-            format!("{} / {}", r.handoffs_in, r.handoffs_out),
-            if left_out.is_empty() {
-                "-".to_owned()
-            } else {
-                left_out.join(", ")
-            },
+    if audit.roles.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        let mut table = new_table(&[
+            "Role",
+            "Steps",
+            "Workflows",
+            "Hours / week",
+            "Share",
+            "With",
+            "In / out",
+            "Left out of hours",
         ]);
-    }
-    align_right(&mut table, &[1, 2, 3, 4, 5, 6]);
-    push_table(&mut out, &table);
-    out.push_str(&format!(
+        for r in &audit.roles {
+            let mut left_out = Vec::new();
+            if !r.steps_without_takes.is_empty() {
+                left_out.push(format!(
+                    "{} without takes",
+                    count(r.steps_without_takes.len(), "step")
+                ));
+            }
+            if !r.workflows_without_every.is_empty() {
+                left_out.push(format!(
+                    "{} without every",
+                    count(r.workflows_without_every.len(), "workflow")
+                ));
+            }
+            let mut hours_text = hours(r.hours_per_week);
+            if r.overloaded {
+                hours_text.push_str(" (over)");
+            }
+            table.add_row(vec![
+                r.id.clone(),
+                r.steps.len().to_string(),
+                r.workflows.len().to_string(),
+                hours_text,
+                r.share.map_or_else(|| "-".to_owned(), percent),
+                r.with_steps.len().to_string(),
+                format!("{} / {}", r.handoffs_in, r.handoffs_out),
+                if left_out.is_empty() {
+                    "-".to_owned()
+                } else {
+                    left_out.join(", ")
+                },
+            ]);
+        }
+        align_right(&mut table, &[1, 2, 3, 4, 5, 6]);
+        push_table(&mut out, &table);
+        out.push_str(&format!(
         "Hours / week: the takes of the manual steps a role owns, times runs per week; over at more\nthan {} hours. With: steps it takes part in. In / out: handoffs into and out of its steps.\n",
         hours(audit.overload_hours_per_week)
     ));
+    }
     out.push('\n');
     out.push_str(&heading(&format!("Tools ({})", audit.tools.len())));
     out.push('\n');
@@ -240,7 +248,12 @@ fn align_right(table: &mut Table, columns: &[usize]) {
     }
 }
 
+/// A table's lines, or `None.` for a table without rows.
 fn push_table(out: &mut String, table: &Table) {
+    if table.row_iter().next().is_none() {
+        out.push_str("None.\n");
+        return;
+    }
     for line in table.lines() {
         out.push_str(line.trim_end());
         out.push('\n');

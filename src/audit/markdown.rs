@@ -44,6 +44,9 @@ pub fn render(audit: &Audit) -> String {
         out.numbered(&items);
     }
     out.heading(2, "Workflows");
+    if audit.workflows.is_empty() {
+        out.paragraph("No workflows.");
+    }
     for w in &audit.workflows {
         let mut items = out.titled(&format!("Workflow `{}`", w.id), &w.title);
         items.extend([
@@ -103,6 +106,9 @@ pub fn render(audit: &Audit) -> String {
         out.bullets(&items);
     }
     out.heading(2, "Roles");
+    if audit.roles.is_empty() {
+        out.paragraph("No roles.");
+    }
     for r in &audit.roles {
         let mut items = out.titled(&format!("Role `{}`", r.id), &r.title);
         let share = r

@@ -10,7 +10,7 @@ use procflow::audit::{self, AuditOptions};
 use procflow::render::{self, HumanOptions};
 use procflow::{CheckOptions, Error, Input};
 
-use super::{ColorWhen, auto_color, usage, write_stdout};
+use super::{ColorWhen, auto_color, input_for, usage, write_stdout};
 
 pub const AUDIT_HELP: &str = "\
 Files are read as `check` reads them (folders, `use`, procflow.toml). Diagnostics
@@ -33,8 +33,13 @@ Examples:
 #[derive(Args)]
 pub struct AuditArgs {
     /// Files or folders to audit (a folder means every *.flow below it,
-    /// skipping what .gitignore ignores). Default: `.`
+    /// skipping what .gitignore ignores); `-` reads standard input. Default: `.`
     paths: Vec<PathBuf>,
+
+    /// The name of standard input in messages (and where its `use`s and
+    /// procflow.toml are looked up).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
@@ -77,10 +82,15 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     };
     let overload_hours = if args.no_config {
         audit::DEFAULT_OVERLOAD_HOURS
+    } else if paths[0].as_os_str() == "-" {
+        threshold(args.stdin_filename.as_deref().unwrap_or(Path::new("-")))?
     } else {
         threshold(&paths[0])?
     };
-    let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
+    let inputs = paths
+        .iter()
+        .map(|p| input_for(p, args.stdin_filename.as_ref()))
+        .collect::<Result<Vec<Input>, Error>>()?;
     let options = CheckOptions {
         settings: Vec::new(),
         no_config: args.no_config,
