@@ -377,3 +377,51 @@ fn standard_input_and_nothing_to_audit() {
     assert!(text.starts_with("Findings (0)\nNo findings.\n"), "{text}");
     assert!(text.contains("Workflows (0)"), "{text}");
 }
+
+#[test]
+fn check_uses_the_threshold_of_procflow_toml_for_owner_overload() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = r#"role ops "Ops"
+tool t "T"
+process p "P" {
+  outcome "Done"
+  owner ops
+  step a
+}
+workflow w "W" implements p {
+  owner ops
+  every 1w
+  step one {
+    implements a
+    owner ops
+    tool t
+    takes 2h
+  }
+}
+"#;
+    std::fs::write(dir.path().join("w.flow"), flow).unwrap();
+    let check = || {
+        procflow()
+            .current_dir(dir.path())
+            .args(["check", "--format", "short"])
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        dir.path().join("procflow.toml"),
+        "[lints]\nowner-overload = \"warn\"\n",
+    )
+    .unwrap();
+    // 2 hours a week: under the default 40.
+    assert_eq!(String::from_utf8(check().stdout).unwrap(), "");
+    std::fs::write(
+        dir.path().join("procflow.toml"),
+        "[lints]\nowner-overload = \"warn\"\n\n[owner-overload]\nhours-per-week = 1.5\n",
+    )
+    .unwrap();
+    let out = String::from_utf8(check().stdout).unwrap();
+    assert!(
+        out.contains("warning[owner-overload]: role `ops` works 2 hours a week in workflow `w`, more than 1.5"),
+        "{out}"
+    );
+}
