@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::model::time::describe_seconds;
+use crate::model::time::{describe_hours as hours, describe_seconds};
 
 use super::RoleFigures;
 use super::figures::Audited;
@@ -189,13 +189,6 @@ pub fn rank(workflows: &[Audited<'_>], roles: &[RoleFigures]) -> Vec<Finding> {
         ));
     }
     out
-}
-
-/// Hours rounded to one decimal, for people (`12.5`, `3`).
-#[must_use]
-pub fn hours(h: f64) -> String {
-    let text = format!("{h:.1}");
-    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 /// A share (0..1) as a whole percentage (`0.523` → `52%`).

@@ -7,7 +7,8 @@ use crate::model::time::describe_seconds;
 use crate::render::escape_controls;
 
 use super::Audit;
-use super::findings::{FindingKind, hours, percent};
+use super::findings::{FindingKind, percent};
+use crate::model::time::describe_hours as hours;
 
 /// The widest line written.
 pub const WIDTH: u16 = 100;

@@ -7,7 +7,8 @@ use crate::model::time::describe_seconds;
 use crate::render::escape_controls;
 
 use super::Audit;
-use super::findings::{hours, percent};
+use super::findings::percent;
+use crate::model::time::describe_hours as hours;
 
 /// The widest line written.
 pub const WIDTH: usize = 80;

@@ -171,9 +171,9 @@ fn owner_overload(model: &Model, w: &Workflow, overload_hours: f64, out: &mut Ve
                     format!(
                         "role `{}` works {} hours a week in workflow `{}`, more than {}",
                         model.roles[role].name.text,
-                        crate::audit::findings::hours(hours(s)),
+                        crate::model::time::describe_hours(hours(s)),
                         w.name.text,
-                        crate::audit::findings::hours(overload_hours)
+                        crate::model::time::describe_hours(overload_hours)
                     ),
                     "its `takes` times the runs per week (`every`) are more than one person's week",
                 )

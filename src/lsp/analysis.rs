@@ -507,7 +507,7 @@ impl Analysis {
                             out,
                             "\nevery {} ({} runs a week)",
                             crate::backend::duration_words(every),
-                            crate::audit::findings::hours(runs)
+                            crate::model::time::describe_hours(runs)
                         );
                     }
                 }
