@@ -11,6 +11,7 @@ use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSettin
 use crate::output;
 
 mod audit;
+mod fix;
 mod shell;
 
 const AFTER_HELP: &str = "\
@@ -227,6 +228,12 @@ struct CheckArgs {
     /// sarif. The summary counts every diagnostic.
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
+
+    /// Apply the safe fixes (a "did you mean" with a single candidate) to
+    /// the files, Markdown `flow` blocks included, then report what is left.
+    /// What was fixed is said on standard error.
+    #[arg(long)]
+    fix: bool,
 }
 
 /// Lint level flags, shared by `check` and `build`.
@@ -432,6 +439,12 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
     };
     for path in paths {
         if path.as_os_str() == "-" {
+            if args.fix {
+                return Err(usage(
+                    "`--fix` cannot change standard input".to_owned(),
+                    Some("check the file itself: `procflow check --fix FILE`".to_owned()),
+                ));
+            }
             let mut text = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut text)
@@ -456,7 +469,19 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
         settings,
         no_config: args.levels.no_config,
     };
-    let report = procflow::check(&inputs, &options)?;
+    let report = if args.fix {
+        let fixed = fix::fix(&inputs, &options)?;
+        if fixed.fixes > 0 {
+            eprintln!(
+                "fixed {} in {}",
+                plural(fixed.fixes, "problem", "problems"),
+                plural(fixed.files, "file", "files")
+            );
+        }
+        fixed.report
+    } else {
+        procflow::check(&inputs, &options)?
+    };
     let sources = &report.workspace.sources;
     let limits = match (args.max_diagnostics, args.format) {
         (Some(n), _) => render::Limits::per_file(n),
@@ -502,6 +527,11 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
     // allocation at a time would only delay it (rustc does the same).
     std::mem::forget(report);
     Ok(code)
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
