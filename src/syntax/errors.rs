@@ -263,7 +263,9 @@ pub(super) fn describe(
         0
     };
     let word_start = pos - word_start;
-    if statement_start(text, word_start) && (word_start < pos || expected.block.is_some()) {
+    if statement_start(text, word_start)
+        && (word_start < pos || expected.block.is_some() || expected.close)
+    {
         if let Some(e) = at.entry_word(word_start, &expected) {
             return e;
         }
@@ -338,7 +340,17 @@ impl Place<'_> {
             format!("unknown attribute `{word}` in {kind}"),
             format!("not an attribute of {kind}"),
         );
-        Some(match did_you_mean(word, allowed.iter().copied()) {
+        // The nearest of the attributes whose value fits what follows the
+        // word (so that the suggestion parses), else the nearest of all.
+        let value = text[start + word.len()..]
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or("")
+            .trim_start();
+        let fitting = allowed.iter().copied().filter(|k| fits(k, value));
+        let nearest =
+            did_you_mean(word, fitting).or_else(|| did_you_mean(word, allowed.iter().copied()));
+        Some(match nearest {
             Some(k) => {
                 SyntaxError::replace(diag.with_help(format!("did you mean `{k}`?")), span, k)
             }
@@ -438,6 +450,32 @@ impl Place<'_> {
         };
         let at = self.span(missing.at, missing.at);
         Some(SyntaxError::replace(diag.with_help(help), at, missing.text))
+    }
+}
+
+/// Whether the value written after an entry word could be the value of
+/// `keyword` (from its shape in the table of words): a string for text, a
+/// number for a duration, a name for names, nothing for a flag.
+fn fits(keyword: &str, value: &str) -> bool {
+    let first = value.chars().next();
+    let Some(c) = first.filter(|&c| c != '#') else {
+        // Nothing on the line: the value may be on the next one.
+        return true;
+    };
+    let Some(attr) = words::by_keyword(keyword) else {
+        // `step NAME`.
+        return c.is_ascii_alphabetic();
+    };
+    match attr.shape {
+        words::Shape::Flag => c == '}',
+        words::Shape::Text => c == '"',
+        words::Shape::Duration => c.is_ascii_digit(),
+        words::Shape::Conditions => c == '"' || c.is_ascii_alphabetic(),
+        words::Shape::Name
+        | words::Shape::Names
+        | words::Shape::Codes
+        | words::Shape::Decision
+        | words::Shape::Rework => c.is_ascii_alphabetic(),
     }
 }
 
