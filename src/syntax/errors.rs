@@ -446,7 +446,12 @@ impl Place<'_> {
                     format!("add `}}` before line {n}")
                 }
             }
-            None => "add `}` at the end of the file".to_owned(),
+            None => {
+                if at_end {
+                    diag = diag.with_label(self.span(text.len(), text.len()), "the file ends here");
+                }
+                "add `}` at the end of the file".to_owned()
+            }
         };
         let at = self.span(missing.at, missing.at);
         Some(SyntaxError::replace(diag.with_help(help), at, missing.text))
