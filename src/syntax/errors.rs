@@ -423,35 +423,33 @@ impl Place<'_> {
             ),
             "this `{` has no `}`",
         );
-        let help = match missing.before {
-            Some(line) => {
-                let width = text[line..].find(['\n', '\r']).unwrap_or(text.len() - line);
-                let first = line + text[line..line + width].len()
-                    - text[line..line + width].trim_start().len();
-                let token = token_at(&text[first..])
-                    .len()
-                    .max(1)
-                    .min(line + width - first);
-                diag = diag.with_label(
-                    self.span(first, first + token),
-                    format!("the {} ends before this line", block.keyword()),
-                );
-                let n = self.line(line);
-                if by_indent {
-                    format!(
-                        "add `}}` before line {n}, where the indentation says the {} ends",
-                        block.keyword()
-                    )
-                } else {
-                    format!("add `}}` before line {n}")
-                }
+        let help = if let Some(line) = missing.before {
+            let width = text[line..].find(['\n', '\r']).unwrap_or(text.len() - line);
+            let rest = text[line..line + width].trim_start();
+            let first = line + width - rest.len();
+            // Its first word, or else its first character (whole).
+            let len = match token_at(rest).len() {
+                0 => rest.chars().next().map_or(0, char::len_utf8),
+                n => n,
+            };
+            diag = diag.with_label(
+                self.span(first, first + len),
+                format!("the {} ends before this line", block.keyword()),
+            );
+            let n = self.line(line);
+            if by_indent {
+                format!(
+                    "add `}}` before line {n}, where the indentation says the {} ends",
+                    block.keyword()
+                )
+            } else {
+                format!("add `}}` before line {n}")
             }
-            None => {
-                if at_end {
-                    diag = diag.with_label(self.span(text.len(), text.len()), "the file ends here");
-                }
-                "add `}` at the end of the file".to_owned()
+        } else {
+            if at_end {
+                diag = diag.with_label(self.span(text.len(), text.len()), "the file ends here");
             }
+            "add `}` at the end of the file".to_owned()
         };
         let at = self.span(missing.at, missing.at);
         Some(SyntaxError::replace(diag.with_help(help), at, missing.text))
