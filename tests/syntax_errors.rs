@@ -62,6 +62,18 @@ fn messages_for_common_mistakes() {
         ),
         ("missing closing brace", "process p {\n  step a\n"),
         ("misspelled top-level keyword", "proces p {\n}\n"),
+        (
+            "top-level keyword with a letter more",
+            "roles ops \"Operations\"\n",
+        ),
+        (
+            "unknown word where a step goes",
+            "workflow w implements p {\n  stepp s {\n  }\n}\n",
+        ),
+        (
+            "keyword of another block with a letter more",
+            "role r {\n  urls \"https://x\"\n}\n",
+        ),
         ("stray closing brace", "role r \"R\"\n}\n"),
         (
             "comma at the end of a list",

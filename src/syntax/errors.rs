@@ -273,6 +273,16 @@ pub(super) fn describe(
     if let Some(e) = at.after_keyword(pos) {
         return e;
     }
+    if word_start < pos && statement_start(text, word_start) {
+        // A word at the top level that starts with a keyword (`roles`).
+        if Scan::new(text, base, word_start).open.is_empty() {
+            let item = Expected {
+                item: true,
+                ..Expected::default()
+            };
+            return describe_token(at, word_start, &item);
+        }
+    }
     describe_token(at, pos, &expected)
 }
 
