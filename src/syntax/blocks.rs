@@ -195,8 +195,9 @@ impl<'a> Scan<'a> {
     /// at the end).
     pub fn missing_close(&self, at_end: bool) -> Option<MissingClose> {
         let bytes = self.text.as_bytes();
-        // Blocks by indentation: (block, header line) of those still open.
-        let mut stack: Vec<usize> = Vec::new();
+        // The blocks open by indentation, innermost last, each with whether
+        // a line of its content has been seen.
+        let mut stack: Vec<(usize, bool)> = Vec::new();
         let mut next_block = 0;
         let mut found: Option<(usize, Option<usize>)> = None;
         let mark = |found: &mut Option<(usize, Option<usize>)>, k: usize, line: Option<usize>| {
@@ -209,13 +210,13 @@ impl<'a> Scan<'a> {
             while next_block < self.blocks.len() && self.blocks[next_block].open < line.start {
                 let b = &self.blocks[next_block];
                 if b.close.is_none_or(|c| c >= line.start) {
-                    stack.push(next_block);
+                    stack.push((next_block, false));
                 }
                 next_block += 1;
             }
             while stack
                 .last()
-                .is_some_and(|&k| self.blocks[k].close.is_some_and(|c| c < line.start))
+                .is_some_and(|&(k, _)| self.blocks[k].close.is_some_and(|c| c < line.start))
             {
                 stack.pop();
             }
@@ -224,7 +225,20 @@ impl<'a> Scan<'a> {
                 continue;
             }
             let indent = line.first - line.start;
-            while let Some(&k) = stack.last() {
+            // A block whose first line of content is not indented deeper than
+            // its header says nothing by indentation (a file written flat):
+            // leave it to the braces.
+            while let Some(&(k, false)) = stack.last() {
+                let h = self.blocks[k].indent;
+                if indent > h || (indent == h && c == Some(b'}')) {
+                    break;
+                }
+                stack.pop();
+            }
+            for entry in &mut stack {
+                entry.1 = true;
+            }
+            while let Some(&(k, _)) = stack.last() {
                 let h = self.blocks[k].indent;
                 if indent > h {
                     break;
@@ -238,8 +252,8 @@ impl<'a> Scan<'a> {
         }
         if at_end {
             // Blocks opened on the last lines are not on the stack yet.
-            stack.extend(next_block..self.blocks.len());
-            for &k in &stack {
+            stack.extend((next_block..self.blocks.len()).map(|k| (k, false)));
+            for &(k, _) in &stack {
                 if self.blocks[k].close.is_none() {
                     mark(&mut found, k, None);
                 }
@@ -365,6 +379,13 @@ mod tests {
             (m.at, m.text.as_str(), m.before),
             (text.len(), "\n}\n", None)
         );
+    }
+
+    #[test]
+    fn a_file_written_flat_says_nothing_by_indentation() {
+        let text = "workflow w implements p {\nstep a {\nowner x\nstep b {\n}\n}\n";
+        let scan = Scan::new(text, 0, text.len());
+        assert!(scan.missing_close(true).is_none());
     }
 
     #[test]

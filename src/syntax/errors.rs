@@ -383,8 +383,9 @@ impl Place<'_> {
             .bytes()
             .take_while(|&b| b == b' ' || b == b'\t')
             .count();
-        let value = token_at(&text[pos + 1 + blanks..]);
-        let example = if value.is_empty() {
+        let rest = &text[pos + 1 + blanks..];
+        let value = rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())].trim_end();
+        let example = if value.is_empty() || value.len() > 60 {
             format!("`{keyword} VALUE`")
         } else {
             format!("`{keyword} {value}`")
