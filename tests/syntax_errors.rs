@@ -158,6 +158,27 @@ fn an_indented_keyword_inside_a_broken_step_is_not_a_new_item() {
 }
 
 #[test]
+fn a_missing_brace_in_a_file_written_flat_is_found_by_the_braces() {
+    // Without indentation, the step left open is the one the next `step`
+    // finds open. (Recovery then resumes at `tool` in column 1, which it
+    // takes for a top-level item: a file written flat gets more errors.)
+    let text = "workflow w implements p {\nstep a {\nowner x\ntool t\nstep b {\nowner x\n}\n}\n";
+    let errors = syntax_errors(text);
+    let first = &errors[0].diagnostic;
+    assert_eq!(first.message, "step `a`, opened at line 2, is not closed");
+    assert_eq!(first.help.as_deref(), Some("add `}` before line 5"));
+    assert!(
+        errors.iter().all(|e| !e
+            .diagnostic
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("\"step")),
+        "a keyword is never suggested as text to quote"
+    );
+}
+
+#[test]
 fn syntax_errors_hide_the_other_checks_of_the_file() {
     // `missing-owner` would fire, but the file does not parse: only syntax.
     let text = "workflow w implements p {\n  step s { tool t }\n}\nrole r { who }\n";

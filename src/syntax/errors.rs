@@ -550,11 +550,15 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
         ))
         .into();
     }
+    // (A keyword that starts a line is not text to quote: `step` after a
+    // `tool` line that recovery took for a top-level tool.)
+    let keyword_first = statement_start(text, pos) && words::all().any(|w| w == token);
     if expected.string
         && !expected.name
         && !expected.duration
         && expected.block.is_none()
         && !token.is_empty()
+        && !keyword_first
     {
         // The text up to the end of the line, without a brace that opens or
         // closes a block there (`step images Add images {`).
