@@ -1,6 +1,13 @@
 //! pest errors to messages a person understands: what was expected, in words,
 //! at the first character that does not fit, with a suggestion where one fits.
 //! Rule names never reach the user.
+//!
+//! pest reports the furthest place it tried, which is often inside a word
+//! (`tool` matched, then `s`) or far below a missing `}`; so the text around
+//! the error is read again (`blocks`) to say what is wrong: the whole unknown
+//! word and the block it is in, the block that is not closed. A suggested
+//! edit is kept as data ([`Replacement`]) beside the diagnostic, and applying
+//! it gives text that parses (tests/syntax_errors.rs applies every one).
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -206,8 +213,8 @@ impl SyntaxError {
 }
 
 /// The `syntax` error for a pest error in the item of `text` that starts at
-/// `base`, on line `base_line` (1-based). `item_end` is where the item's
-/// window ends (the next line that starts a top-level item, or the end).
+/// `base`, on line `base_line` (1-based): what is wrong in words, and the
+/// replacement that fixes it when there is a likely one.
 pub(super) fn describe(
     file: FileId,
     text: &str,
