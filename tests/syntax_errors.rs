@@ -55,6 +55,10 @@ fn messages_for_common_mistakes() {
             "workflow w implements p {\n  step s {\n    wait 3days\n  }\n}\n",
         ),
         ("text without quotes", "role r {\n  who Maria Lopez\n}\n"),
+        (
+            "a title without quotes, with a `#`",
+            "workflow w implements p {\n  step a Add #1 {\n    owner o\n  }\n}\n",
+        ),
         ("keyword as a name", "role owner \"Owner\"\n"),
         (
             "missing implements in a workflow header",

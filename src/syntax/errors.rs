@@ -569,11 +569,14 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
     {
         // The text up to the end of the line, without a brace that opens or
         // closes a block there (`step images Add images {`).
-        let line_end = rest.find(['\n', '\r', '#']).unwrap_or(rest.len());
-        let mut words = rest[..line_end].trim_end();
-        if let Some(inner) = words.strip_suffix(['{', '}']) {
-            words = inner.trim_end();
-        }
+        // A `#` before that brace is part of the text (`Add #1 {`); without
+        // a brace, it starts a comment.
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = rest[..line_end].trim_end();
+        let words = match line.strip_suffix(['{', '}']) {
+            Some(inner) => inner.trim_end(),
+            None => line[..line.find('#').unwrap_or(line.len())].trim_end(),
+        };
         let quoted = format!("\"{}\"", words.replace('\\', "\\\\").replace('"', "\\\""));
         let d = diag(
             format!("unexpected `{token}`; expected {wanted}"),
