@@ -7,7 +7,7 @@
 //! the error is read again (`blocks`) to say what is wrong: the whole unknown
 //! word and the block it is in, the block that is not closed. A suggested
 //! edit is kept as data ([`Replacement`]) beside the diagnostic, and applying
-//! it gives text that parses (tests/syntax_errors.rs applies every one).
+//! it gives text that parses (`tests/syntax_errors.rs` applies every one).
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
