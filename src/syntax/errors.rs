@@ -364,6 +364,13 @@ impl Place<'_> {
             .next()
             .unwrap_or("")
             .trim_start();
+        if let Some(split) = missing_space(word, value, &allowed) {
+            return Some(SyntaxError::replace(
+                diag.with_help(format!("did you mean `{split}`?")),
+                span,
+                split,
+            ));
+        }
         let fitting = allowed.iter().copied().filter(|k| fits(k, value));
         let nearest =
             did_you_mean(word, fitting).or_else(|| did_you_mean(word, allowed.iter().copied()));
@@ -474,6 +481,41 @@ impl Place<'_> {
     }
 }
 
+/// `owner founder` for `ownerfounder`: a keyword of `keywords` and a name
+/// written without the space between them, when what follows on the line
+/// is not a name (then the word is the keyword and its name).
+fn missing_space(word: &str, after: &str, keywords: &[&str]) -> Option<String> {
+    if after.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    keywords.iter().find_map(|&k| {
+        let value = word.strip_prefix(k)?;
+        let shape = words::by_keyword(k).map(|a| a.shape);
+        let fits = match shape {
+            Some(words::Shape::Duration) => {
+                let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+                digits > 0 && matches!(&value[digits..], "m" | "h" | "d" | "w")
+            }
+            Some(
+                words::Shape::Name
+                | words::Shape::Names
+                | words::Shape::Decision
+                | words::Shape::Rework
+                | words::Shape::Conditions,
+            ) => is_name(value),
+            // `step`, `role`, `tool`, `process`, `workflow` and a name.
+            None => k != "use" && is_name(value),
+            Some(_) => false,
+        };
+        fits.then(|| format!("{k} {value}"))
+    })
+}
+
+/// Whether `word` could be a name someone meant (two letters or more).
+fn is_name(word: &str) -> bool {
+    word.len() > 1 && word.starts_with(|c: char| c.is_ascii_alphabetic()) && !is_keyword(word)
+}
+
 /// Whether the value written after an entry word could be the value of
 /// `keyword` (from its shape in the table of words): a string for text, a
 /// number for a duration, a name for names, nothing for a flag.
@@ -573,17 +615,34 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
         // a brace, it starts a comment.
         let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         let line = rest[..line_end].trim_end();
-        let words = match line.strip_suffix(['{', '}']) {
+        let mut words = match line.strip_suffix(['{', '}']) {
             Some(inner) => inner.trim_end(),
             None => line[..line.find('#').unwrap_or(line.len())].trim_end(),
         };
-        let quoted = format!("\"{}\"", words.replace('\\', "\\\\").replace('"', "\\\""));
+        // In a workflow's header the text ends before `implements`.
+        if expected.implements {
+            if let Some(at) = words.find(" implements ").or_else(|| {
+                words
+                    .ends_with(" implements")
+                    .then(|| words.len() - " implements".len())
+            }) {
+                words = words[..at].trim_end();
+            }
+        }
+        // A string whose opening quote is missing ends at its closing one,
+        // which the replacement takes in.
+        let mut replaced = words.len();
+        if let Some(at) = words.find('"') {
+            words = words[..at].trim_end();
+            replaced = at + 1;
+        }
+        let quoted = format!("\"{}\"", words.replace('\\', "\\\\"));
         let d = diag(
             format!("unexpected `{token}`; expected {wanted}"),
             "text must be in double quotes",
         )
         .with_help(format!("write it as a string: `{quoted}`"));
-        return SyntaxError::replace(d, Span::new(file, pos, pos + words.len()), quoted);
+        return SyntaxError::replace(d, Span::new(file, pos, pos + replaced), quoted);
     }
     if first == '\u{feff}' {
         return diag(
@@ -638,7 +697,10 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
     }
     if expected.item && !expected.name && !expected.string && expected.block.is_none() {
         let tops = words::TOP_LEVEL;
-        let found = did_you_mean(token, tops.iter().copied());
+        let line = &rest[token.len()..];
+        let value = line[..line.find(['\n', '\r']).unwrap_or(line.len())].trim_start();
+        let found = missing_space(token, value, tops)
+            .or_else(|| did_you_mean(token, tops.iter().copied()).map(str::to_owned));
         let d = diag(
             format!("unexpected `{token}`; expected {wanted}"),
             "expected a top-level item here",
