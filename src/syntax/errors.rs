@@ -17,7 +17,7 @@ use super::strings::{is_keyword, is_name_byte};
 use super::words;
 use crate::ast::DeclKind;
 use crate::check::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::{FileId, Span};
 use crate::suggest::did_you_mean;
 
@@ -179,6 +179,10 @@ pub struct Replacement {
     pub span: Span,
     /// What goes in its place.
     pub text: String,
+    /// Whether `check --fix` may apply it unattended: a "did you mean" of one
+    /// word or a stray `:` removed; a guess at structure (where a `}` goes,
+    /// which words a title holds) is only offered by editors.
+    pub safe: bool,
 }
 
 /// A syntax error: its diagnostic, and the replacement its help suggests,
@@ -207,8 +211,46 @@ impl SyntaxError {
             replacement: Some(Replacement {
                 span,
                 text: text.into(),
+                safe: false,
             }),
         }
+    }
+
+    /// As [`SyntaxError::replace`], for a replacement `check --fix` applies.
+    fn replace_safe(diagnostic: Diagnostic, span: Span, text: impl Into<String>) -> SyntaxError {
+        let mut error = SyntaxError::replace(diagnostic, span, text);
+        if let Some(r) = &mut error.replacement {
+            r.safe = true;
+        }
+        error
+    }
+
+    /// The diagnostic, carrying the replacement as its structured fix.
+    #[must_use]
+    pub fn into_diagnostic(self) -> Diagnostic {
+        let Some(r) = self.replacement else {
+            return self.diagnostic;
+        };
+        let shown = r.text.trim();
+        let message = if r.span.start == r.span.end {
+            format!("Insert `{shown}`")
+        } else if shown.is_empty() {
+            "Remove this text".to_owned()
+        } else {
+            format!("Replace with `{shown}`")
+        };
+        self.diagnostic.with_fix(Fix {
+            message,
+            applicability: if r.safe {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+            edits: vec![Edit {
+                span: r.span,
+                replacement: r.text,
+            }],
+        })
     }
 }
 
@@ -365,7 +407,7 @@ impl Place<'_> {
             .unwrap_or("")
             .trim_start();
         if let Some(split) = missing_space(word, value, &allowed) {
-            return Some(SyntaxError::replace(
+            return Some(SyntaxError::replace_safe(
                 diag.with_help(format!("did you mean `{split}`?")),
                 span,
                 split,
@@ -376,7 +418,7 @@ impl Place<'_> {
             did_you_mean(word, fitting).or_else(|| did_you_mean(word, allowed.iter().copied()));
         Some(match nearest {
             Some(k) => {
-                SyntaxError::replace(diag.with_help(format!("did you mean `{k}`?")), span, k)
+                SyntaxError::replace_safe(diag.with_help(format!("did you mean `{k}`?")), span, k)
             }
             None => diag.with_help(takes()).into(),
         })
@@ -412,7 +454,7 @@ impl Place<'_> {
             format!("remove this `{mark}`"),
         )
         .with_help(format!("write {example}"));
-        Some(SyntaxError::replace(
+        Some(SyntaxError::replace_safe(
             diag,
             self.span(pos, pos + 1 + blanks),
             " ",
@@ -706,7 +748,9 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
             "expected a top-level item here",
         );
         return match found {
-            Some(k) => SyntaxError::replace(d.with_help(format!("did you mean `{k}`?")), span, k),
+            Some(k) => {
+                SyntaxError::replace_safe(d.with_help(format!("did you mean `{k}`?")), span, k)
+            }
             None => d.into(),
         };
     }

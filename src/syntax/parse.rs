@@ -36,7 +36,13 @@ pub type Parsed = (File, Vec<Diagnostic>);
 #[must_use]
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let (tree, errors) = parse_with_fixes(file, text);
-    (tree, errors.into_iter().map(|e| e.diagnostic).collect())
+    (
+        tree,
+        errors
+            .into_iter()
+            .map(SyntaxError::into_diagnostic)
+            .collect(),
+    )
 }
 
 /// As [`parse`], with each syntax error's suggested replacement as data.
