@@ -140,6 +140,15 @@ struct BuildArgs {
     #[arg(long)]
     no_mermaid: bool,
 
+    /// The engine a BPMN file is for (`--emit bpmn`).
+    #[arg(long, value_enum, value_name = "ENGINE", default_value = "camunda8")]
+    bpmn_flavor: BpmnFlavor,
+
+    /// The Camunda 8 version the camunda8 flavor targets, `MAJOR.MINOR`
+    /// (`modeler:executionPlatformVersion`).
+    #[arg(long, value_name = "VERSION", default_value = procflow::backend::bpmn::DEFAULT_CAMUNDA_VERSION)]
+    camunda_version: String,
+
     /// The name of standard input in messages.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
@@ -158,6 +167,17 @@ enum Emit {
     Plan,
     /// A Mermaid flowchart per workflow.
     Mermaid,
+    /// A BPMN 2.0 file per workflow, for workflow engines (`--bpmn-flavor`).
+    Bpmn,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BpmnFlavor {
+    /// Camunda 8 (Zeebe): job types, candidate groups, FEEL conditions.
+    Camunda8,
+    /// SpiffWorkflow (Python): script tasks, Python conditions and timers.
+    #[allow(clippy::doc_markdown)] // a product name, shown as is in --help
+    Spiff,
 }
 
 impl Emit {
@@ -167,6 +187,7 @@ impl Emit {
             Emit::Sop => "md",
             Emit::Plan => "json",
             Emit::Mermaid => "mmd",
+            Emit::Bpmn => "bpmn",
         }
     }
 }
@@ -678,6 +699,22 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ));
             }
         };
+        if !procflow::backend::bpmn::valid_camunda_version(&args.camunda_version) {
+            return Err(usage(
+                format!(
+                    "`--camunda-version {}` is not a Camunda version",
+                    args.camunda_version
+                ),
+                Some("write it as MAJOR.MINOR, for example `--camunda-version 8.5`".to_owned()),
+            ));
+        }
+        let bpmn_options = procflow::backend::bpmn::BpmnOptions {
+            flavor: match args.bpmn_flavor {
+                BpmnFlavor::Camunda8 => procflow::backend::bpmn::Flavor::Camunda8,
+                BpmnFlavor::Spiff => procflow::backend::bpmn::Flavor::Spiff,
+            },
+            camunda_version: &args.camunda_version,
+        };
         let render = |i: usize, w: WorkflowId| {
             let model = &compilations[i].model;
             match args.emit {
@@ -690,6 +727,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ),
                 Emit::Plan => plan::render(model, w),
                 Emit::Mermaid => mermaid::render(model, w),
+                Emit::Bpmn => procflow::backend::bpmn::render(model, w, bpmn_options),
                 Emit::Dot => unreachable!("handled above"),
             }
         };

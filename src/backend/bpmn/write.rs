@@ -1,0 +1,639 @@
+//! The BPMN 2.0 XML of a [`Graph`] and its [`Layout`], in the element order
+//! of the XSD (`documentation` before `extensionElements`, `incoming` and
+//! `outgoing` before data associations), written with `quick-xml`.
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use super::Flavor;
+use super::graph::{FlowCondition, Graph, NodeKind};
+use super::layout::{Bounds, Layout};
+use crate::model::{Model, Workflow};
+
+const BPMN: &str = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+const BPMNDI: &str = "http://www.omg.org/spec/BPMN/20100524/DI";
+const DC: &str = "http://www.omg.org/spec/DD/20100524/DC";
+const DI: &str = "http://www.omg.org/spec/DD/20100524/DI";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const ZEEBE: &str = "http://camunda.org/schema/zeebe/1.0";
+const MODELER: &str = "http://camunda.org/schema/modeler/1.0";
+const SPIFF: &str = "http://spiffworkflow.org/bpmn/schema/1.0/core";
+
+/// Text that XML 1.0 can hold: control characters other than tab, line
+/// feed and carriage return are left out.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        s.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+/// An attribute value, escaped (line breaks and tabs as character
+/// references, so a parser keeps them).
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in clean(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A small layer over `quick_xml::Writer` writing into memory.
+struct Xml {
+    w: Writer<Vec<u8>>,
+}
+
+impl Xml {
+    fn event(&mut self, e: Event<'_>) {
+        self.w
+            .write_event(e)
+            .unwrap_or_else(|e| unreachable!("writing XML into memory: {e}"));
+    }
+    fn start(name: &str, attrs: &[(&str, &str)]) -> BytesStart<'static> {
+        let mut e = BytesStart::new(name.to_owned());
+        for (k, v) in attrs {
+            let v = escape_attr(v);
+            e.push_attribute(Attribute::from((k.as_bytes(), v.as_bytes())));
+        }
+        e
+    }
+    fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.event(Event::Start(Self::start(name, attrs)));
+    }
+    fn close(&mut self, name: &str) {
+        self.event(Event::End(BytesEnd::new(name)));
+    }
+    fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.event(Event::Empty(Self::start(name, attrs)));
+    }
+    fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.open(name, attrs);
+        self.event(Event::Text(BytesText::new(&clean(text))));
+        self.close(name);
+    }
+}
+
+/// A condition as an expression of the flavor: FEEL for Camunda 8
+/// (`=hot_lead = true and approved = false`: an unanswered decision is null
+/// and holds neither way), Python for `SpiffWorkflow` (`hot_lead == True`).
+fn expression(flavor: Flavor, condition: &FlowCondition) -> String {
+    let mut out = String::new();
+    if flavor == Flavor::Camunda8 {
+        out.push('=');
+    }
+    for (k, (variable, is)) in condition.iter().enumerate() {
+        if k > 0 {
+            out.push_str(" and ");
+        }
+        out.push_str(variable);
+        out.push_str(match (flavor, is) {
+            (Flavor::Camunda8, true) => " = true",
+            (Flavor::Camunda8, false) => " = false",
+            (Flavor::Spiff, true) => " == True",
+            (Flavor::Spiff, false) => " == False",
+        });
+    }
+    out
+}
+
+/// A timer value: plain ISO 8601 for Camunda 8, a Python string literal for
+/// `SpiffWorkflow` (ISO values hold no quote or backslash).
+fn timer(flavor: Flavor, iso: &str) -> String {
+    match flavor {
+        Flavor::Camunda8 => iso.to_owned(),
+        Flavor::Spiff => format!("\"{iso}\""),
+    }
+}
+
+/// Python's keywords: an artifact with such a name is set through
+/// `globals()` in a script.
+const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// The script of an automated step in the spiff flavor: it stands in for the
+/// real work and sets each artifact the step produces (`SpiffWorkflow` copies a
+/// task's variable of that name into the data object).
+fn spiff_script(workflow: &Workflow, step: usize, g: &Graph) -> String {
+    let s = &workflow.steps[step];
+    let mut out = format!(
+        "# procflow: automated step {}; replace with the real call\n",
+        s.name.text
+    );
+    let mut any = false;
+    for p in &s.produces {
+        let Some(d) = g.data.iter().find(|d| d.name == p.text) else {
+            continue;
+        };
+        any = true;
+        let python_name =
+            d.id.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && d.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !PYTHON_KEYWORDS.contains(&d.id.as_str());
+        if python_name {
+            out.push_str(&format!("{} = \"{}\"\n", d.id, s.name.text));
+        } else {
+            out.push_str(&format!("globals()[\"{}\"] = \"{}\"\n", d.id, s.name.text));
+        }
+    }
+    if !any {
+        out.push_str("pass\n");
+    }
+    out
+}
+
+/// A data object's label: its name with `_` and `-` as spaces, first letter
+/// capitalised (as titles made from names elsewhere).
+fn data_label(name: &str) -> String {
+    let spaced: String = name
+        .chars()
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The whole document.
+pub(super) fn document(
+    model: &Model,
+    workflow: &Workflow,
+    g: &Graph,
+    layout: &Layout,
+    flavor: Flavor,
+    camunda_version: &str,
+) -> String {
+    let mut x = Xml {
+        w: Writer::new_with_indent(Vec::with_capacity(4096 + 2048 * g.nodes.len()), b' ', 2),
+    };
+    x.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let id = workflow.name.text.as_str();
+    let target_ns = format!("https://procflow.dev/bpmn/{id}");
+    let platform_version = format!("{camunda_version}.0");
+    let mut attrs: Vec<(&str, &str)> = vec![
+        ("xmlns:bpmn", BPMN),
+        ("xmlns:bpmndi", BPMNDI),
+        ("xmlns:dc", DC),
+        ("xmlns:di", DI),
+        ("xmlns:xsi", XSI),
+    ];
+    match flavor {
+        Flavor::Camunda8 => {
+            attrs.push(("xmlns:zeebe", ZEEBE));
+            attrs.push(("xmlns:modeler", MODELER));
+        }
+        Flavor::Spiff => attrs.push(("xmlns:spiffworkflow", SPIFF)),
+    }
+    attrs.extend([
+        ("id", "_definitions"),
+        ("targetNamespace", target_ns.as_str()),
+        ("exporter", "procflow"),
+    ]);
+    if flavor == Flavor::Camunda8 {
+        attrs.push(("modeler:executionPlatform", "Camunda Cloud"));
+        attrs.push(("modeler:executionPlatformVersion", &platform_version));
+    }
+    x.open("bpmn:definitions", &attrs);
+
+    let title = crate::backend::title(&workflow.name, workflow.title.as_ref());
+    x.open("bpmn:collaboration", &[("id", "_collaboration")]);
+    x.empty(
+        "bpmn:participant",
+        &[("id", "_participant"), ("name", &title), ("processRef", id)],
+    );
+    x.close("bpmn:collaboration");
+
+    x.open(
+        "bpmn:process",
+        &[("id", id), ("name", &title), ("isExecutable", "true")],
+    );
+    if let Some(doc) = process_documentation(model, workflow) {
+        x.text("bpmn:documentation", &[], &doc);
+    }
+    if flavor == Flavor::Camunda8 {
+        write_forms(&mut x, workflow, g);
+    }
+    x.open("bpmn:laneSet", &[("id", "_lanes")]);
+    let lane_ids = lane_ids(model, g);
+    for (k, (_, name)) in g.lanes.iter().enumerate() {
+        x.open("bpmn:lane", &[("id", &lane_ids[k]), ("name", name)]);
+        for node in g.nodes.iter().filter(|n| n.lane == k) {
+            x.text("bpmn:flowNodeRef", &[], &node.id);
+        }
+        x.close("bpmn:lane");
+    }
+    x.close("bpmn:laneSet");
+
+    for k in 0..g.nodes.len() {
+        write_node(&mut x, model, workflow, g, k, flavor);
+    }
+    for d in &g.data {
+        x.empty("bpmn:dataObject", &[("id", &d.id), ("name", &d.name)]);
+    }
+    for d in &g.data {
+        x.empty(
+            "bpmn:dataObjectReference",
+            &[
+                ("id", &format!("_ref.{}", d.name)),
+                ("name", &data_label(&d.name)),
+                ("dataObjectRef", &d.id),
+            ],
+        );
+    }
+    for f in &g.flows {
+        let source = &g.nodes[f.source].id;
+        let target = &g.nodes[f.target].id;
+        let mut attrs = vec![
+            ("id", f.id.as_str()),
+            ("sourceRef", source.as_str()),
+            ("targetRef", target.as_str()),
+        ];
+        if let Some(name) = &f.name {
+            attrs.push(("name", name));
+        }
+        match &f.condition {
+            Some(c) => {
+                x.open("bpmn:sequenceFlow", &attrs);
+                x.text(
+                    "bpmn:conditionExpression",
+                    &[("xsi:type", "bpmn:tFormalExpression")],
+                    &expression(flavor, c),
+                );
+                x.close("bpmn:sequenceFlow");
+            }
+            None => x.empty("bpmn:sequenceFlow", &attrs),
+        }
+    }
+    x.close("bpmn:process");
+
+    write_diagram(&mut x, g, layout, &lane_ids);
+    x.close("bpmn:definitions");
+    let mut out = x.w.into_inner();
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_else(|e| unreachable!("quick-xml writes UTF-8: {e}"))
+}
+
+/// The embedded Camunda form of each user task (`zeebe:userTaskForm`, shown
+/// by Tasklist): the task's title and documentation, and a checkbox per
+/// decision the step takes, whose key is the decision's variable.
+fn write_forms(x: &mut Xml, workflow: &Workflow, g: &Graph) {
+    let users: Vec<&super::graph::Node> = g
+        .nodes
+        .iter()
+        .filter(|n| match n.kind {
+            NodeKind::Step(s) => !workflow.steps[s].automated,
+            NodeKind::Escalation { .. } => true,
+            _ => false,
+        })
+        .collect();
+    if users.is_empty() {
+        return;
+    }
+    x.open("bpmn:extensionElements", &[]);
+    for node in users {
+        let mut text = format!("## {}", node.name.as_deref().unwrap_or(""));
+        if let Some(doc) = &node.documentation {
+            text.push_str("\n\n");
+            text.push_str(doc);
+        }
+        let mut components = vec![serde_json::json!({
+            "type": "text",
+            "text": text,
+        })];
+        if let NodeKind::Step(s) = node.kind {
+            for &d in &workflow.steps[s].decides {
+                let d = &workflow.decisions[d];
+                components.push(serde_json::json!({
+                    "type": "checkbox",
+                    "key": d.variable(),
+                    "label": d.question.value.trim(),
+                }));
+            }
+        }
+        let form = serde_json::json!({
+            "id": format!("{}.form", node.id),
+            "type": "default",
+            "schemaVersion": 16,
+            "components": components,
+        });
+        x.text(
+            "zeebe:userTaskForm",
+            &[("id", &format!("{}.form", node.id))],
+            &form.to_string(),
+        );
+    }
+    x.close("bpmn:extensionElements");
+}
+
+/// The process's documentation: the workflow's description, the process it
+/// implements and its outcome, its inputs, `every`, and its target.
+fn process_documentation(model: &Model, workflow: &Workflow) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(d) = &workflow.description {
+        parts.push(d.value.trim().to_owned());
+    }
+    if let Some(p) = workflow.process {
+        let p = &model.processes[p.0];
+        let mut line = format!(
+            "Implements the process “{}”",
+            crate::backend::title(&p.name, p.title.as_ref())
+        );
+        if let Some(o) = &p.outcome {
+            line.push_str(&format!(": {}", o.value.trim()));
+        }
+        line.push('.');
+        parts.push(line);
+    }
+    if let Some(o) = workflow.owner {
+        let r = &model.roles[o.0];
+        parts.push(format!(
+            "Owner: {}.",
+            crate::backend::title(&r.name, r.title.as_ref())
+        ));
+    }
+    if let Some(v) = &workflow.version {
+        parts.push(format!("Version {}.", v.value.trim()));
+    }
+    if !workflow.inputs.is_empty() {
+        let names: Vec<&str> = workflow.inputs.iter().map(|i| i.text.as_str()).collect();
+        parts.push(format!("Starts with: {}.", names.join(", ")));
+    }
+    if let Some(e) = &workflow.every {
+        parts.push(format!(
+            "A run starts every {} on average.",
+            crate::backend::duration_words(e)
+        ));
+    }
+    if let Some(lead) = crate::backend::lead_time_words(workflow) {
+        if crate::backend::says_time(workflow) {
+            parts.push(format!("Lead time: {lead}."));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// The id of each lane: `_lane.ROLE` (`_lane` for steps without an owner).
+fn lane_ids(model: &Model, g: &Graph) -> Vec<String> {
+    g.lanes
+        .iter()
+        .map(|(r, _)| match r {
+            Some(r) => format!("_lane.{}", model.roles[r.0].name.text),
+            None => "_lane".to_owned(),
+        })
+        .collect()
+}
+
+fn write_node(
+    x: &mut Xml,
+    model: &Model,
+    workflow: &Workflow,
+    g: &Graph,
+    k: usize,
+    flavor: Flavor,
+) {
+    let node = &g.nodes[k];
+    let role_id = |r: crate::model::RoleId| model.roles[r.0].name.text.as_str();
+    let (element, automated) = match &node.kind {
+        NodeKind::Start { .. } => ("bpmn:startEvent", false),
+        NodeKind::End => ("bpmn:endEvent", false),
+        NodeKind::Step(s) if workflow.steps[*s].automated => match flavor {
+            Flavor::Camunda8 => ("bpmn:serviceTask", true),
+            Flavor::Spiff => ("bpmn:scriptTask", true),
+        },
+        NodeKind::Step(_) | NodeKind::Escalation { .. } => ("bpmn:userTask", false),
+        NodeKind::Parallel => ("bpmn:parallelGateway", false),
+        NodeKind::Exclusive => ("bpmn:exclusiveGateway", false),
+        NodeKind::Wait(_) => ("bpmn:intermediateCatchEvent", false),
+        NodeKind::Boundary { .. } => ("bpmn:boundaryEvent", false),
+    };
+    let mut attrs: Vec<(&str, &str)> = vec![("id", &node.id)];
+    if let Some(name) = &node.name {
+        attrs.push(("name", name));
+    }
+    let default_id;
+    if let Some(d) = node.default {
+        default_id = g.flows[d].id.clone();
+        attrs.push(("default", &default_id));
+    }
+    if let NodeKind::Boundary { host, .. } = &node.kind {
+        attrs.push(("cancelActivity", "false"));
+        attrs.push(("attachedToRef", &g.nodes[*host].id));
+    }
+    x.open(element, &attrs);
+    if let Some(doc) = &node.documentation {
+        x.text("bpmn:documentation", &[], doc);
+    }
+    if flavor == Flavor::Camunda8 {
+        match &node.kind {
+            NodeKind::Step(s) if automated => {
+                let step = &workflow.steps[*s];
+                x.open("bpmn:extensionElements", &[]);
+                x.empty("zeebe:taskDefinition", &[("type", &step.name.text)]);
+                if let Some(run) = &step.run {
+                    x.open("zeebe:taskHeaders", &[]);
+                    x.empty("zeebe:header", &[("key", "run"), ("value", &run.value)]);
+                    x.close("zeebe:taskHeaders");
+                }
+                x.close("bpmn:extensionElements");
+            }
+            NodeKind::Step(_) | NodeKind::Escalation { .. } => {
+                let role = match &node.kind {
+                    NodeKind::Step(s) => workflow.steps[*s].owner,
+                    NodeKind::Escalation { role, .. } => Some(*role),
+                    _ => None,
+                };
+                x.open("bpmn:extensionElements", &[]);
+                if let Some(r) = role {
+                    x.empty(
+                        "zeebe:assignmentDefinition",
+                        &[("candidateGroups", role_id(r))],
+                    );
+                }
+                x.empty(
+                    "zeebe:formDefinition",
+                    &[("formKey", &format!("camunda-forms:bpmn:{}.form", node.id))],
+                );
+                x.close("bpmn:extensionElements");
+            }
+            _ => {}
+        }
+    }
+    for &f in &node.incoming {
+        x.text("bpmn:incoming", &[], &g.flows[f].id);
+    }
+    for &f in &node.outgoing {
+        x.text("bpmn:outgoing", &[], &g.flows[f].id);
+    }
+    let assocs: Vec<&super::graph::Association> =
+        g.associations.iter().filter(|a| a.node == k).collect();
+    if assocs.iter().any(|a| !a.output) {
+        x.empty(
+            "bpmn:property",
+            &[
+                ("id", &format!("{}.needs", node.id)),
+                ("name", "__targetRef_placeholder"),
+            ],
+        );
+    }
+    for a in assocs.iter().filter(|a| !a.output) {
+        x.open("bpmn:dataInputAssociation", &[("id", &a.id)]);
+        x.text(
+            "bpmn:sourceRef",
+            &[],
+            &format!("_ref.{}", g.data[a.data].name),
+        );
+        x.text("bpmn:targetRef", &[], &format!("{}.needs", node.id));
+        x.close("bpmn:dataInputAssociation");
+    }
+    for a in assocs.iter().filter(|a| a.output) {
+        x.open("bpmn:dataOutputAssociation", &[("id", &a.id)]);
+        x.text(
+            "bpmn:targetRef",
+            &[],
+            &format!("_ref.{}", g.data[a.data].name),
+        );
+        x.close("bpmn:dataOutputAssociation");
+    }
+    match &node.kind {
+        NodeKind::Step(s) if automated && flavor == Flavor::Spiff => {
+            x.text("bpmn:script", &[], &spiff_script(workflow, *s, g));
+        }
+        NodeKind::Start { cycle: Some(c) } => {
+            x.open(
+                "bpmn:timerEventDefinition",
+                &[("id", &format!("{}.timer", node.id))],
+            );
+            x.text(
+                "bpmn:timeCycle",
+                &[("xsi:type", "bpmn:tFormalExpression")],
+                &timer(flavor, c),
+            );
+            x.close("bpmn:timerEventDefinition");
+        }
+        NodeKind::Wait(d) | NodeKind::Boundary { duration: d, .. } => {
+            x.open(
+                "bpmn:timerEventDefinition",
+                &[("id", &format!("{}.timer", node.id))],
+            );
+            x.text(
+                "bpmn:timeDuration",
+                &[("xsi:type", "bpmn:tFormalExpression")],
+                &timer(flavor, d),
+            );
+            x.close("bpmn:timerEventDefinition");
+        }
+        _ => {}
+    }
+    x.close(element);
+}
+
+fn bounds(x: &mut Xml, b: Bounds) {
+    x.empty(
+        "dc:Bounds",
+        &[
+            ("x", &b.x.to_string()),
+            ("y", &b.y.to_string()),
+            ("width", &b.w.to_string()),
+            ("height", &b.h.to_string()),
+        ],
+    );
+}
+
+fn waypoints(x: &mut Xml, points: &[(i64, i64)]) {
+    for (px, py) in points {
+        x.empty(
+            "di:waypoint",
+            &[("x", &px.to_string()), ("y", &py.to_string())],
+        );
+    }
+}
+
+fn write_diagram(x: &mut Xml, g: &Graph, layout: &Layout, lane_ids: &[String]) {
+    x.open("bpmndi:BPMNDiagram", &[("id", "_diagram")]);
+    x.open(
+        "bpmndi:BPMNPlane",
+        &[("id", "_plane"), ("bpmnElement", "_collaboration")],
+    );
+    x.open(
+        "bpmndi:BPMNShape",
+        &[
+            ("id", "_participant_di"),
+            ("bpmnElement", "_participant"),
+            ("isHorizontal", "true"),
+        ],
+    );
+    bounds(x, layout.pool);
+    x.close("bpmndi:BPMNShape");
+    for (k, lane) in lane_ids.iter().enumerate() {
+        x.open(
+            "bpmndi:BPMNShape",
+            &[
+                ("id", &format!("{lane}_di")),
+                ("bpmnElement", lane),
+                ("isHorizontal", "true"),
+            ],
+        );
+        bounds(x, layout.lanes[k]);
+        x.close("bpmndi:BPMNShape");
+    }
+    for (k, node) in g.nodes.iter().enumerate() {
+        let id = format!("{}_di", node.id);
+        let mut attrs = vec![("id", id.as_str()), ("bpmnElement", node.id.as_str())];
+        if node.kind == NodeKind::Exclusive {
+            attrs.push(("isMarkerVisible", "true"));
+        }
+        x.open("bpmndi:BPMNShape", &attrs);
+        bounds(x, layout.nodes[k]);
+        x.close("bpmndi:BPMNShape");
+    }
+    for (k, d) in g.data.iter().enumerate() {
+        let element = format!("_ref.{}", d.name);
+        x.open(
+            "bpmndi:BPMNShape",
+            &[("id", &format!("{element}_di")), ("bpmnElement", &element)],
+        );
+        bounds(x, layout.data[k]);
+        x.close("bpmndi:BPMNShape");
+    }
+    for (k, f) in g.flows.iter().enumerate() {
+        x.open(
+            "bpmndi:BPMNEdge",
+            &[("id", &format!("{}_di", f.id)), ("bpmnElement", &f.id)],
+        );
+        waypoints(x, &layout.flows[k]);
+        x.close("bpmndi:BPMNEdge");
+    }
+    for (k, a) in g.associations.iter().enumerate() {
+        x.open(
+            "bpmndi:BPMNEdge",
+            &[("id", &format!("{}_di", a.id)), ("bpmnElement", &a.id)],
+        );
+        waypoints(x, &layout.associations[k]);
+        x.close("bpmndi:BPMNEdge");
+    }
+    x.close("bpmndi:BPMNPlane");
+    x.close("bpmndi:BPMNDiagram");
+}
