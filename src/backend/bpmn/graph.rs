@@ -79,8 +79,21 @@ pub struct Node {
     pub default: Option<usize>,
 }
 
-/// A condition on a sequence flow: every `(variable, answer)` must hold.
-pub type FlowCondition = Vec<(String, bool)>;
+/// One term of a condition: the variable, the answer it needs, and whether
+/// the variable may be unset when the condition is evaluated (a decision
+/// whose deciding step has a `when` of its own, and so may be skipped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The variable.
+    pub variable: String,
+    /// The answer under which the term holds.
+    pub is: bool,
+    /// Whether the variable may be unset.
+    pub maybe_unset: bool,
+}
+
+/// A condition on a sequence flow: every term must hold.
+pub type FlowCondition = Vec<Term>;
 
 /// A sequence flow.
 #[derive(Debug, Clone)]
@@ -223,9 +236,18 @@ fn flow_condition(workflow: &Workflow, step: usize) -> FlowCondition {
         .iter()
         .map(|c| match c {
             Condition::Decision { decision, is, .. } => {
-                (workflow.decisions[*decision].variable(), *is)
+                let d = &workflow.decisions[*decision];
+                Term {
+                    variable: d.variable(),
+                    is: *is,
+                    maybe_unset: workflow.steps[d.step].conditional,
+                }
             }
-            Condition::Text(_) => (s.text_condition_variable(), true),
+            Condition::Text(_) => Term {
+                variable: s.text_condition_variable(),
+                is: true,
+                maybe_unset: false,
+            },
         })
         .collect()
 }
@@ -524,7 +546,11 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
                 let target = again[to].unwrap_or(start_exit);
                 let f = g.flow(gw, target);
                 g.flows[f].back = true;
-                g.flows[f].condition = Some(vec![(workflow.decisions[d].variable(), false)]);
+                g.flows[f].condition = Some(vec![Term {
+                    variable: workflow.decisions[d].variable(),
+                    is: false,
+                    maybe_unset: workflow.steps[workflow.decisions[d].step].conditional,
+                }]);
                 g.flows[f].name = Some(if loops.len() == 1 {
                     "no: again".to_owned()
                 } else {

@@ -51,6 +51,13 @@ pub struct Layout {
     pub flows: Vec<Vec<(i64, i64)>>,
     /// The waypoints of each data association, as in [`Graph::associations`].
     pub associations: Vec<Vec<(i64, i64)>>,
+    /// Where a node's label goes, where it is not the modeler's default
+    /// (a named gateway's, above it: the flows that skip or loop run under
+    /// it).
+    pub node_labels: Vec<Option<Bounds>>,
+    /// Where a flow's label goes, where it is not the modeler's default
+    /// (under the long segment of a flow that skips or loops back).
+    pub flow_labels: Vec<Option<Bounds>>,
 }
 
 const MARGIN: i64 = 20;
@@ -58,7 +65,7 @@ const MARGIN: i64 = 20;
 const LABEL_BAND: i64 = 30;
 const COLUMN: i64 = 150;
 const ROW: i64 = 130;
-const LANE_PAD: i64 = 10;
+const LANE_PAD: i64 = 25;
 
 fn size(kind: &NodeKind) -> (i64, i64) {
     match kind {
@@ -189,7 +196,7 @@ pub fn layout(g: &Graph) -> Layout {
         })
         .collect();
 
-    let flows = g
+    let flows: Vec<Vec<(i64, i64)>> = g
         .flows
         .iter()
         .map(|f| {
@@ -219,6 +226,31 @@ pub fn layout(g: &Graph) -> Layout {
             ]
         })
         .collect();
+    let node_labels = g
+        .nodes
+        .iter()
+        .zip(&nodes)
+        .map(|(node, b)| {
+            (matches!(node.kind, NodeKind::Exclusive) && node.name.is_some())
+                .then(|| Bounds::centered(b.cx(), b.y - 24, 140, 40))
+        })
+        .collect();
+    let flow_labels = g
+        .flows
+        .iter()
+        .zip(&flows)
+        .map(|(f, points): (_, &Vec<(i64, i64)>)| {
+            (f.back || f.skip).then(|| {
+                let (a, b) = (points[1], points[2]);
+                Bounds {
+                    x: (a.0 + b.0) / 2 - 40,
+                    y: a.1 + 2,
+                    w: 80,
+                    h: 14,
+                }
+            })
+        })
+        .collect();
     let associations = g
         .associations
         .iter()
@@ -239,6 +271,8 @@ pub fn layout(g: &Graph) -> Layout {
         data,
         flows,
         associations,
+        node_labels,
+        flow_labels,
     }
 }
 

@@ -91,18 +91,25 @@ impl Xml {
 
 /// A condition as an expression of the flavor: FEEL for Camunda 8
 /// (`=hot_lead = true and approved = false`: an unanswered decision is null
-/// and holds neither way), Python for `SpiffWorkflow` (`hot_lead == True`).
+/// and holds neither way), Python for `SpiffWorkflow` (`hot_lead == True`;
+/// `globals().get("hot_lead") == True` where the decision may be unanswered,
+/// as Python raises on an unset name).
 fn expression(flavor: Flavor, condition: &FlowCondition) -> String {
     let mut out = String::new();
     if flavor == Flavor::Camunda8 {
         out.push('=');
     }
-    for (k, (variable, is)) in condition.iter().enumerate() {
+    for (k, term) in condition.iter().enumerate() {
         if k > 0 {
             out.push_str(" and ");
         }
-        out.push_str(variable);
-        out.push_str(match (flavor, is) {
+        if flavor == Flavor::Spiff && term.maybe_unset {
+            // Python raises on an unset name: read it as `None` instead.
+            out.push_str(&format!("globals().get(\"{}\")", term.variable));
+        } else {
+            out.push_str(&term.variable);
+        }
+        out.push_str(match (flavor, term.is) {
             (Flavor::Camunda8, true) => " = true",
             (Flavor::Camunda8, false) => " = false",
             (Flavor::Spiff, true) => " == True",
@@ -562,6 +569,14 @@ fn bounds(x: &mut Xml, b: Bounds) {
     );
 }
 
+fn label(x: &mut Xml, b: Option<Bounds>) {
+    if let Some(b) = b {
+        x.open("bpmndi:BPMNLabel", &[]);
+        bounds(x, b);
+        x.close("bpmndi:BPMNLabel");
+    }
+}
+
 fn waypoints(x: &mut Xml, points: &[(i64, i64)]) {
     for (px, py) in points {
         x.empty(
@@ -607,6 +622,7 @@ fn write_diagram(x: &mut Xml, g: &Graph, layout: &Layout, lane_ids: &[String]) {
         }
         x.open("bpmndi:BPMNShape", &attrs);
         bounds(x, layout.nodes[k]);
+        label(x, layout.node_labels[k]);
         x.close("bpmndi:BPMNShape");
     }
     for (k, d) in g.data.iter().enumerate() {
@@ -624,6 +640,7 @@ fn write_diagram(x: &mut Xml, g: &Graph, layout: &Layout, lane_ids: &[String]) {
             &[("id", &format!("{}_di", f.id)), ("bpmnElement", &f.id)],
         );
         waypoints(x, &layout.flows[k]);
+        label(x, layout.flow_labels[k]);
         x.close("bpmndi:BPMNEdge");
     }
     for (k, a) in g.associations.iter().enumerate() {
