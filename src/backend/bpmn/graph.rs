@@ -284,6 +284,14 @@ fn step_documentation(
         let with: Vec<String> = s.with.iter().map(|&r| role(r)).collect();
         parts.push(format!("With: {}.", with.join(", ")));
     }
+    for &d in &s.decides {
+        let d = &workflow.decisions[d];
+        parts.push(format!(
+            "Decides: {} (yes or no, in the variable {}).",
+            d.question.value.trim(),
+            d.variable()
+        ));
+    }
     if let Some(words) = crate::backend::conditions_words(workflow, s) {
         parts.push(format!("Only if {words}."));
     }

@@ -146,6 +146,12 @@ fn spiff_script(workflow: &Workflow, step: usize, g: &Graph) -> String {
         "# procflow: automated step {}; replace with the real call\n",
         s.name.text
     );
+    for &d in &s.decides {
+        out.push_str(&format!(
+            "# must set {} to True or False (see the documentation)\n",
+            workflow.decisions[d].variable()
+        ));
+    }
     let mut any = false;
     for p in &s.produces {
         let Some(d) = g.data.iter().find(|d| d.name == p.text) else {
