@@ -63,8 +63,9 @@ const BUILD_HELP: &str = "\
 A file with errors builds nothing: its diagnostics are printed (on standard error)
 and the exit status is 1. Warnings are printed and the build goes on.
 
-With several workflows in the file, `sop`, `plan` and `mermaid` need `--workflow ID`
-or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json, DIR/ID.mmd);
+With several workflows in the file, `sop`, `plan`, `mermaid` and `bpmn` need
+`--workflow ID` or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json,
+DIR/ID.mmd, DIR/ID.bpmn);
 `dot` draws the whole file (DIR/FILE-STEM.dot). Every output is written beside
 its destination first and put in place only once all are written, so a failed
 build replaces nothing (docs/cli.md says how close to atomic this is).
@@ -72,7 +73,8 @@ build replaces nothing (docs/cli.md says how close to atomic this is).
 Examples:
   procflow build lead.flow --emit dot | dot -Tsvg > lead.svg
   procflow build lead.flow --emit sop -o docs/lead-sop.md
-  procflow build onboarding.flow --emit plan --out-dir plans/";
+  procflow build onboarding.flow --emit plan --out-dir plans/
+  procflow build lead.flow --emit bpmn --bpmn-flavor spiff -o lead.bpmn";
 
 const FMT_HELP: &str = "\
 The style: two-space indentation, one attribute per line, lists as `a, b`, at most
