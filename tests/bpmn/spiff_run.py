@@ -102,16 +102,17 @@ def zero_timers(xml):
 
 
 class Harness(PythonScriptEngine):
-    """Answers the decisions of automated steps (script tasks) as the run's
-    combination says, then runs their script."""
+    """Runs the script of an automated step (a placeholder that leaves its
+    decisions unanswered), then answers them as the run's combination says."""
 
     def __init__(self, answer):
         super().__init__()
         self.answer = answer
 
     def execute(self, task, script, external_context=None):
+        result = super().execute(task, script, external_context)
         self.answer(task)
-        return super().execute(task, script, external_context)
+        return result
 
 
 def run_once(spec, plan, answers, texts, loops):

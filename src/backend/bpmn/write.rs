@@ -138,8 +138,9 @@ const PYTHON_KEYWORDS: &[&str] = &[
 ];
 
 /// The script of an automated step in the spiff flavor: it stands in for the
-/// real work and sets each artifact the step produces (`SpiffWorkflow` copies a
-/// task's variable of that name into the data object).
+/// real work, leaves each decision the step takes unanswered (`None`: neither
+/// `when` holds) and sets each artifact the step produces (`SpiffWorkflow`
+/// copies a task's variable of that name into the data object).
 fn spiff_script(workflow: &Workflow, step: usize, g: &Graph) -> String {
     let s = &workflow.steps[step];
     let mut out = format!(
@@ -147,8 +148,9 @@ fn spiff_script(workflow: &Workflow, step: usize, g: &Graph) -> String {
         s.name.text
     );
     for &d in &s.decides {
+        // Unanswered until the real call answers it (neither `when` holds).
         out.push_str(&format!(
-            "# must set {} to True or False (see the documentation)\n",
+            "{} = None  # replace: True or False, the answer of this step\n",
             workflow.decisions[d].variable()
         ));
     }
