@@ -61,6 +61,20 @@ fn example_outputs() -> Vec<(String, (String, String, String, String))> {
     all
 }
 
+/// The examples and the workflow that uses every construct of language v2
+/// (`tests/fixtures/outputs/v2-everything.flow`: names with `-`, helpers,
+/// inputs, compound conditions).
+fn checked_outputs() -> Vec<(String, (String, String, String, String))> {
+    let mut all = example_outputs();
+    let text =
+        std::fs::read_to_string(crate_dir().join("tests/fixtures/outputs/v2-everything.flow"))
+            .unwrap();
+    for o in outputs(&compile_text(&text)) {
+        all.push(("v2-everything".to_owned(), o));
+    }
+    all
+}
+
 #[test]
 fn snapshot_of_every_example_workflow_in_both_flavors() {
     for (example, (id, camunda, spiff, _)) in example_outputs() {
@@ -360,7 +374,7 @@ fn layout_problems(xml: &str) -> Vec<String> {
 
 #[test]
 fn no_shapes_overlap_and_every_flow_is_drawn() {
-    let mut all = example_outputs();
+    let mut all = checked_outputs();
     for (_, c) in random_compilations() {
         for o in outputs(&c) {
             all.push(("random".to_owned(), o));
@@ -449,7 +463,7 @@ fn bpmn_moddle_bpmnlint_and_camunda_compat_pass() {
         std::fs::write(&path, text).unwrap();
         files.push(path);
     };
-    for (example, (id, camunda, spiff, _)) in example_outputs() {
+    for (example, (id, camunda, spiff, _)) in checked_outputs() {
         add(format!("{example}--{id}--camunda8.bpmn"), &camunda);
         add(format!("{example}--{id}--spiff.bpmn"), &spiff);
     }
@@ -530,7 +544,7 @@ fn spiffworkflow_runs_every_example_and_random_workflows_as_the_plan_says() {
         std::fs::write(&json, plan).unwrap();
         pairs.push((bpmn, json));
     };
-    for (example, (id, _, spiff, plan)) in example_outputs() {
+    for (example, (id, _, spiff, plan)) in checked_outputs() {
         add(&format!("{example}--{id}"), &spiff, &plan);
     }
     let randoms = random_compilations();
