@@ -490,14 +490,13 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
         let f = connect(&mut g, cur, task);
         first_flow.get_or_insert(f);
         cur = task;
-        if let Some(gw) = when {
+        if when.is_some() {
             let run = first_flow.unwrap_or(f);
             g.flows[run].condition = Some(flow_condition(workflow, s));
             g.flows[run].name = Some(match step.when.as_slice() {
                 [Condition::Decision { is: false, .. }] => "no".to_owned(),
                 _ => "yes".to_owned(),
             });
-            let _ = gw;
         }
         // `within` + `escalate`: a non-interrupting timer on the task, from
         // when the task starts, so less the `wait` (the deadline runs from
@@ -569,18 +568,13 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
                     )
                 });
             }
-            // The default flow ("yes") is added by the next connection.
+            // The flow that goes on ("yes", the default) is the next one
+            // made from it: marked below, once every flow exists.
             cur = gw;
         }
-        let continues_from_rework = !loops.is_empty();
-        let mut pending_default = continues_from_rework.then_some(cur);
         if let Some(gw) = when {
             let done = g.node(format!("{id}.done"), None, NodeKind::Exclusive, lane);
-            let f = g.flow(cur, done);
-            if let Some(r) = pending_default.take() {
-                g.nodes[r].default = Some(f);
-                g.flows[f].name = Some("yes".to_owned());
-            }
+            g.flow(cur, done);
             let skip = g.flow(gw, done);
             g.flows[skip].skip = true;
             g.flows[skip].name = Some("skip".to_owned());
@@ -589,17 +583,8 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
         }
         if succ[s].len() > 1 {
             let split = g.node(format!("{id}.split"), None, NodeKind::Parallel, lane);
-            let f = g.flow(cur, split);
-            if let Some(r) = pending_default.take() {
-                g.nodes[r].default = Some(f);
-                g.flows[f].name = Some("yes".to_owned());
-            }
+            g.flow(cur, split);
             cur = split;
-        }
-        if let Some(r) = pending_default {
-            // The rework split's default flow goes to the next step's block,
-            // made later: remember it through `exit` and fix it up below.
-            g.nodes[r].default = None;
         }
         exit[s] = cur;
     }
@@ -627,9 +612,8 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
     );
     g.flow(end_from.unwrap_or(start_exit), end);
 
-    // An exclusive split whose "go on" flow was made by a later step (the
-    // rework split of a step with one successor or none): that flow is the
-    // one without a condition.
+    // A rework split: its flow that goes on is the one without a condition,
+    // its default ("yes").
     for k in 0..g.nodes.len() {
         if g.nodes[k].kind == NodeKind::Exclusive
             && g.nodes[k].outgoing.len() > 1
