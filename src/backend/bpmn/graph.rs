@@ -400,7 +400,7 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
     let start_exit = if roots.len() > 1 {
         let split = g.node(
             "_start.split".to_owned(),
-            None,
+            Some("In parallel".to_owned()),
             NodeKind::Parallel,
             first_lane,
         );
@@ -423,7 +423,17 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
             [] => start_exit,
             [p] => exit[*p],
             preds => {
-                let join = g.node(format!("{id}.join"), None, NodeKind::Parallel, lane);
+                // An either/or join says so: one of the two ran, the other
+                // was skipped, and both count as done.
+                let name = match preds {
+                    [a, b] if crate::backend::opposite(workflow, *a, *b) => Some(format!(
+                        "After “{}” or “{}”, whichever applies",
+                        step_title(workflow, *a),
+                        step_title(workflow, *b)
+                    )),
+                    _ => None,
+                };
+                let join = g.node(format!("{id}.join"), name, NodeKind::Parallel, lane);
                 for &p in preds {
                     g.flow(exit[p], join);
                 }
@@ -582,7 +592,12 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
             cur = done;
         }
         if succ[s].len() > 1 {
-            let split = g.node(format!("{id}.split"), None, NodeKind::Parallel, lane);
+            let split = g.node(
+                format!("{id}.split"),
+                Some("In parallel".to_owned()),
+                NodeKind::Parallel,
+                lane,
+            );
             g.flow(cur, split);
             cur = split;
         }
