@@ -592,9 +592,21 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
             cur = done;
         }
         if succ[s].len() > 1 {
+            // Steps with opposite conditions never run together: say so
+            // rather than "in parallel".
+            let exclusive = succ[s].iter().enumerate().all(|(k, &a)| {
+                succ[s][k + 1..]
+                    .iter()
+                    .all(|&b| crate::backend::opposite(workflow, a, b))
+            });
+            let name = if exclusive {
+                "Only one of these applies"
+            } else {
+                "In parallel"
+            };
             let split = g.node(
                 format!("{id}.split"),
-                Some("In parallel".to_owned()),
+                Some(name.to_owned()),
                 NodeKind::Parallel,
                 lane,
             );
