@@ -657,16 +657,13 @@ pub fn build(model: &Model, w: WorkflowId, spiff: bool) -> Graph {
         }
     }
 
-    add_data(
-        model, workflow, &mut g, start, &task_node, &step_lane, first_lane,
-    );
+    add_data(workflow, &mut g, start, &task_node, &step_lane, first_lane);
     g
 }
 
 /// The data objects (inputs first, then artifacts in the order steps produce
 /// or need them) and the associations of each task.
 fn add_data(
-    _model: &Model,
     workflow: &Workflow,
     g: &mut Graph,
     start: usize,
@@ -674,53 +671,53 @@ fn add_data(
     step_lane: &[usize],
     first_lane: usize,
 ) {
+    use std::collections::{HashMap, HashSet};
     let order = crate::backend::sequence(workflow);
-    let taken = |name: &str| workflow.steps.iter().any(|s| s.name.text == name);
+    let steps: HashSet<&str> = workflow
+        .steps
+        .iter()
+        .map(|s| s.name.text.as_str())
+        .collect();
     let id_for = |name: &str| {
-        if taken(name) {
+        if steps.contains(name) {
             format!("_data.{name}")
         } else {
             name.to_owned()
         }
     };
-    for input in &workflow.inputs {
-        if !g.data.iter().any(|d| d.name == input.text) {
-            g.data.push(Data {
-                id: id_for(&input.text),
-                name: input.text.clone(),
-                input: true,
-                lane: first_lane,
-                anchor: start,
-            });
+    // name → index into `g.data`
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let inputs = workflow.inputs.iter().map(|i| (i, None));
+    let produced = order
+        .iter()
+        .flat_map(|&s| workflow.steps[s].produces.iter().map(move |p| (p, Some(s))));
+    for (name, producer) in inputs.chain(produced) {
+        if index.contains_key(name.text.as_str()) {
+            continue;
         }
+        index.insert(&name.text, g.data.len());
+        g.data.push(Data {
+            id: id_for(&name.text),
+            name: name.text.clone(),
+            input: producer.is_none(),
+            lane: producer.map_or(first_lane, |s| step_lane[s]),
+            anchor: producer.map_or(start, |s| task_node[s]),
+        });
     }
-    for &s in order.iter() {
-        for p in &workflow.steps[s].produces {
-            if !g.data.iter().any(|d| d.name == p.text) {
-                g.data.push(Data {
-                    id: id_for(&p.text),
-                    name: p.text.clone(),
-                    input: false,
-                    lane: step_lane[s],
-                    anchor: task_node[s],
-                });
-            }
-        }
-    }
+    let mut seen: HashSet<(usize, usize, bool)> = HashSet::new();
     for &s in order.iter() {
         let step = &workflow.steps[s];
         for (names, output) in [(&step.needs, false), (&step.produces, true)] {
             for name in names {
-                let Some(data) = g.data.iter().position(|d| d.name == name.text) else {
+                let Some(&data) = index.get(name.text.as_str()) else {
                     continue;
                 };
-                let kind = if output { "produces" } else { "needs" };
-                let id = format!("{}.{kind}.{}", step.name.text, name.text);
-                if g.associations.iter().any(|a| a.id == id) {
+                if !seen.insert((s, data, output)) {
                     continue;
                 }
+                let kind = if output { "produces" } else { "needs" };
                 g.associations.push(Association {
-                    id,
+                    id: format!("{}.{kind}.{}", step.name.text, name.text),
                     node: task_node[s],
                     data,
                     output,

@@ -37,8 +37,15 @@ fn clean(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// An attribute value, escaped (line breaks and tabs as character
 /// references, so a parser keeps them).
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+fn escape_attr(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"') || b < 0x20 || b == 0x7f)
+        && !s.contains(|c: char| c.is_control())
+    {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in clean(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -51,7 +58,7 @@ fn escape_attr(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    out.into()
 }
 
 /// A small layer over `quick_xml::Writer` writing into memory.
@@ -81,6 +88,22 @@ impl Xml {
     }
     fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.event(Event::Empty(Self::start(name, attrs)));
+    }
+    /// An element holding an id procflow made or a Flow name: letters,
+    /// digits, `_`, `-` and `.`, which need no escaping (the fast path for
+    /// the many references a file holds).
+    fn id_text(&mut self, name: &str, id: &str) {
+        debug_assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        );
+        self.event(Event::Start(BytesStart::new(name)));
+        self.event(Event::Text(BytesText::from_escaped(id)));
+        self.close(name);
+    }
+    /// An empty element whose attributes are written already (numbers).
+    fn raw_empty(&mut self, content: &str, name_len: usize) {
+        self.event(Event::Empty(BytesStart::from_content(content, name_len)));
     }
     fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
         self.open(name, attrs);
@@ -256,14 +279,18 @@ pub(super) fn document(
     for (k, (_, name)) in g.lanes.iter().enumerate() {
         x.open("bpmn:lane", &[("id", &lane_ids[k]), ("name", name)]);
         for node in g.nodes.iter().filter(|n| n.lane == k) {
-            x.text("bpmn:flowNodeRef", &[], &node.id);
+            x.id_text("bpmn:flowNodeRef", &node.id);
         }
         x.close("bpmn:lane");
     }
     x.close("bpmn:laneSet");
 
-    for k in 0..g.nodes.len() {
-        write_node(&mut x, model, workflow, g, k, flavor);
+    let mut associations: Vec<Vec<&super::graph::Association>> = vec![Vec::new(); g.nodes.len()];
+    for a in &g.associations {
+        associations[a.node].push(a);
+    }
+    for (k, assocs) in associations.iter().enumerate() {
+        write_node(&mut x, model, workflow, g, k, assocs, flavor);
     }
     for d in &g.data {
         x.empty("bpmn:dataObject", &[("id", &d.id), ("name", &d.name)]);
@@ -427,6 +454,7 @@ fn write_node(
     workflow: &Workflow,
     g: &Graph,
     k: usize,
+    assocs: &[&super::graph::Association],
     flavor: Flavor,
 ) {
     let node = &g.nodes[k];
@@ -497,13 +525,11 @@ fn write_node(
         }
     }
     for &f in &node.incoming {
-        x.text("bpmn:incoming", &[], &g.flows[f].id);
+        x.id_text("bpmn:incoming", &g.flows[f].id);
     }
     for &f in &node.outgoing {
-        x.text("bpmn:outgoing", &[], &g.flows[f].id);
+        x.id_text("bpmn:outgoing", &g.flows[f].id);
     }
-    let assocs: Vec<&super::graph::Association> =
-        g.associations.iter().filter(|a| a.node == k).collect();
     if assocs.iter().any(|a| !a.output) {
         x.empty(
             "bpmn:property",
@@ -566,15 +592,18 @@ fn write_node(
 }
 
 fn bounds(x: &mut Xml, b: Bounds) {
-    x.empty(
-        "dc:Bounds",
-        &[
-            ("x", &b.x.to_string()),
-            ("y", &b.y.to_string()),
-            ("width", &b.w.to_string()),
-            ("height", &b.h.to_string()),
-        ],
-    );
+    let mut n = itoa::Buffer::new();
+    let mut content = String::with_capacity(64);
+    content.push_str("dc:Bounds x=\"");
+    content.push_str(n.format(b.x));
+    content.push_str("\" y=\"");
+    content.push_str(n.format(b.y));
+    content.push_str("\" width=\"");
+    content.push_str(n.format(b.w));
+    content.push_str("\" height=\"");
+    content.push_str(n.format(b.h));
+    content.push('"');
+    x.raw_empty(&content, "dc:Bounds".len());
 }
 
 fn label(x: &mut Xml, b: Option<Bounds>) {
@@ -586,12 +615,38 @@ fn label(x: &mut Xml, b: Option<Bounds>) {
 }
 
 fn waypoints(x: &mut Xml, points: &[(i64, i64)]) {
-    for (px, py) in points {
-        x.empty(
-            "di:waypoint",
-            &[("x", &px.to_string()), ("y", &py.to_string())],
-        );
+    let mut n = itoa::Buffer::new();
+    let mut content = String::with_capacity(40);
+    for &(px, py) in points {
+        content.clear();
+        content.push_str("di:waypoint x=\"");
+        content.push_str(n.format(px));
+        content.push_str("\" y=\"");
+        content.push_str(n.format(py));
+        content.push('"');
+        x.raw_empty(&content, "di:waypoint".len());
     }
+}
+
+/// `<NAME id="PREFIXID_di" bpmnElement="PREFIXID"MORE>`: the opening tag of a
+/// DI element, for an id that needs no escaping (one made by procflow, or a
+/// Flow name).
+fn di_open(x: &mut Xml, name: &str, prefix: &str, id: &str, more: &str) {
+    let mut content = String::with_capacity(name.len() + 2 * (prefix.len() + id.len()) + 40);
+    for part in [
+        name,
+        " id=\"",
+        prefix,
+        id,
+        "_di\" bpmnElement=\"",
+        prefix,
+        id,
+        "\"",
+        more,
+    ] {
+        content.push_str(part);
+    }
+    x.event(Event::Start(BytesStart::from_content(content, name.len())));
 }
 
 fn write_diagram(x: &mut Xml, g: &Graph, layout: &Layout, lane_ids: &[String]) {
@@ -623,39 +678,34 @@ fn write_diagram(x: &mut Xml, g: &Graph, layout: &Layout, lane_ids: &[String]) {
         x.close("bpmndi:BPMNShape");
     }
     for (k, node) in g.nodes.iter().enumerate() {
-        let id = format!("{}_di", node.id);
-        let mut attrs = vec![("id", id.as_str()), ("bpmnElement", node.id.as_str())];
-        if node.kind == NodeKind::Exclusive {
-            attrs.push(("isMarkerVisible", "true"));
-        }
-        x.open("bpmndi:BPMNShape", &attrs);
+        di_open(
+            x,
+            "bpmndi:BPMNShape",
+            "",
+            &node.id,
+            if node.kind == NodeKind::Exclusive {
+                " isMarkerVisible=\"true\""
+            } else {
+                ""
+            },
+        );
         bounds(x, layout.nodes[k]);
         label(x, layout.node_labels[k]);
         x.close("bpmndi:BPMNShape");
     }
     for (k, d) in g.data.iter().enumerate() {
-        let element = format!("_ref.{}", d.name);
-        x.open(
-            "bpmndi:BPMNShape",
-            &[("id", &format!("{element}_di")), ("bpmnElement", &element)],
-        );
+        di_open(x, "bpmndi:BPMNShape", "_ref.", &d.name, "");
         bounds(x, layout.data[k]);
         x.close("bpmndi:BPMNShape");
     }
     for (k, f) in g.flows.iter().enumerate() {
-        x.open(
-            "bpmndi:BPMNEdge",
-            &[("id", &format!("{}_di", f.id)), ("bpmnElement", &f.id)],
-        );
+        di_open(x, "bpmndi:BPMNEdge", "", &f.id, "");
         waypoints(x, &layout.flows[k]);
         label(x, layout.flow_labels[k]);
         x.close("bpmndi:BPMNEdge");
     }
     for (k, a) in g.associations.iter().enumerate() {
-        x.open(
-            "bpmndi:BPMNEdge",
-            &[("id", &format!("{}_di", a.id)), ("bpmnElement", &a.id)],
-        );
+        di_open(x, "bpmndi:BPMNEdge", "", &a.id, "");
         waypoints(x, &layout.associations[k]);
         x.close("bpmndi:BPMNEdge");
     }
