@@ -3,7 +3,6 @@
 //! `outgoing` before data associations), written with `quick-xml`.
 
 use quick_xml::Writer;
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::Flavor;
@@ -73,12 +72,18 @@ impl Xml {
             .unwrap_or_else(|e| unreachable!("writing XML into memory: {e}"));
     }
     fn start(name: &str, attrs: &[(&str, &str)]) -> BytesStart<'static> {
-        let mut e = BytesStart::new(name.to_owned());
+        // The tag's content in one buffer, attributes escaped as written.
+        let len: usize = attrs.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+        let mut content = String::with_capacity(name.len() + len + 16);
+        content.push_str(name);
         for (k, v) in attrs {
-            let v = escape_attr(v);
-            e.push_attribute(Attribute::from((k.as_bytes(), v.as_bytes())));
+            content.push(' ');
+            content.push_str(k);
+            content.push_str("=\"");
+            content.push_str(&escape_attr(v));
+            content.push('"');
         }
-        e
+        BytesStart::from_content(content, name.len())
     }
     fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.event(Event::Start(Self::start(name, attrs)));
@@ -225,7 +230,11 @@ pub(super) fn document(
     camunda_version: &str,
 ) -> String {
     let mut x = Xml {
-        w: Writer::new_with_indent(Vec::with_capacity(4096 + 2048 * g.nodes.len()), b' ', 2),
+        w: Writer::new_with_indent(
+            Vec::with_capacity(8192 + 1024 * (g.nodes.len() + g.flows.len())),
+            b' ',
+            2,
+        ),
     };
     x.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let id = workflow.name.text.as_str();
@@ -338,6 +347,30 @@ pub(super) fn document(
     String::from_utf8(out).unwrap_or_else(|e| unreachable!("quick-xml writes UTF-8: {e}"))
 }
 
+/// A Camunda form (the form-js schema): members in alphabetical order.
+#[derive(serde::Serialize)]
+struct Form<'a> {
+    components: Vec<FormComponent<'a>>,
+    id: &'a str,
+    #[serde(rename = "schemaVersion")]
+    schema_version: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// A component of a [`Form`]: a text (Markdown) or a checkbox.
+#[derive(serde::Serialize)]
+struct FormComponent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
 /// The embedded Camunda form of each user task (`zeebe:userTaskForm`, shown
 /// by Tasklist): the task's title and documentation, and a checkbox per
 /// decision the step takes, whose key is the decision's variable.
@@ -361,31 +394,37 @@ fn write_forms(x: &mut Xml, workflow: &Workflow, g: &Graph) {
             text.push_str("\n\n");
             text.push_str(doc);
         }
-        let mut components = vec![serde_json::json!({
-            "type": "text",
-            "text": text,
-        })];
+        let mut components = vec![FormComponent {
+            key: None,
+            label: None,
+            text: Some(&text),
+            kind: "text",
+        }];
+        let mut variables = Vec::new();
         if let NodeKind::Step(s) = node.kind {
             for &d in &workflow.steps[s].decides {
                 let d = &workflow.decisions[d];
-                components.push(serde_json::json!({
-                    "type": "checkbox",
-                    "key": d.variable(),
-                    "label": d.question.value.trim(),
-                }));
+                variables.push((d.variable(), d.question.value.trim()));
             }
         }
-        let form = serde_json::json!({
-            "id": format!("{}.form", node.id),
-            "type": "default",
-            "schemaVersion": 16,
-            "components": components,
-        });
-        x.text(
-            "zeebe:userTaskForm",
-            &[("id", &format!("{}.form", node.id))],
-            &form.to_string(),
-        );
+        for (variable, question) in &variables {
+            components.push(FormComponent {
+                key: Some(variable),
+                label: Some(question),
+                text: None,
+                kind: "checkbox",
+            });
+        }
+        let id = format!("{}.form", node.id);
+        let form = Form {
+            components,
+            id: &id,
+            schema_version: 16,
+            kind: "default",
+        };
+        let json = serde_json::to_string(&form)
+            .unwrap_or_else(|e| unreachable!("a form serializes into memory: {e}"));
+        x.text("zeebe:userTaskForm", &[("id", &id)], &json);
     }
     x.close("bpmn:extensionElements");
 }
