@@ -5,6 +5,7 @@
 //! a tool, every reference resolved, the order has no cycle.
 
 pub mod dot;
+pub mod handbook;
 pub mod mermaid;
 pub mod plan;
 pub mod sop;
