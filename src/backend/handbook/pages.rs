@@ -204,6 +204,16 @@ enum Job {
 pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, String> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_formatter(|out, state, value| {
+        // HTML escaping of the five characters that matter, and not of `/`
+        // (minijinja's default writes `&#x2f;` in every address).
+        match (state.auto_escape(), value.as_str()) {
+            (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
+                out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        }
+    });
     for name in super::templates::PAGES {
         env.add_template_owned(name, options.templates.get(name).to_owned())
             .map_err(|e| template_error(name, &e))?;
@@ -871,4 +881,20 @@ fn successors(workflow: &Workflow) -> Vec<Vec<usize>> {
         }
     }
     next
+}
+
+/// Text as HTML: `&`, `<`, `>`, `"` and `'` as entities.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
