@@ -86,8 +86,10 @@ struct WorkflowPage {
     runs: Option<String>,
     /// The inline SVG diagram, when Graphviz drew it.
     diagram: Option<String>,
-    /// Why there is no diagram (Graphviz not found, or its error).
-    no_diagram: Option<String>,
+    /// Graphviz was not found: the page says so instead of a diagram.
+    graphviz_missing: bool,
+    /// Graphviz's error, when it could not draw this workflow.
+    diagram_error: Option<String>,
     steps: Vec<StepLink>,
     /// The SOP as HTML, without its title.
     sop: String,
@@ -204,13 +206,22 @@ enum Job {
 pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, String> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // Block tags leave no blank lines behind; a file ends with its newline.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
     env.set_formatter(|out, state, value| {
         // HTML escaping of the five characters that matter, and not of `/`
         // (minijinja's default writes `&#x2f;` in every address).
         match (state.auto_escape(), value.as_str()) {
-            (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
-                out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
-            }
+            (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => out
+                .write_str(&escape_html(text))
+                .map_err(minijinja::Error::from),
             _ => minijinja::escape_formatter(out, state, value),
         }
     });
@@ -509,7 +520,7 @@ impl Ctx<'_, '_> {
             .collect();
         let sop = backend::sop::render(model, w, backend::sop::SopOptions { mermaid: false });
         let sop = markup::without_first_h1(&anchor_steps(&markdown_to_html(&sop, 0), &ids));
-        let (diagram, no_diagram) = self.diagram(model, w, workflow);
+        let (diagram, diagram_error) = self.diagram(model, w, workflow);
         let mut roles: Vec<Link> = Vec::new();
         let mut tools: Vec<Link> = Vec::new();
         let push = |list: &mut Vec<Link>, link: Link| {
@@ -544,7 +555,8 @@ impl Ctx<'_, '_> {
                 .every
                 .map(|d| format!("every {}", duration_words(&d))),
             diagram,
-            no_diagram,
+            graphviz_missing: self.options.svg.is_none(),
+            diagram_error,
             steps: order
                 .iter()
                 .map(|&s| self.step_link(i, s, &numbers, None))
@@ -553,7 +565,8 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// The workflow's diagram as inline SVG, or why there is none.
+    /// The workflow's diagram as inline SVG, or Graphviz's error (neither
+    /// without Graphviz).
     fn diagram(
         &self,
         model: &Model,
@@ -561,20 +574,12 @@ impl Ctx<'_, '_> {
         workflow: &Workflow,
     ) -> (Option<String>, Option<String>) {
         let Some(svg) = self.options.svg else {
-            return (
-                None,
-                Some("Graphviz (`dot`) was not found, so this page has no diagram; every step is listed below.".to_owned()),
-            );
+            return (None, None);
         };
         let dot = link_step_nodes(&backend::dot::render(model, Some(w)), &workflow.name.text);
         match svg(&dot) {
             Ok(svg) => (Some(inline_svg(&svg)), None),
-            Err(e) => (
-                None,
-                Some(format!(
-                    "Graphviz (`dot`) could not draw this workflow ({e}); every step is listed below."
-                )),
-            ),
+            Err(e) => (None, Some(e)),
         }
     }
 
