@@ -60,7 +60,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
         &models,
         &handbook::Options {
             templates: &templates,
-            svg: graphviz.then_some(&svg as &(dyn Fn(&str) -> Result<String, String> + Sync)),
+            svg: graphviz.then_some(&svg as &handbook::SvgRenderer),
         },
     )
     .map_err(|message| {
@@ -79,7 +79,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     }
     let pages = files
         .iter()
-        .filter(|(name, _)| name.ends_with(".html"))
+        .filter(|(name, _)| Path::new(name).extension().is_some_and(|e| e == "html"))
         .count();
     let staged = output::stage_folder(dir, &files)?;
     output::commit_folder(staged)?;
@@ -168,7 +168,7 @@ fn run_dot(dot: &str) -> Result<String, String> {
         (writer.join(), out)
     });
     let status = child.wait_with_output().map_err(|e| e.to_string())?;
-    if status.status.success() && matches!(written, Ok(Some(Ok(()))) | Ok(None)) {
+    if status.status.success() && matches!(written, Ok(Some(Ok(())) | None)) {
         return Ok(out);
     }
     let err = String::from_utf8_lossy(&status.stderr);

@@ -16,13 +16,16 @@ use crate::source::FileId;
 
 pub use templates::Templates;
 
+/// Renders a DOT graph to SVG, or says why it could not.
+pub type SvgRenderer = dyn Fn(&str) -> Result<String, String> + Sync;
+
 /// What a handbook build needs besides the models.
 pub struct Options<'a> {
     /// The page templates and assets.
     pub templates: &'a Templates,
     /// Renders a DOT graph to SVG (Graphviz's `dot -Tsvg`); `None` when
     /// Graphviz is not available: the pages then say so.
-    pub svg: Option<&'a (dyn Fn(&str) -> Result<String, String> + Sync)>,
+    pub svg: Option<&'a SvgRenderer>,
 }
 
 /// One file of the site: its path inside the site (`/`-separated) and bytes.

@@ -528,7 +528,7 @@ impl Ctx<'_, '_> {
                 list.push(link);
             }
         };
-        for role in workflow.owner.iter() {
+        if let Some(role) = &workflow.owner {
             push(&mut roles, self.role_link(m, *role, "../"));
         }
         for &s in order.iter() {
