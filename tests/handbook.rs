@@ -131,6 +131,12 @@ fn the_examples_handbook_passes_the_browser_check() {
     ] {
         assert!(names.iter().any(|n| n == page), "{page} missing: {names:?}");
     }
+    // Every internal link and anchor resolves, browser or not.
+    let texts: BTreeMap<String, String> = files(&site)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect();
+    check_links(&texts, "the examples' handbook");
     if !browser_ready() {
         return;
     }
@@ -434,4 +440,94 @@ fn other_emits_still_build_one_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`--out-dir DIR`"));
+}
+
+/// The files of the handbook of a text, built by the library without
+/// Graphviz: page path → text.
+fn site_of(flow: &str) -> BTreeMap<String, String> {
+    let c = common::compile_text(flow);
+    let templates = procflow::backend::handbook::Templates::default();
+    let files = procflow::backend::handbook::build(
+        &[&c.model],
+        &procflow::backend::handbook::Options {
+            templates: &templates,
+            svg: None,
+        },
+    )
+    .unwrap();
+    files
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// Every `href` of a page that stays in the site names a file of it and,
+/// with `#id`, an element of that file with that id.
+fn check_links(site: &BTreeMap<String, String>, what: &str) {
+    for (name, html) in site {
+        if Path::new(name).extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let dir = Path::new(name).parent().unwrap();
+        for piece in html.split("href=\"").skip(1) {
+            let href = &piece[..piece.find('"').unwrap()];
+            if href.starts_with("http") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+            let target = if file.is_empty() {
+                name.clone()
+            } else {
+                let mut parts: Vec<&str> = dir
+                    .to_str()
+                    .unwrap()
+                    .split('/')
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                for part in file.split('/') {
+                    match part {
+                        ".." => {
+                            parts.pop();
+                        }
+                        p => parts.push(p),
+                    }
+                }
+                parts.join("/")
+            };
+            let page = site
+                .get(&target)
+                .unwrap_or_else(|| panic!("{name}: link to a missing {target} ({href}) in {what}"));
+            if !anchor.is_empty() {
+                assert!(
+                    page.contains(&format!("id=\"{anchor}\"")),
+                    "{name}: link to a missing anchor {target}#{anchor} in {what}"
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(common::proptest_config(24))]
+
+    /// Random files of random text: every internal link resolves, no text
+    /// becomes markup (each page's scripts are the site's own), and the
+    /// same file gives the same bytes.
+    #[test]
+    fn random_files_give_sites_whose_links_resolve(
+        texts in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..12), 1..40),
+        shapes in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..20), 1..4),
+    ) {
+        let flow = common::random_flow::random_flows(&texts, &shapes);
+        let site = site_of(&flow);
+        let what = format!("a random file:\n{flow}");
+        check_links(&site, &what);
+        for (name, html) in &site {
+            if name.ends_with("html") {
+                let own = if name == "index.html" { 2 } else { 0 };
+                proptest::prop_assert_eq!(html.matches("<script").count(), own, "{} of {}", name, what);
+            }
+        }
+        proptest::prop_assert!(site == site_of(&flow));
+    }
 }

@@ -171,7 +171,22 @@ try {
     }
   }
 
-  // 4. Screenshots.
+  // 4. A role page printed: a checklist, a box before each step, no header.
+  if (opt.role) {
+    current = `roles/${opt.role}.html (print)`;
+    await page.goto(pathToFileURL(path.join(opt.site, "roles", `${opt.role}.html`)).href, { waitUntil: "load" });
+    await page.emulateMediaType("print");
+    const printed = await page.evaluate(() => ({
+      header: getComputedStyle(document.querySelector("header.site")).display,
+      steps: document.querySelectorAll("ol.checklist > li").length,
+      boxes: [...document.querySelectorAll("ol.checklist > li .box")].filter((b) => getComputedStyle(b).display !== "none" && b.getBoundingClientRect().width > 0).length,
+    }));
+    if (printed.header !== "none") problem(current, "the site's header is printed");
+    if (printed.steps === 0 || printed.boxes !== printed.steps) problem(current, `printed ${printed.steps} steps with ${printed.boxes} boxes`);
+    await page.emulateMediaType(null);
+  }
+
+  // 5. Screenshots.
   if (opt.screens) {
     fs.mkdirSync(opt.screens, { recursive: true });
     const shots = [["index", "index.html"]];
