@@ -18,16 +18,19 @@ fn options() -> Options<'static> {
     o
 }
 
-/// Markdown to HTML, safely: raw HTML is escaped (shown as text), dangerous
-/// link targets (`javascript:`…) are dropped by comrak, images become links
-/// to their address (a page of the handbook requests nothing outside the
-/// site), and headings are moved down by `demote` levels (at most `<h6>`), so
-/// that a description's `# Heading` does not compete with the page's.
+/// Markdown to HTML, safely: raw HTML is escaped (shown as text), images
+/// become links to their address (a page of the handbook requests nothing
+/// outside the site), a link stays a link only to a web or mail address
+/// (a relative or `javascript:` one becomes its text: it would lead nowhere
+/// in the site), and headings are moved down by `demote` levels (at most
+/// `<h6>`), so that a description's `# Heading` does not compete with the
+/// page's.
 #[must_use]
 pub fn markdown_to_html(text: &str, demote: u8) -> String {
     let options = options();
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, text, &options);
+    let mut unlink = Vec::new();
     for node in root.descendants() {
         let mut data = node.data_mut();
         match &mut data.value {
@@ -38,6 +41,19 @@ pub fn markdown_to_html(text: &str, demote: u8) -> String {
             NodeValue::Heading(h) => h.level = (h.level + demote).min(6),
             _ => {}
         }
+        if let NodeValue::Link(link) = &data.value {
+            if safe_url(&link.url).is_none() {
+                unlink.push(node);
+            }
+        }
+    }
+    // A link that leads nowhere: its text in its place.
+    for node in unlink {
+        let children: Vec<_> = node.children().collect();
+        for child in children {
+            node.insert_before(child);
+        }
+        node.detach();
     }
     let mut html = String::new();
     // Writing to a String cannot fail.
@@ -167,6 +183,8 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("javascript:"), "{html}");
+        let html = markdown_to_html("see [the *notes*](notes.md) and [top](#top)", 0);
+        assert_eq!(html, "<p>see the <em>notes</em> and top</p>\n");
     }
 
     #[test]
