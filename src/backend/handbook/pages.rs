@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use super::markup::{anchor_steps, inline_svg, link_step_nodes, markdown_to_html, safe_url};
+use super::markup::{
+    anchor_steps, inline_svg, link_step_nodes, markdown_to_html, safe_url, without_first_h1,
+};
 use super::{Options, Site, SiteFile, hours_per_week};
 use crate::backend::{
     self, conditions_words, duration_words, lead_time_words, sequence, step_numbers,
@@ -519,7 +521,7 @@ impl Ctx<'_, '_> {
             .map(|&s| workflow.steps[s].name.text.as_str())
             .collect();
         let sop = backend::sop::render(model, w, backend::sop::SopOptions { mermaid: false });
-        let sop = markup::without_first_h1(&anchor_steps(&markdown_to_html(&sop, 0), &ids));
+        let sop = without_first_h1(&anchor_steps(&markdown_to_html(&sop, 0), &ids));
         let (diagram, diagram_error) = self.diagram(model, w, workflow);
         let mut roles: Vec<Link> = Vec::new();
         let mut tools: Vec<Link> = Vec::new();
@@ -872,8 +874,6 @@ impl Ctx<'_, '_> {
         out
     }
 }
-
-use super::markup;
 
 /// The steps that wait for each step (order edges only).
 fn successors(workflow: &Workflow) -> Vec<Vec<usize>> {
