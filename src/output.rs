@@ -491,13 +491,35 @@ pub fn stage_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<StagedFol
         "written by procflow: the whole folder is replaced on each build\n",
     )
     .map_err(|e| fail(&e))?;
-    for (name, bytes) in files {
-        let path = temp.path().join(name);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).map_err(|e| fail(&e))?;
-        }
-        fs::write(&path, bytes).map_err(|e| fail(&e))?;
+    // The folders first, then the files on all cores (hundreds of pages).
+    let mut folders: Vec<&Path> = files
+        .iter()
+        .filter_map(|(name, _)| Path::new(name).parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        fs::create_dir_all(temp.path().join(folder)).map_err(|e| fail(&e))?;
     }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let root = temp.path();
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .try_for_each(|(name, bytes)| fs::write(root.join(name), bytes))
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+    .map_err(|e| fail(&e))?;
     Ok(StagedFolder {
         shown: dir.to_path_buf(),
         target,
@@ -527,8 +549,8 @@ pub fn commit_folder(staged: StagedFolder) -> Result<(), Error> {
         });
     }
     if exchange(temp.path(), &target).is_ok() {
-        // `temp` now holds the old site: dropping it deletes it.
-        drop(temp);
+        // `temp` now holds the old site.
+        remove_folder(&temp.keep());
         return Ok(());
     }
     let parent = temp.path().parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -542,11 +564,33 @@ pub fn commit_folder(staged: StagedFolder) -> Result<(), Error> {
         let _ = fs::rename(&aside_path, &target);
         return Err(fail(&e));
     }
-    // The new folder is in place; `temp`'s path is gone, and `aside` (the
-    // old site) is deleted when dropped.
+    // The new folder is in place; `temp`'s path is gone.
     let _ = temp.keep();
-    drop(aside);
+    let aside = aside.keep();
+    remove_folder(&aside_path);
+    let _ = fs::remove_dir(&aside);
     Ok(())
+}
+
+/// Deletes a folder that is no longer needed (an old site), its subfolders
+/// on threads of their own; what cannot be deleted is left (the new site is
+/// in place already).
+fn remove_folder(dir: &Path) {
+    let subfolders: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    std::thread::scope(|scope| {
+        for sub in &subfolders {
+            scope.spawn(move || fs::remove_dir_all(sub));
+        }
+    });
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`, called
