@@ -535,6 +535,15 @@ pub fn stage_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<StagedFol
 /// # Errors
 /// When the folder cannot be put in place (the old one is then left as it was).
 pub fn commit_folder(staged: StagedFolder) -> Result<(), Error> {
+    commit_folder_by(staged, exchange)
+}
+
+/// [`commit_folder`] with the given atomic exchange (which the tests make
+/// fail, to take the way of two renames).
+fn commit_folder_by(
+    staged: StagedFolder,
+    exchange: fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let StagedFolder {
         shown,
         target,
@@ -661,6 +670,46 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["a.txt", "c.txt"], "no temporary file left");
+    }
+
+    /// A site replaces the one before it whole, by an atomic exchange or by
+    /// two renames, and leaves nothing beside it; a folder of other files is
+    /// refused.
+    #[test]
+    fn a_staged_folder_replaces_the_old_one_whole() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let site = dir.path().join("site");
+        let files = |text: &str| {
+            vec![
+                ("index.html".to_owned(), text.as_bytes().to_vec()),
+                ("roles/a.html".to_owned(), text.as_bytes().to_vec()),
+            ]
+        };
+        commit_folder(stage_folder(&site, &files("one")).unwrap()).unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("roles/a.html")).unwrap(),
+            "one"
+        );
+        fs::write(site.join("roles/stale.html"), "old").unwrap();
+        commit_folder(stage_folder(&site, &files("two")).unwrap()).unwrap();
+        assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "two");
+        assert!(!site.join("roles/stale.html").exists());
+        let refuse = |_: &Path, _: &Path| Err(std::io::Error::other("no exchange"));
+        commit_folder_by(stage_folder(&site, &files("three")).unwrap(), refuse).unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("roles/a.html")).unwrap(),
+            "three"
+        );
+        let beside: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(beside, ["site"]);
+        let mine = dir.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "keep").unwrap();
+        assert!(stage_folder(&mine, &files("x")).is_err());
+        assert_eq!(fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep");
     }
 
     /// The same for a hard-linked file written in place: it gets its old text
