@@ -10,6 +10,7 @@ use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSettin
 
 use crate::output;
 
+mod fix;
 mod handbook;
 mod shell;
 
@@ -148,6 +149,11 @@ struct BuildArgs {
     #[arg(long)]
     no_mermaid: bool,
 
+    /// Render SOPs through this minijinja template instead of the built-in
+    /// one (`--emit sop`; its context is in docs/outputs/sop.md).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+
     /// The name of standard input in messages.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
@@ -237,6 +243,12 @@ struct CheckArgs {
     /// sarif. The summary counts every diagnostic.
     #[arg(long, value_name = "N")]
     max_diagnostics: Option<usize>,
+
+    /// Apply the safe fixes (a "did you mean" with a single candidate) to
+    /// the files, Markdown `flow` blocks included, then report what is left.
+    /// What was fixed is said on standard error.
+    #[arg(long)]
+    fix: bool,
 }
 
 /// Lint level flags, shared by `check` and `build`.
@@ -440,6 +452,12 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
     };
     for path in paths {
         if path.as_os_str() == "-" {
+            if args.fix {
+                return Err(usage(
+                    "`--fix` cannot change standard input".to_owned(),
+                    Some("check the file itself: `procflow check --fix FILE`".to_owned()),
+                ));
+            }
             let mut text = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut text)
@@ -464,7 +482,19 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
         settings,
         no_config: args.levels.no_config,
     };
-    let report = procflow::check(&inputs, &options)?;
+    let report = if args.fix {
+        let fixed = fix::fix(&inputs, &options)?;
+        if fixed.fixes > 0 {
+            eprintln!(
+                "fixed {} in {}",
+                plural(fixed.fixes, "problem", "problems"),
+                plural(fixed.files, "file", "files")
+            );
+        }
+        fixed.report
+    } else {
+        procflow::check(&inputs, &options)?
+    };
     let sources = &report.workspace.sources;
     let limits = match (args.max_diagnostics, args.format) {
         (Some(n), _) => render::Limits::per_file(n),
@@ -510,6 +540,11 @@ fn check(args: CheckArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Error
     // allocation at a time would only delay it (rustc does the same).
     std::mem::forget(report);
     Ok(code)
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
@@ -597,6 +632,18 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 "give one file (only `--emit handbook` reads several files and folders)".to_owned(),
             ),
         ));
+    };
+    // A user's template is read and parsed first: an error in it stops the
+    // build before anything is written.
+    let template = match &args.template {
+        Some(_) if args.emit != Emit::Sop => {
+            return Err(usage(
+                "`--template` applies to `--emit sop` only".to_owned(),
+                Some("drop `--template`, or build with `--emit sop`".to_owned()),
+            ));
+        }
+        Some(path) => Some(sop::Template::from_file(path)?),
+        None => None,
     };
     let input = input_for(file, args.stdin_filename.as_ref())?;
     let options = CheckOptions {
@@ -719,21 +766,40 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         };
         let render = |i: usize, w: WorkflowId| {
             let model = &compilations[i].model;
+            let options = sop::SopOptions {
+                mermaid: !args.no_mermaid,
+            };
             match args.emit {
-                Emit::Sop => sop::render(
-                    model,
-                    w,
-                    sop::SopOptions {
-                        mermaid: !args.no_mermaid,
-                    },
-                ),
-                Emit::Plan => plan::render(model, w),
-                Emit::Mermaid => mermaid::render(model, w),
+                Emit::Sop => match &template {
+                    Some(t) => sop::render_with(t, model, w, options).map_err(Error::from),
+                    None => Ok(sop::render(model, w, options)),
+                },
+                Emit::Plan => Ok(plan::render(model, w)),
+                Emit::Mermaid => Ok(mermaid::render(model, w)),
                 Emit::Dot | Emit::Handbook => unreachable!("handled above"),
             }
         };
         let name =
             |target: &(usize, WorkflowId)| format!("{}.{}", id_of(target), args.emit.extension());
+        if let (None, Some(dir), Some(_)) = (&args.output, &args.out_dir, &template) {
+            // A user's template may fail on any workflow: every SOP is
+            // rendered before the folder is touched.
+            let texts = per_compilation(compilations.len(), &targets, render)
+                .into_iter()
+                .collect::<Result<Vec<String>, Error>>()?;
+            output::create_folder(dir)?;
+            let staged = targets
+                .iter()
+                .zip(texts)
+                .map(|(target, text)| {
+                    let path = dir.join(name(target));
+                    output::stage(&path, &text).map(|s| (s, path))
+                })
+                .collect();
+            commit_into_dir(staged)?;
+            std::mem::forget(built);
+            return Ok(ExitCode::SUCCESS);
+        }
         if let (None, Some(dir)) = (&args.output, &args.out_dir) {
             // Each workflow's file is staged (written to its temporary file)
             // by the thread that rendered it, so writing overlaps rendering;
@@ -741,7 +807,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
             output::create_folder(dir)?;
             let staged = per_compilation(compilations.len(), &targets, |i, w| {
                 let path = dir.join(name(&(i, w)));
-                output::stage(&path, &render(i, w)).map(|s| (s, path))
+                render(i, w).and_then(|text| output::stage(&path, &text).map(|s| (s, path)))
             });
             commit_into_dir(staged)?;
             std::mem::forget(built);
@@ -751,7 +817,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         // `per_compilation` returns them grouped by compilation, which is the
         // order of `targets` (workflows are listed compilation by compilation).
         for (target, text) in targets.iter().zip(texts) {
-            outputs.push((name(target), text));
+            outputs.push((name(target), text?));
         }
     }
     match (&args.output, &args.out_dir) {

@@ -35,6 +35,13 @@ pub enum Error {
         #[help]
         help: Option<String>,
     },
+    /// An SOP template (`build --template FILE`) cannot be read, parsed or
+    /// rendered. Nothing was written.
+    #[error("the SOP template failed: {0}")]
+    #[diagnostic(help(
+        "the template's context (every field) and filters are in docs/outputs/sop.md"
+    ))]
+    Template(#[from] crate::backend::sop::TemplateError),
     /// An output (a built file, a formatted file) cannot be written. Nothing
     /// was replaced.
     #[error("cannot {action} `{}`: {reason}", path.display())]

@@ -18,6 +18,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod fix;
 pub mod fmt;
 pub mod lsp;
 pub mod markdown;

@@ -25,6 +25,25 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    nearest(word, candidates).map(|s| s.word)
+}
+
+/// A "did you mean": the nearest candidate, and whether it is the only one
+/// near enough (then replacing the word with it is a safe fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    /// The candidate nearest to the word.
+    pub word: &'a str,
+    /// Whether no other distinct candidate reaches the threshold.
+    pub only: bool,
+}
+
+/// As [`did_you_mean`], and whether the answer is the only candidate near
+/// enough.
+pub fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Suggestion<'a>> {
     let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
     if candidates.len() > MAX_CANDIDATES {
         return None;
@@ -32,20 +51,33 @@ pub fn did_you_mean<'a>(
     let word_chars: Vec<char> = word.chars().collect();
     let histogram = Histogram::of(&word_chars);
     let mut best: Option<(f64, &str)> = None;
+    // Whether a second distinct candidate reached the threshold: until then
+    // every candidate that may reach it is scored; after, only those that
+    // may beat the best.
+    let mut another = false;
     for c in candidates {
         if c == word {
             continue;
         }
         let bound = upper_bound(&word_chars, &histogram, c) + SLACK;
-        if bound < THRESHOLD || best.is_some_and(|(b, _)| bound <= b) {
+        if bound < THRESHOLD || (another && best.is_some_and(|(b, _)| bound <= b)) {
             continue;
         }
         let score = strsim::jaro_winkler(word, c);
-        if score >= THRESHOLD && best.is_none_or(|(b, _)| score > b) {
+        if score < THRESHOLD {
+            continue;
+        }
+        if best.is_some_and(|(_, w)| w != c) {
+            another = true;
+        }
+        if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, c)| Suggestion {
+        word: c,
+        only: !another,
+    })
 }
 
 /// Counts of the ASCII characters of a word, and how many others it has.
@@ -134,7 +166,19 @@ pub fn list<S: AsRef<str>>(names: &[S]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Histogram, MAX_CANDIDATES, did_you_mean, upper_bound};
+    use super::{Histogram, MAX_CANDIDATES, did_you_mean, nearest, upper_bound};
+
+    #[test]
+    fn says_whether_the_suggestion_is_the_only_one() {
+        let only = nearest("foundr", ["founder", "ops"]).unwrap();
+        assert_eq!((only.word, only.only), ("founder", true));
+        let two = nearest("sale", ["sales", "sald", "ops"]).unwrap();
+        assert_eq!((two.word, two.only), ("sales", false));
+        // A name listed twice is one candidate.
+        let same = nearest("foundr", ["founder", "founder"]).unwrap();
+        assert!(same.only);
+        assert_eq!(nearest("xyz", ["founder"]), None);
+    }
 
     #[test]
     fn suggests_near_words_only() {

@@ -146,6 +146,10 @@ pub struct Workspace<L: Loader = FsLoader> {
     /// The canonical path of each path a `use` named (symbolic links are
     /// resolved once per run, not once per compilation that reaches them).
     canonical: HashMap<PathBuf, PathBuf>,
+    /// Whether [`Workspace::compile`] records every name's reference in the
+    /// model ([`crate::model::Model::references`]): the language server does;
+    /// `check` and `build` need not pay for them.
+    pub record_references: bool,
 }
 
 impl Default for Workspace<FsLoader> {
@@ -164,6 +168,7 @@ impl<L: Loader> Workspace<L> {
             parsed: Vec::new(),
             projects: HashMap::new(),
             canonical: HashMap::new(),
+            record_references: false,
         }
     }
 
@@ -302,8 +307,12 @@ impl<L: Loader> Workspace<L> {
                 )
             })
             .collect();
-        let (model, resolve_diags) =
-            model::resolve(&trees, root, !loading.import_errors.is_empty());
+        let (model, resolve_diags) = model::resolve(
+            &trees,
+            root,
+            !loading.import_errors.is_empty(),
+            self.record_references,
+        );
         let mut diagnostics = loading.import_errors;
         if syntax_errors.is_empty() {
             diagnostics.extend(resolve_diags);

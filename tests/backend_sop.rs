@@ -401,7 +401,7 @@ fn hostile_text_keeps_the_document_structure() {
         let lines: Vec<&str> = doc.lines().collect();
         // The title is one heading line, even with a newline in it.
         assert!(
-            lines[0].starts_with("# Hostile \\| workflow \\# with a heading"),
+            lines[0].starts_with("# Hostile | workflow \\# with a heading"),
             "{}",
             lines[0]
         );
@@ -427,14 +427,14 @@ fn hostile_text_keeps_the_document_structure() {
         assert!(table.iter().all(|l| cells(l) == 2), "{table:?}");
         // Step headings are numbered, escaped, without trailing punctuation.
         assert!(
-            lines.contains(&"### 1. Title with \\| pipe and \\#hash"),
+            lines.contains(&"### 1. Title with | pipe and \\#hash"),
             "{doc}"
         );
         assert!(
-            lines.contains(&"### 2. \\--- dashes \\| and \\\\ backslash"),
+            lines.contains(&"### 2. --- dashes | and \\\\ backslash"),
             "{doc}"
         );
-        assert!(lines.contains(&"### 3. \\="), "{doc}");
+        assert!(lines.contains(&"### 3. ="), "{doc}");
         // The unclosed fence of the description is closed before the Purpose.
         let purpose = lines.iter().position(|l| *l == "## Purpose").unwrap();
         let fences = lines[..purpose]
@@ -445,7 +445,7 @@ fn hostile_text_keeps_the_document_structure() {
         // Headings from descriptions are demoted and unique.
         assert!(lines.contains(&"#### Purpose (step 1)"), "{doc}");
         assert!(lines.contains(&"#### Purpose (step 2)"), "{doc}");
-        assert!(lines.contains(&"#### Purpose (step 2 2)"), "{doc}");
+        assert!(lines.contains(&"#### Purpose (step 2) (2)"), "{doc}");
         assert!(lines.contains(&"#### Setext heading"), "{doc}");
         // Bare URLs and addresses are links, not bare.
         assert!(doc.contains("<https://example.com/x>,"), "{doc}");
@@ -454,11 +454,11 @@ fn hostile_text_keeps_the_document_structure() {
         assert!(doc.contains("here: <https://example.com/>"), "{doc}");
         // The question, everywhere it is quoted, is escaped text.
         assert!(
-            doc.contains("- Decide: \\# Is \\| it &lt;b>ok&lt;/b>? \\[x\\](y) \\*z\\* (yes or no)"),
+            doc.contains("- Decide: \\# Is | it \\<b\\>ok\\</b\\>? \\[x\\](y) \\*z\\* (yes or no)"),
             "{doc}"
         );
         assert!(
-            doc.contains("- With: \\> Client \\| one (outside the team)"),
+            doc.contains("- With: \\> Client | one (outside the team)"),
             "{doc}"
         );
     }
@@ -807,7 +807,11 @@ fn markdownlint_passes_on_hostile_descriptions() {
     .unwrap();
     let sops = sops_of(&text);
     assert!(sops[0].contains("é<http://a.b/c>"), "{}", sops[0]);
-    assert!(sops[0].contains("Title\\*\\*\\* )***Title"), "{}", sops[0]);
+    assert!(
+        sops[0].contains("Title\\*\\*\\* )\\*\\*\\*Title"),
+        "{}",
+        sops[0]
+    );
     assert!(sops[0].contains("\n\\*star\\*\n"), "{}", sops[0]);
     // And their neighbours: emphasis that is emphasis stays, a digit before
     // a URL, a sentence in emphasis.

@@ -368,7 +368,7 @@ fn editor_session() {
         "    owner ops\n    tool crm\n    after",
         "    owner \n    tool crm\n    after",
     );
-    client.change(&uri, 3, &typing);
+    client.change(&uri, 4, &typing);
     let diags = client.diagnostics(&uri);
     assert!(diags.iter().all(|d| d["code"] == "syntax"), "{diags:?}");
     assert!(!diags.is_empty());
@@ -492,6 +492,7 @@ fn random_edits_and_requests_are_all_answered() {
         "textDocument/documentSymbol",
         "textDocument/formatting",
         "textDocument/codeAction",
+        "textDocument/documentHighlight",
     ];
     for version in 2..202 {
         // A random slice of an example, spliced into the text at a random point,
@@ -585,5 +586,226 @@ fn rename_reaches_open_documents_that_use_the_file() {
     assert_eq!(count(&team_uri), 1, "{edit}");
     assert_eq!(count(&a_uri), 2, "{edit}");
     assert_eq!(count(&b_uri), 2, "{edit}");
+    assert!(client.stop().success());
+}
+
+const V2: &str = r#"role founder "Founder"
+role ops "Operations"
+tool docs "Google Docs"
+process content "Content" {
+  outcome "A post"
+  owner founder
+  step draft
+  step review
+  step publish
+}
+workflow blog "Blog post" implements content {
+  owner founder
+  input brief
+  target 1w
+  every 1w
+  step write "Write the draft" {
+    implements draft
+    owner ops
+    tool docs
+    needs brief
+    takes 4h
+    produces draft_doc
+  }
+  step check "Review the draft" {
+    implements review
+    owner founder
+    with ops
+    tool docs
+    needs draft_doc
+    wait 1d
+    takes 1h
+    within 2d
+    escalate ops
+    decides approved "Is the draft ready to publish?"
+    rework write when not approved
+  }
+  step post "Publish" {
+    implements publish
+    owner ops
+    tool docs
+    when approved
+    takes 30m
+    within 1d
+  }
+}
+"#;
+
+/// The position of the `k`-th character of the first occurrence of
+/// `needle` in `text` (ASCII lines).
+fn position_of(uri: &str, text: &str, needle: &str, k: usize) -> Value {
+    let at = text.find(needle).unwrap() + k;
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    pos(
+        uri,
+        u32::try_from(line).unwrap(),
+        u32::try_from(column).unwrap(),
+    )
+}
+
+/// The lines of the ranges of some locations or edits, sorted.
+fn lines(values: &Value) -> Vec<u64> {
+    let mut out: Vec<u64> = values
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn version_2_decisions_inputs_hover_and_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = std::fs::canonicalize(dir.path()).unwrap();
+    let uri = uri_of(&dir_path.join("blog.flow"));
+    let mut client = Client::start();
+    let init = client.initialize(&uri_of(&dir_path));
+    assert!(!init["capabilities"]["documentHighlightProvider"].is_null());
+    client.open(&uri, V2);
+    let diags = client.diagnostics(&uri);
+    assert!(
+        diags.iter().all(|d| d["severity"] != 1),
+        "no errors expected: {diags:?}"
+    );
+
+    // A decision: definition, references, highlights and rename, from its
+    // use in `when` (line 40), in `rework … when not` (line 34) and its
+    // declaration in `decides` (line 33).
+    let when = position_of(&uri, V2, "when approved", 6);
+    let def = client.result("textDocument/definition", &when);
+    assert_eq!(
+        def["range"],
+        json!({"start": {"line": 33, "character": 12}, "end": {"line": 33, "character": 20}})
+    );
+    let mut refs = when.clone();
+    refs["context"] = json!({"includeDeclaration": true});
+    assert_eq!(
+        lines(&client.result("textDocument/references", &refs)),
+        [33, 34, 40]
+    );
+    refs["context"] = json!({"includeDeclaration": false});
+    assert_eq!(
+        lines(&client.result("textDocument/references", &refs)),
+        [34, 40]
+    );
+    let highlights = client.result("textDocument/documentHighlight", &when);
+    assert_eq!(lines(&highlights), [33, 34, 40]);
+    let kinds: Vec<&Value> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["kind"])
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == &json!(3)).count(), 1);
+    let mut rename = when.clone();
+    rename["newName"] = json!("ready");
+    let edit = client.result("textDocument/rename", &rename);
+    assert_eq!(lines(&edit["changes"][&uri]), [33, 34, 40]);
+    // A step named like the decision is another name: not renamed with it.
+    let step_write = position_of(&uri, V2, "rework write", 7);
+    assert_eq!(
+        lines(&client.result("textDocument/documentHighlight", &step_write)),
+        [15, 34]
+    );
+
+    // An input: definition and rename from `needs brief`.
+    let needs = position_of(&uri, V2, "needs brief", 7);
+    let def = client.result("textDocument/definition", &needs);
+    assert_eq!(def["range"]["start"], json!({"line": 12, "character": 8}));
+    let mut rename = needs.clone();
+    rename["newName"] = json!("client_brief");
+    let edit = client.result("textDocument/rename", &rename);
+    assert_eq!(lines(&edit["changes"][&uri]), [12, 19]);
+
+    // Hover: the decision, the workflow (lead time, target, margin, runs per
+    // week), a step (time and escalation).
+    let mut hovers = String::new();
+    for (needle, k) in [
+        ("when approved", 6),
+        ("blog \"Blog", 1),
+        ("step check", 6),
+        ("needs brief", 7),
+    ] {
+        let hover = client.result("textDocument/hover", &position_of(&uri, V2, needle, k));
+        hovers.push_str(&format!(
+            "## hover on `{needle}`\n{}\n\n",
+            hover["contents"]["value"].as_str().unwrap()
+        ));
+    }
+    // Without `takes` on a step, the lead time is a lower bound.
+    let lower = V2.replace("    takes 30m\n", "");
+    client.change(&uri, 2, &lower);
+    client.diagnostics(&uri);
+    let hover = client.result(
+        "textDocument/hover",
+        &position_of(&uri, &lower, "blog \"Blog", 1),
+    );
+    hovers.push_str(&format!(
+        "## hover on the workflow without `takes 30m`\n{}\n",
+        hover["contents"]["value"].as_str().unwrap()
+    ));
+    // Without any `takes` or `wait`, the lead time is not known.
+    let unknown: String = V2
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("takes") && !l.contains("wait"))
+        .collect();
+    client.change(&uri, 3, &unknown);
+    client.diagnostics(&uri);
+    let hover = client.result(
+        "textDocument/hover",
+        &position_of(&uri, &unknown, "blog \"Blog", 1),
+    );
+    hovers.push_str(&format!(
+        "\n## hover on the workflow without `takes` and `wait`\n{}\n",
+        hover["contents"]["value"].as_str().unwrap()
+    ));
+    insta::assert_snapshot!(hovers);
+
+    // Completion: decision names after `when`, `not`, steps after `rework`,
+    // roles after `with`, the version-2 words in a step.
+    let typing = V2.replace("    when approved\n", "    when \n");
+    client.change(&uri, 4, &typing);
+    client.diagnostics(&uri);
+    let labels = |items: &Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let items = client.result(
+        "textDocument/completion",
+        &position_of(&uri, &typing, "    when \n", 9),
+    );
+    assert_eq!(labels(&items), ["approved", "not"]);
+
+    // A typo with one near name: the diagnostic's fix is the code action,
+    // preferred because it is safe.
+    let typo = V2.replace("when approved", "when aproved");
+    client.change(&uri, 5, &typo);
+    let diags = client.diagnostics(&uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .unwrap();
+    let actions = client.result(
+        "textDocument/codeAction",
+        &json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert_eq!(actions[0]["title"], "Replace with `approved`");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        actions[0]["edit"]["changes"][&uri][0]["newText"],
+        "approved"
+    );
     assert!(client.stop().success());
 }

@@ -106,6 +106,11 @@ fn the_sop_shows_every_v2_construct_and_passes_markdownlint() {
         // The v2 skip rule, and what a decision without an answer does.
         "A skipped step counts as done: the steps after it do not wait for it, and are not skipped because of it",
         "A question whose step was skipped has no answer: a step that runs only on a yes and a step that runs only on a no are then both skipped.",
+        // Who to ask, near the top; the owner and the deadline first in a
+        // step; the critical path marked on its steps.
+        "Who to ask: Account manager owns this workflow",
+        "### 2. Run a kickoff workshop - Owner: Founder - Deadline: within 2 days of becoming ready (after step 1) - Tool: Google Docs",
+        "- On the critical path: a delay here delays the whole run",
     ] {
         assert!(text.contains(needle), "the SOP lacks {needle:?}:\n{sop}");
     }
@@ -115,6 +120,14 @@ fn the_sop_shows_every_v2_construct_and_passes_markdownlint() {
     );
     // Steps with opposite answers never both run: not "at the same time".
     assert!(!text.contains("At the same time as"), "{sop}");
+    // No fact that says nothing: "manual" on every step.
+    assert!(!text.contains("Type: manual"), "{sop}");
+    // The critical path's steps are marked, the others not.
+    assert_eq!(
+        text.matches("On the critical path").count(),
+        sop.lines().filter(|l| l.starts_with("### ")).count() - 1,
+        "{sop}"
+    );
     markdownlint(&sop);
 }
 

@@ -1,11 +1,16 @@
 //! Completion. The context is read from the text around the cursor, not from
 //! the syntax tree: the item being typed usually does not parse yet, so the
-//! tree has left it out. Names come from the last compilation's model.
+//! tree has left it out. Roles, tools and processes come from the last
+//! compilation's model; the names of the workflow being written (steps,
+//! decisions, inputs, artifacts) from its text. The words that start an entry
+//! come from the language's word table ([`crate::syntax::words`]).
 
 use lsp_types::{CompletionItem, CompletionItemKind};
 
+use crate::ast::DeclKind;
 use crate::check::codes::Code;
 use crate::model::Model;
+use crate::syntax::words;
 
 /// A word of the text (a name or keyword), a string, or a brace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,11 +67,9 @@ fn lex(text: &str) -> Vec<Tok<'_>> {
     out
 }
 
-const TOP: &[&str] = &["role", "tool", "process", "workflow", "use"];
-
 /// Whether a line starts a top-level item (a keyword in the first column).
 fn is_item_start(line: &str) -> bool {
-    TOP.iter().any(|k| {
+    words::TOP_LEVEL.iter().any(|k| {
         line.strip_prefix(k)
             .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r']))
     })
@@ -86,6 +89,11 @@ struct Context<'t> {
     steps: Vec<&'t str>,
     /// The artifacts its steps produce.
     produced: Vec<&'t str>,
+    /// Its inputs (`input`).
+    inputs: Vec<&'t str>,
+    /// The decisions its steps take (`decides`), with their questions' place
+    /// in the text unknown: names only.
+    decisions: Vec<&'t str>,
 }
 
 fn context(text: &str, offset: usize) -> Context<'_> {
@@ -120,9 +128,11 @@ fn context(text: &str, offset: usize) -> Context<'_> {
         step: None,
         steps: Vec::new(),
         produced: Vec::new(),
+        inputs: Vec::new(),
+        decisions: Vec::new(),
     };
     if let Some(Tok::Word(w)) = whole.first() {
-        if TOP.contains(w) {
+        if words::TOP_LEVEL.contains(w) {
             ctx.item = Some(w);
         }
     }
@@ -155,7 +165,8 @@ fn context(text: &str, offset: usize) -> Context<'_> {
     }
     ctx.depth = depth;
     let mut depth = 0usize;
-    let mut in_produces = false;
+    // The list being read: `produces` (true) or `input` (false).
+    let mut in_list: Option<bool> = None;
     for (i, t) in whole.iter().enumerate() {
         match t {
             Tok::Open => depth += 1,
@@ -165,18 +176,34 @@ fn context(text: &str, offset: usize) -> Context<'_> {
                     ctx.steps.push(n);
                 }
             }
-            Tok::Word("produces") => in_produces = true,
-            Tok::Word(w) if in_produces => {
-                ctx.produced.push(w);
-                in_produces = matches!(whole.get(i + 1), Some(Tok::Comma));
+            Tok::Word("decides") if depth == 2 => {
+                if let Some(Tok::Word(n)) = whole.get(i + 1) {
+                    ctx.decisions.push(n);
+                }
+            }
+            Tok::Word("produces") if depth == 2 => {
+                in_list = Some(true);
+                continue;
+            }
+            Tok::Word("input") if depth == 1 => {
+                in_list = Some(false);
+                continue;
+            }
+            Tok::Word(w) if in_list.is_some() => {
+                if in_list == Some(true) {
+                    ctx.produced.push(w);
+                } else {
+                    ctx.inputs.push(w);
+                }
+                if !matches!(whole.get(i + 1), Some(Tok::Comma)) {
+                    in_list = None;
+                }
                 continue;
             }
             Tok::Comma => continue,
             _ => {}
         }
-        if !matches!(t, Tok::Word("produces")) {
-            in_produces = false;
-        }
+        in_list = None;
     }
     ctx
 }
@@ -190,38 +217,53 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
     }
 }
 
-/// The keywords that may start an entry where the cursor is.
-fn keywords(ctx: &Context<'_>) -> &'static [&'static str] {
-    match (ctx.depth, ctx.item) {
-        (0, _) => TOP,
-        (1, Some("role")) => &["who", "description", "external", "allow"],
-        (1, Some("tool")) => &["url", "description", "allow"],
-        (1, Some("process")) => &["outcome", "owner", "description", "step", "allow"],
-        (1, Some("workflow")) => &[
-            "owner",
-            "trigger",
-            "version",
-            "description",
-            "step",
-            "allow",
-        ],
-        (2, Some("process")) => &["description", "optional", "allow"],
-        (2, Some("workflow")) => &[
-            "implements",
-            "owner",
-            "tool",
-            "after",
-            "needs",
-            "produces",
-            "wait",
-            "within",
-            "when",
-            "run",
-            "automated",
-            "description",
-            "allow",
-        ],
-        _ => &[],
+/// The block the cursor is in, when it is inside one.
+fn block(ctx: &Context<'_>) -> Option<DeclKind> {
+    Some(match (ctx.depth, ctx.item?) {
+        (1, "role") => DeclKind::Role,
+        (1, "tool") => DeclKind::Tool,
+        (1, "process") => DeclKind::Process,
+        (1, "workflow") => DeclKind::Workflow,
+        (2, "process") => DeclKind::ProcessStep,
+        (2, "workflow") => DeclKind::WorkflowStep,
+        _ => return None,
+    })
+}
+
+/// The words that may start an entry where the cursor is, with what each
+/// says (from the word table).
+fn keywords(ctx: &Context<'_>) -> Vec<(&'static str, Option<&'static str>)> {
+    if ctx.depth == 0 {
+        return words::TOP_LEVEL.iter().map(|w| (*w, None)).collect();
+    }
+    let Some(block) = block(ctx) else {
+        return Vec::new();
+    };
+    words::entry_words(block)
+        .into_iter()
+        .map(|w| (w, words::by_keyword(w).map(|a| a.summary)))
+        .collect()
+}
+
+/// Distinct names, in order, as completion items.
+fn names(out: &mut Vec<CompletionItem>, names: &[&str], kind: CompletionItemKind) {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in names {
+        if !seen.contains(n) {
+            seen.push(n);
+            out.push(item(n, kind, None));
+        }
+    }
+}
+
+/// Roles of the model, as completion items.
+fn roles(out: &mut Vec<CompletionItem>, model: &Model) {
+    for r in &model.roles {
+        out.push(item(
+            &r.name.text,
+            CompletionItemKind::CLASS,
+            r.title.as_ref().map(|t| t.value.clone()),
+        ));
     }
 }
 
@@ -265,16 +307,49 @@ pub fn complete(text: &str, offset: usize, model: &Model) -> Vec<CompletionItem>
         }
         return out;
     }
+    // The attribute of the line (its first word), for values after a
+    // second keyword (`when not`, `rework STEP when not`).
+    let attr = line.split_whitespace().next().unwrap_or("");
+    let in_step = ctx.depth == 2 && ctx.item == Some("workflow");
+    if separated && indented && in_step {
+        let decisions = |out: &mut Vec<CompletionItem>| {
+            names(out, &ctx.decisions, CompletionItemKind::ENUM_MEMBER);
+        };
+        match (attr, keyword) {
+            ("when" | "rework", "not") => {
+                decisions(&mut out);
+                return out;
+            }
+            ("when", "when") => {
+                decisions(&mut out);
+                out.push(item("not", CompletionItemKind::KEYWORD, None));
+                return out;
+            }
+            ("rework", "rework") => {
+                // The step itself or one before it: every step is offered
+                // (the checker says which are not ancestors).
+                names(&mut out, &ctx.steps, CompletionItemKind::METHOD);
+                return out;
+            }
+            ("rework", "when") => {
+                out.push(item("not", CompletionItemKind::KEYWORD, None));
+                return out;
+            }
+            ("rework", _) => {
+                out.push(item("when", CompletionItemKind::KEYWORD, None));
+                return out;
+            }
+            _ => {}
+        }
+    }
     if separated && indented && ctx.depth >= 1 {
         match keyword {
             "owner" => {
-                for r in &model.roles {
-                    out.push(item(
-                        &r.name.text,
-                        CompletionItemKind::CLASS,
-                        r.title.as_ref().map(|t| t.value.clone()),
-                    ));
-                }
+                roles(&mut out, model);
+                return out;
+            }
+            "with" | "escalate" if in_step && attr == keyword => {
+                roles(&mut out, model);
                 return out;
             }
             "tool" if ctx.depth == 2 => {
@@ -309,12 +384,26 @@ pub fn complete(text: &str, offset: usize, model: &Model) -> Vec<CompletionItem>
                 return out;
             }
             "needs" => {
-                let mut seen = Vec::new();
-                for a in &ctx.produced {
-                    if !seen.contains(a) {
-                        seen.push(a);
-                        out.push(item(a, CompletionItemKind::VARIABLE, None));
-                    }
+                names(&mut out, &ctx.inputs, CompletionItemKind::VARIABLE);
+                let produced: Vec<&str> = ctx
+                    .produced
+                    .iter()
+                    .copied()
+                    .filter(|p| !ctx.inputs.contains(p))
+                    .collect();
+                names(&mut out, &produced, CompletionItemKind::VARIABLE);
+                return out;
+            }
+            k if attr == k
+                && words::by_keyword(k).is_some_and(|a| a.shape == words::Shape::Duration)
+                && block(&ctx).is_some_and(|b| {
+                    words::by_keyword(k).is_some_and(|a| a.blocks.contains(&b))
+                }) =>
+            {
+                // A duration is a whole number and one unit (`1d12h` is not
+                // one): a few to start from.
+                for d in ["30m", "1h", "4h", "1d", "2d", "1w"] {
+                    out.push(item(d, CompletionItemKind::VALUE, None));
                 }
                 return out;
             }
@@ -328,8 +417,12 @@ pub fn complete(text: &str, offset: usize, model: &Model) -> Vec<CompletionItem>
         }
     }
     if head.trim().is_empty() && (ctx.depth == 0) != indented {
-        for k in keywords(&ctx) {
-            out.push(item(k, CompletionItemKind::KEYWORD, None));
+        for (k, summary) in keywords(&ctx) {
+            out.push(item(
+                k,
+                CompletionItemKind::KEYWORD,
+                summary.map(str::to_owned),
+            ));
         }
     }
     out
@@ -390,12 +483,47 @@ mod tests {
             ["doc"]
         );
         assert_eq!(labels("workflow w implements |", &model), ["p"]);
-        assert_eq!(labels("|", &model), TOP);
+        assert_eq!(labels("|", &model), words::TOP_LEVEL);
         assert!(
             labels("workflow w implements p {\n  step one {\n    |\n", &model)
                 .contains(&"implements".to_owned())
         );
         assert!(labels("workflow w implements p {\n  |\n", &model).contains(&"trigger".to_owned()));
         assert!(labels("role x \"a |", &model).is_empty());
+    }
+
+    #[test]
+    fn version_2_words_and_names() {
+        let src = "role ops\nrole founder\ntool crm\nprocess p {\n  step a\n}\n";
+        let mut ws = crate::Workspace::default();
+        let root = ws.add_text("x.flow", None, src.to_owned());
+        let model = ws.compile(root, &crate::Levels::default()).model;
+        let w = "workflow w implements p {\n  input brief, contract\n  step one {\n    decides hot \"Hot?\"\n    produces notes\n  }\n  step two {\n    decides ready \"Ready?\"\n  }\n  step three {\n    ";
+        let at = |rest: &str| labels(&format!("{w}{rest}\n  }}\n}}\n"), &model);
+        assert_eq!(at("when |"), ["hot", "ready", "not"]);
+        assert_eq!(at("when not |"), ["hot", "ready"]);
+        assert_eq!(at("when hot, not r|"), ["hot", "ready"]);
+        assert_eq!(at("rework |"), ["one", "two", "three"]);
+        assert_eq!(at("rework one |"), ["when"]);
+        assert_eq!(at("rework one when |"), ["not"]);
+        assert_eq!(at("rework one when not |"), ["hot", "ready"]);
+        assert_eq!(at("needs |"), ["brief", "contract", "notes"]);
+        assert_eq!(at("with ops, |"), ["ops", "founder"]);
+        assert_eq!(at("escalate |"), ["ops", "founder"]);
+        assert_eq!(at("takes |"), ["30m", "1h", "4h", "1d", "2d", "1w"]);
+        assert!(at("target |").is_empty(), "`target` is a workflow's");
+        assert_eq!(
+            labels("workflow w implements p {\n  every |\n}\n", &model),
+            ["30m", "1h", "4h", "1d", "2d", "1w"]
+        );
+        let step_words = at("|");
+        for word in ["decides", "when", "takes", "escalate", "with", "rework"] {
+            assert!(step_words.contains(&word.to_owned()), "{word}");
+        }
+        let workflow_words = labels("workflow w implements p {\n  |\n}\n", &model);
+        for word in ["input", "target", "every", "step"] {
+            assert!(workflow_words.contains(&word.to_owned()), "{word}");
+        }
+        assert!(!workflow_words.contains(&"takes".to_owned()));
     }
 }

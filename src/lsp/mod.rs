@@ -13,6 +13,7 @@
 mod analysis;
 mod complete;
 mod convert;
+mod hover;
 mod transport;
 
 use std::collections::{HashMap, HashSet};
@@ -30,16 +31,17 @@ use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, CompletionParams, CompletionResponse,
     Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, Location, MarkupContent, MarkupKind, NumberOrString,
-    OneOf, PrepareRenameResponse, PublishDiagnosticsParams, Range, ReferenceParams, RenameOptions,
+    DocumentFormattingParams, DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams,
+    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeParams, Location, MarkupContent, MarkupKind, NumberOrString, OneOf,
+    PrepareRenameResponse, PublishDiagnosticsParams, Range, ReferenceParams, RenameOptions,
     RenameParams, ServerCapabilities, SymbolKind, TextDocumentPositionParams,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::ast::{Decl, DeclKind, Item};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::fmt::{FormatOptions, format_source};
 use crate::source::{FileId, Span};
 use analysis::Analysis;
@@ -227,6 +229,7 @@ fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
@@ -533,6 +536,10 @@ impl Server {
                 let p: ReferenceParams = params(req)?;
                 json(self.references(&p))
             }
+            r::DocumentHighlightRequest::METHOD => {
+                let p: DocumentHighlightParams = params(req)?;
+                json(self.highlights(&p.text_document_position_params))
+            }
             r::HoverRequest::METHOD => {
                 let p: HoverParams = params(req)?;
                 json(self.hover(&p.text_document_position_params))
@@ -577,31 +584,57 @@ impl Server {
         Some((a, offset))
     }
 
-    fn definition(&mut self, p: &TextDocumentPositionParams) -> Option<GotoDefinitionResponse> {
+    /// The analysis of a document and the name at a position in it (as
+    /// resolution recorded it).
+    fn reference(
+        &mut self,
+        p: &TextDocumentPositionParams,
+    ) -> Option<(Rc<Analysis>, crate::model::Reference)> {
         let (a, offset) = self.at(p)?;
-        let occurrence = a.index.at(a.root(), offset)?;
-        let def = a.index.defs.get(&occurrence.key)?;
-        let location = location(&a, def.name, &p.text_document.uri)?;
+        let r = *a.model().reference_at(a.root(), offset)?;
+        Some((a, r))
+    }
+
+    fn definition(&mut self, p: &TextDocumentPositionParams) -> Option<GotoDefinitionResponse> {
+        let (a, r) = self.reference(p)?;
+        let def = a.model().definition(r.target)?;
+        let location = location(&a, def, &p.text_document.uri)?;
         Some(GotoDefinitionResponse::Scalar(location))
     }
 
     fn references(&mut self, p: &ReferenceParams) -> Option<Vec<Location>> {
         let uri = &p.text_document_position.text_document.uri;
-        let (a, offset) = self.at(&p.text_document_position)?;
-        let key = a.index.at(a.root(), offset)?.key.clone();
+        let (a, r) = self.reference(&p.text_document_position)?;
         Some(
-            a.index
-                .all(&key)
-                .filter(|o| p.context.include_declaration || !o.def)
+            a.model()
+                .references_to(r.target)
+                .filter(|o| p.context.include_declaration || !o.declaration)
                 .filter_map(|o| location(&a, o.span, uri))
                 .collect(),
         )
     }
 
+    fn highlights(&mut self, p: &TextDocumentPositionParams) -> Option<Vec<DocumentHighlight>> {
+        let (a, r) = self.reference(p)?;
+        Some(
+            a.model()
+                .references_to(r.target)
+                .filter(|o| o.span.file == a.root())
+                .map(|o| DocumentHighlight {
+                    range: span_range(&a, o.span),
+                    kind: Some(if o.declaration {
+                        DocumentHighlightKind::WRITE
+                    } else {
+                        DocumentHighlightKind::READ
+                    }),
+                })
+                .collect(),
+        )
+    }
+
     fn hover(&mut self, p: &TextDocumentPositionParams) -> Option<Hover> {
-        let (a, offset) = self.at(p)?;
-        let occurrence = a.index.at(a.root(), offset)?;
-        let text = a.describe(&occurrence.key)?;
+        let (a, occurrence) = self.reference(p)?;
+        let text = a.describe(occurrence.target)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -650,9 +683,8 @@ impl Server {
     }
 
     fn prepare_rename(&mut self, p: &TextDocumentPositionParams) -> Option<PrepareRenameResponse> {
-        let (a, offset) = self.at(p)?;
-        let occurrence = a.index.at(a.root(), offset)?;
-        a.index.defs.get(&occurrence.key)?;
+        let (a, occurrence) = self.reference(p)?;
+        a.model().definition(occurrence.target)?;
         Some(PrepareRenameResponse::Range(span_range(
             &a,
             occurrence.span,
@@ -664,7 +696,7 @@ impl Server {
         let Some((a, offset)) = self.at(&p.text_document_position) else {
             return Ok(None);
         };
-        let Some(occurrence) = a.index.at(a.root(), offset) else {
+        let Some(occurrence) = a.model().reference_at(a.root(), offset).copied() else {
             return Err(invalid("there is no name to rename here"));
         };
         if !crate::syntax::is_identifier(&p.new_name) {
@@ -674,34 +706,32 @@ impl Server {
             )));
         }
         let mut locations: Vec<Location> = a
-            .index
-            .all(&occurrence.key)
+            .model()
+            .references_to(occurrence.target)
             .filter_map(|o| location(&a, o.span, uri))
             .collect();
         // Other open documents that use the file declaring the name: rename
         // their uses too. They are matched by the declaration's location,
         // since each document is compiled on its own.
         let declared_at = a
-            .index
-            .defs
-            .get(&occurrence.key)
-            .and_then(|d| location(&a, d.name, uri));
+            .model()
+            .definition(occurrence.target)
+            .and_then(|d| location(&a, d, uri));
         if let Some(declared_at) = declared_at {
             let others: Vec<Uri> = self.docs.keys().filter(|u| *u != uri).cloned().collect();
             for other in others {
                 let Some(b) = self.analysis(&other) else {
                     continue;
                 };
-                let same = b
-                    .index
-                    .defs
-                    .iter()
-                    .find(|(_, d)| location(&b, d.name, &other).as_ref() == Some(&declared_at))
-                    .map(|(k, _)| k.clone());
-                if let Some(key) = same {
+                let same = b.model().references.iter().find(|r| {
+                    r.declaration
+                        && b.model().definition(r.target) == Some(r.span)
+                        && location(&b, r.span, &other).as_ref() == Some(&declared_at)
+                });
+                if let Some(same) = same {
                     locations.extend(
-                        b.index
-                            .all(&key)
+                        b.model()
+                            .references_to(same.target)
                             .filter_map(|o| location(&b, o.span, &other)),
                     );
                 }
@@ -728,36 +758,39 @@ impl Server {
             if d.span.file != a.root() {
                 continue;
             }
-            let Some(word) = d.help.as_deref().and_then(suggestion) else {
+            let Some(fix) = &d.fix else {
                 continue;
             };
             let range = span_range(&a, d.span);
             if range.end < p.range.start || p.range.end < range.start {
                 continue;
             }
+            // Edits in the files the document uses go to those files.
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for e in &fix.edits {
+                let Some(l) = location(&a, e.span, uri) else {
+                    continue;
+                };
+                changes
+                    .entry(l.uri)
+                    .or_default()
+                    .push(TextEdit::new(l.range, e.replacement.clone()));
+            }
             let edit = WorkspaceEdit {
-                changes: Some(HashMap::from([(
-                    uri.clone(),
-                    vec![TextEdit::new(range, word.to_owned())],
-                )])),
+                changes: Some(changes),
                 ..WorkspaceEdit::default()
             };
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Replace with `{word}`"),
+                title: fix.message.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic(&a, d, uri)]),
                 edit: Some(edit),
-                is_preferred: Some(true),
+                is_preferred: Some(fix.applicability == Applicability::Safe),
                 ..CodeAction::default()
             }));
         }
         Some(actions)
     }
-}
-
-/// `x` from a help text "did you mean `x`?".
-fn suggestion(help: &str) -> Option<&str> {
-    help.strip_prefix("did you mean `")?.strip_suffix("`?")
 }
 
 /// The LSP range of a span (in whichever file it lies).

@@ -44,6 +44,48 @@ pub struct Model {
     pub allows: Vec<Allow>,
     /// Whether any `use` failed to load (references may live in the missing file).
     pub import_failed: bool,
+    /// Every name written in the files that resolved, declarations included,
+    /// and what it names: recorded by resolution, read by the language
+    /// server (definition, references, rename, highlights, hover). In the
+    /// order resolution met them. Empty unless `records_references`.
+    pub references: Vec<Reference>,
+    /// Whether resolution records [`Model::references`] (see
+    /// [`Workspace::record_references`](crate::Workspace::record_references)).
+    pub records_references: bool,
+}
+
+/// What a name written in a file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A role.
+    Role(RoleId),
+    /// A tool.
+    Tool(ToolId),
+    /// A process.
+    Process(ProcessId),
+    /// A workflow.
+    Workflow(WorkflowId),
+    /// A step of a process (index into its steps).
+    ProcessStep(ProcessId, usize),
+    /// A step of a workflow (index into its steps).
+    Step(WorkflowId, usize),
+    /// A decision of a workflow (index into its decisions).
+    Decision(WorkflowId, usize),
+    /// An artifact of a workflow (an `input`, or what a step `produces`),
+    /// by the span of its first declaration.
+    Artifact(WorkflowId, Span),
+}
+
+/// One name written in a file, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    /// Where the name is written.
+    pub span: Span,
+    /// What it names.
+    pub target: Target,
+    /// Whether this is a declaration of it (a declaration's name, a
+    /// `decides`, an `input`, a `produces`) rather than a use.
+    pub declaration: bool,
 }
 
 /// `allow CODE` in a block.
@@ -56,6 +98,42 @@ pub struct Allow {
 }
 
 impl Model {
+    /// Where `target` is declared: its name in its declaration (for an
+    /// artifact, its first `input` or `produces`). `None` for an index that
+    /// is not in this model.
+    #[must_use]
+    pub fn definition(&self, target: Target) -> Option<Span> {
+        Some(match target {
+            Target::Role(r) => self.roles.get(r.0)?.name.span,
+            Target::Tool(t) => self.tools.get(t.0)?.name.span,
+            Target::Process(p) => self.processes.get(p.0)?.name.span,
+            Target::Workflow(w) => self.workflows.get(w.0)?.name.span,
+            Target::ProcessStep(p, s) => self.processes.get(p.0)?.steps.get(s)?.name.span,
+            Target::Step(w, s) => self.workflows.get(w.0)?.steps.get(s)?.name.span,
+            Target::Decision(w, d) => self.workflows.get(w.0)?.decisions.get(d)?.name.span,
+            Target::Artifact(_, span) => span,
+        })
+    }
+
+    /// The reference written at a byte offset of a file (touching its end
+    /// counts, a name starting there wins).
+    #[must_use]
+    pub fn reference_at(&self, file: FileId, offset: usize) -> Option<&Reference> {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let touching =
+            |r: &&Reference| r.span.file == file && r.span.start <= offset && offset <= r.span.end;
+        self.references
+            .iter()
+            .filter(touching)
+            .find(|r| offset < r.span.end)
+            .or_else(|| self.references.iter().find(touching))
+    }
+
+    /// Every reference to `target`, declarations included, in order.
+    pub fn references_to(&self, target: Target) -> impl Iterator<Item = &Reference> {
+        self.references.iter().filter(move |r| r.target == target)
+    }
+
     /// Whether a lint is silenced by an `allow` around `span`.
     #[must_use]
     pub fn is_allowed(&self, code: Code, span: Span) -> bool {

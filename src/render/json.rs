@@ -22,6 +22,23 @@ struct JsonDiagnostic<'a> {
     at: Place<'a>,
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A diagnostic's structured fix (`null` when there is none).
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    /// `safe` (applied by `check --fix`) or `unsafe`.
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    #[serde(flatten)]
+    at: Place<'a>,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -87,6 +104,18 @@ pub fn json_shown(sources: &SourceMap, shown: &super::Shown<'_>, files: usize) -
                     })
                     .collect(),
                 help: d.help.as_deref(),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    message: &f.message,
+                    applicability: f.applicability.as_str(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            at: place(sources, e.span),
+                            replacement: &e.replacement,
+                        })
+                        .collect(),
+                }),
             })
             .collect(),
         summary: Summary {

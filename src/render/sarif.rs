@@ -26,6 +26,36 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
     loc
 }
 
+/// A SARIF `fix`: the edits grouped by file, each a deleted region and the
+/// inserted text; whether `check --fix` applies it is in its properties.
+fn fix_object(sources: &SourceMap, fix: &crate::diagnostic::Fix) -> Value {
+    let mut changes: Vec<(crate::source::FileId, Vec<Value>)> = Vec::new();
+    for e in &fix.edits {
+        let r = range(sources, e.span);
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": r.line,
+                "startColumn": r.column,
+                "endLine": r.end_line,
+                "endColumn": r.end_column,
+            },
+            "insertedContent": { "text": e.replacement },
+        });
+        match changes.iter_mut().find(|(f, _)| *f == e.span.file) {
+            Some((_, list)) => list.push(replacement),
+            None => changes.push((e.span.file, vec![replacement])),
+        }
+    }
+    json!({
+        "description": { "text": fix.message },
+        "artifactChanges": changes.into_iter().map(|(file, replacements)| json!({
+            "artifactLocation": { "uri": uri(&sources.get(file).name) },
+            "replacements": replacements,
+        })).collect::<Vec<_>>(),
+        "properties": { "applicability": fix.applicability.as_str() },
+    })
+}
+
 /// A relative URI reference for a path: forward slashes, reserved characters
 /// percent-encoded.
 fn uri(path: &str) -> String {
@@ -70,7 +100,7 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": d.code.name(),
                 "ruleIndex": d.code as usize,
                 "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
@@ -81,7 +111,11 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
                     loc["id"] = json!(i);
                     loc
                 }).collect::<Vec<_>>(),
-            })
+            });
+            if let Some(fix) = &d.fix {
+                result["fixes"] = json!([fix_object(sources, fix)]);
+            }
+            result
         })
         .collect();
     let log = json!({

@@ -209,14 +209,9 @@ pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, St
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     // Block tags leave no blank lines behind; a file ends with its newline.
-    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-    {
-        env.set_syntax(syntax);
-    }
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
     env.set_formatter(|out, state, value| {
         // HTML escaping of the five characters that matter, and not of `/`
         // (minijinja's default writes `&#x2f;` in every address).
@@ -228,7 +223,7 @@ pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, St
         }
     });
     for name in super::templates::PAGES {
-        env.add_template_owned(name, options.templates.get(name).to_owned())
+        env.add_template(name, options.templates.get(name))
             .map_err(|e| template_error(name, &e))?;
     }
     let mut jobs = vec![Job::Index];
@@ -279,7 +274,7 @@ impl Ctx<'_, '_> {
                 "index.html".to_owned(),
                 "",
                 "Handbook".to_owned(),
-                minijinja::Value::from(minijinja::value::Serde(self.index())),
+                minijinja::Value::from_serialize(self.index()),
             ),
             Job::Workflow(i) => {
                 let page = self.workflow(i);
@@ -288,7 +283,7 @@ impl Ctx<'_, '_> {
                     format!("workflows/{}.html", self.site.workflow_page[i]),
                     "../",
                     page.title.clone(),
-                    minijinja::Value::from(minijinja::value::Serde(page)),
+                    minijinja::Value::from_serialize(page),
                 )
             }
             Job::Process(i) => {
@@ -298,7 +293,7 @@ impl Ctx<'_, '_> {
                     format!("processes/{}.html", self.site.process_page[i]),
                     "../",
                     page.title.clone(),
-                    minijinja::Value::from(minijinja::value::Serde(page)),
+                    minijinja::Value::from_serialize(page),
                 )
             }
             Job::Role(i) => {
@@ -308,7 +303,7 @@ impl Ctx<'_, '_> {
                     format!("roles/{}.html", self.site.role_page[i]),
                     "../",
                     page.title.clone(),
-                    minijinja::Value::from(minijinja::value::Serde(page)),
+                    minijinja::Value::from_serialize(page),
                 )
             }
             Job::Tool(i) => {
@@ -318,7 +313,7 @@ impl Ctx<'_, '_> {
                     format!("tools/{}.html", self.site.tool_page[i]),
                     "../",
                     page.title.clone(),
-                    minijinja::Value::from(minijinja::value::Serde(page)),
+                    minijinja::Value::from_serialize(page),
                 )
             }
         };

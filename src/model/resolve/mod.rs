@@ -8,15 +8,17 @@
 
 use super::conditions::decisions;
 use super::{
-    Allow, Model, Order, Process, ProcessId, ProcessStep, Rework, Role, RoleId, Step, Tool, ToolId,
-    Workflow,
+    Allow, Model, Order, Process, ProcessId, ProcessStep, Reference, Rework, Role, RoleId, Step,
+    Target, Tool, ToolId, Workflow,
 };
 use crate::ast::{Attr, AttrKind, Decl, DeclKind, File, Ident, Item, StrLit, Value};
 use crate::check::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::FileId;
-use crate::suggest::{did_you_mean, list};
+use crate::suggest::nearest;
 
+mod lookup;
+mod references;
 mod values;
 
 /// The kinds of thing in the shared namespace.
@@ -47,6 +49,10 @@ pub(super) type Names = foldhash::HashMap<String, (Sym, Ident)>;
 /// Steps of one block by name.
 type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
 
+/// A memoized "did you mean": the word, and whether it is the only
+/// candidate.
+type Memo = Option<(String, bool)>;
+
 /// The names of each kind (for help texts) and the "did you mean" of each
 /// unknown name, computed once: a file can hold thousands of unknown names.
 /// Shared by the workflows resolved in parallel; the answers do not depend on
@@ -55,21 +61,27 @@ type StepIndex<'a> = foldhash::HashMap<&'a str, usize>;
 struct Help {
     /// Names of roles, tools, processes, workflows, in source order.
     names: [std::sync::OnceLock<Vec<String>>; 4],
-    /// (kind, unknown name) → the suggestion.
-    suggestions: std::sync::Mutex<foldhash::HashMap<(&'static str, String), Option<String>>>,
+    /// (kind, unknown name) → the suggestion, and whether it is the only
+    /// candidate.
+    suggestions: std::sync::Mutex<foldhash::HashMap<(&'static str, String), Memo>>,
 }
 
 /// Resolves the files of one compilation (each file after the files it uses;
-/// the root file last) into a model.
+/// the root file last) into a model; with `references`, recording every name
+/// in [`Model::references`] (the language server reads them; `check` and
+/// `build` do not, and do not pay for them: on a 6 MB file they are a
+/// quarter of the memory).
 #[must_use]
 pub fn resolve(
     files: &[(FileId, &File)],
     root: FileId,
     import_failed: bool,
+    references: bool,
 ) -> (Model, Vec<Diagnostic>) {
     let model = Model {
         root: Some(root),
         import_failed,
+        records_references: references,
         ..Model::default()
     };
     resolve_onto(model, Names::default(), files)
@@ -106,15 +118,19 @@ pub(super) fn resolve_onto(
     for &(decl, dup) in &kept {
         match decl.kind {
             DeclKind::Role => {
-                let (role, out) = Ctx::run(&names, &model, &help, |cx| cx.role(decl, dup));
+                let id = model.roles.len();
+                let (role, out) = Ctx::run(&names, &model, &help, id, |cx| cx.role(decl, dup));
                 out.append(&mut diags, &mut model);
-                enter(&mut names, decl, dup, Sym::Role(model.roles.len()));
+                enter(&mut names, decl, dup, Sym::Role(id));
+                declared(&mut model, decl, Target::Role(RoleId(id)));
                 model.roles.push(role);
             }
             DeclKind::Tool => {
-                let (tool, out) = Ctx::run(&names, &model, &help, |cx| cx.tool(decl, dup));
+                let id = model.tools.len();
+                let (tool, out) = Ctx::run(&names, &model, &help, id, |cx| cx.tool(decl, dup));
                 out.append(&mut diags, &mut model);
-                enter(&mut names, decl, dup, Sym::Tool(model.tools.len()));
+                enter(&mut names, decl, dup, Sym::Tool(id));
+                declared(&mut model, decl, Target::Tool(ToolId(id)));
                 model.tools.push(tool);
             }
             _ => {}
@@ -122,29 +138,71 @@ pub(super) fn resolve_onto(
     }
     for &(decl, dup) in &kept {
         if decl.kind == DeclKind::Process {
-            let (process, out) = Ctx::run(&names, &model, &help, |cx| cx.process(decl, dup));
+            let id = model.processes.len();
+            let (process, out) = Ctx::run(&names, &model, &help, id, |cx| cx.process(decl, dup));
             out.append(&mut diags, &mut model);
-            enter(&mut names, decl, dup, Sym::Process(model.processes.len()));
+            enter(&mut names, decl, dup, Sym::Process(id));
+            declared(&mut model, decl, Target::Process(ProcessId(id)));
             model.processes.push(process);
         }
     }
     // Workflows only read the namespace and the processes: on a large file
     // they are resolved in parallel, and entered in order afterwards.
-    let workflows: Vec<(&Decl, bool)> = kept
+    let base = model.workflows.len();
+    let workflows: Vec<(usize, &Decl, bool)> = kept
         .iter()
         .copied()
         .filter(|(d, _)| d.kind == DeclKind::Workflow)
+        .enumerate()
+        .map(|(k, (d, dup))| (base + k, d, dup))
         .collect();
-    let steps: usize = workflows.iter().map(|(d, _)| d.steps().count()).sum();
-    let resolve_one =
-        |&(decl, dup): &(&Decl, bool)| Ctx::run(&names, &model, &help, |cx| cx.workflow(decl, dup));
+    let steps: usize = workflows.iter().map(|(_, d, _)| d.steps().count()).sum();
+    let resolve_one = |&(id, decl, dup): &(usize, &Decl, bool)| {
+        Ctx::run(&names, &model, &help, id, |cx| cx.workflow(decl, dup))
+    };
     let resolved = crate::parallel::map_steps(&workflows, steps, resolve_one);
-    for (&(decl, dup), (workflow, out)) in workflows.iter().zip(resolved) {
+    for (&(id, decl, dup), (workflow, out)) in workflows.iter().zip(resolved) {
         out.append(&mut diags, &mut model);
-        enter(&mut names, decl, dup, Sym::Workflow(model.workflows.len()));
+        enter(&mut names, decl, dup, Sym::Workflow(id));
+        declared(&mut model, decl, Target::Workflow(super::WorkflowId(id)));
         model.workflows.push(workflow);
     }
     (model, diags)
+}
+
+/// The fix of `owner a, b, c` in a workflow step without `with`: the list
+/// after `a` becomes ` with b, c` (attributes may share a line; `fmt` puts it
+/// on its own). Unsafe: it says who takes part, which only a person knows.
+fn second_owners_fix(decl: &Decl, names: &[Ident], helpers: &str) -> Option<Fix> {
+    if decl.kind != DeclKind::WorkflowStep || decl.attrs().any(|a| a.kind == AttrKind::With) {
+        return None;
+    }
+    let (first, last) = (names.first()?, names.last()?);
+    let span = crate::source::Span::new(
+        first.span.file,
+        first.span.end as usize,
+        last.span.end as usize,
+    );
+    Some(Fix {
+        message: format!("Move `{helpers}` to `with`"),
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            span,
+            replacement: format!(" with {helpers}"),
+        }],
+    })
+}
+
+/// Records a top-level declaration's name (a duplicate's names itself).
+fn declared(model: &mut Model, decl: &Decl, target: Target) {
+    if !model.records_references {
+        return;
+    }
+    model.references.push(Reference {
+        span: decl.name.span,
+        target,
+        declaration: true,
+    });
 }
 
 /// Enters a declaration into the namespace (not a duplicate: the name stays
@@ -192,6 +250,8 @@ fn declare(names: &mut Names, diags: &mut Vec<Diagnostic>, decl: &Decl) -> bool 
 /// Resolves one declaration: reads the namespace and the model, collects what
 /// it reports and the `allow`s it declares.
 struct Ctx<'r> {
+    /// The index the declaration being resolved gets in the model.
+    id: usize,
     names: &'r Names,
     model: &'r Model,
     help: &'r Help,
@@ -201,7 +261,7 @@ struct Ctx<'r> {
     /// The steps of its process.
     process_step_names: Option<(ProcessId, Vec<String>, foldhash::HashSet<String>)>,
     /// "Did you mean" per unknown step name (`after`: false, `implements`: true).
-    step_suggestions: foldhash::HashMap<(bool, String), Option<String>>,
+    step_suggestions: foldhash::HashMap<(bool, String), Memo>,
 }
 
 /// What resolving one declaration produced besides the declaration itself.
@@ -209,12 +269,14 @@ struct Ctx<'r> {
 struct Out {
     diags: Vec<Diagnostic>,
     allows: Vec<Allow>,
+    references: Vec<Reference>,
 }
 
 impl Out {
     fn append(mut self, diags: &mut Vec<Diagnostic>, model: &mut Model) {
         diags.append(&mut self.diags);
         model.allows.append(&mut self.allows);
+        model.references.append(&mut self.references);
     }
 }
 
@@ -280,9 +342,11 @@ impl<'r> Ctx<'r> {
         names: &'r Names,
         model: &'r Model,
         help: &'r Help,
+        id: usize,
         f: impl FnOnce(&mut Ctx<'r>) -> T,
     ) -> (T, Out) {
         let mut cx = Ctx {
+            id,
             names,
             model,
             help,
@@ -373,6 +437,11 @@ impl<'r> Ctx<'r> {
                     }
                 }
                 Value::Idents(names) if attr.kind == AttrKind::Owner && names.len() > 1 => {
+                    let helpers = names[1..]
+                        .iter()
+                        .map(|n| n.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let d = Diagnostic::new(
                         Code::InvalidValue,
                         names[1].span,
@@ -383,109 +452,17 @@ impl<'r> Ctx<'r> {
                         ),
                         "a second owner",
                     )
-                    .with_help(format!(
-                        "add helpers with `with {}`",
-                        names[1..]
-                            .iter()
-                            .map(|n| n.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    self.push(d);
+                    .with_help(format!("add helpers with `with {helpers}`"));
+                    self.push(match second_owners_fix(decl, names, &helpers) {
+                        Some(fix) => d.with_fix(fix),
+                        None => d,
+                    });
                 }
                 _ => {}
             }
             attrs.by_kind.push((attr.kind, attr));
         }
         attrs
-    }
-
-    /// Looks up a global name that must be of one kind; reports `unknown-reference`
-    /// or `wrong-kind`.
-    fn lookup(&mut self, ident: &Ident, want: &'static str, attr: &str) -> Option<usize> {
-        match self.names.get(&ident.text) {
-            Some((sym, _)) if sym.kind() == want => Some(match sym {
-                Sym::Role(i) | Sym::Tool(i) | Sym::Process(i) | Sym::Workflow(i) => *i,
-            }),
-            Some((sym, def)) => {
-                let (kind, def_span) = (sym.kind(), def.span);
-                let d = Diagnostic::new(
-                    Code::WrongKind,
-                    ident.span,
-                    format!("`{}` is a {kind}, not a {want}", ident.text),
-                    format!("`{attr}` takes a {want}"),
-                )
-                .with_label(
-                    def_span,
-                    format!("`{}` is defined here as a {kind}", ident.text),
-                )
-                .with_help(self.choices(want, attr));
-                self.push(d);
-                None
-            }
-            None => {
-                if !self.model.import_failed {
-                    let help = self.suggest(want, &ident.text).map_or_else(
-                        || self.choices(want, attr),
-                        |c| format!("did you mean `{c}`?"),
-                    );
-                    let d = Diagnostic::new(
-                        Code::UnknownReference,
-                        ident.span,
-                        format!("unknown {want} `{}`", ident.text),
-                        format!("no {want} has this name"),
-                    )
-                    .with_help(help);
-                    self.push(d);
-                }
-                None
-            }
-        }
-    }
-
-    fn names_of(&self, want: &str) -> &'r [String] {
-        let slot = match want {
-            "role" => 0,
-            "tool" => 1,
-            "process" => 2,
-            _ => 3,
-        };
-        self.help.names[slot].get_or_init(|| {
-            let mut names: Vec<(&Ident, &String)> = self
-                .names
-                .iter()
-                .filter(|(_, (sym, _))| sym.kind() == want)
-                .map(|(name, (_, ident))| (ident, name))
-                .collect();
-            names.sort_by_key(|(ident, _)| ident.span);
-            names.into_iter().map(|(_, n)| n.clone()).collect()
-        })
-    }
-
-    /// The "did you mean" of an unknown name of kind `want`, computed once
-    /// per name.
-    fn suggest(&self, want: &'static str, word: &str) -> Option<String> {
-        let key = (want, word.to_owned());
-        if let Ok(memo) = self.help.suggestions.lock()
-            && let Some(s) = memo.get(&key)
-        {
-            return s.clone();
-        }
-        let s =
-            did_you_mean(word, self.names_of(want).iter().map(String::as_str)).map(str::to_owned);
-        if let Ok(mut memo) = self.help.suggestions.lock() {
-            memo.insert(key, s.clone());
-        }
-        s
-    }
-
-    /// "`owner` takes one of: a, b, c".
-    fn choices(&self, want: &str, attr: &str) -> String {
-        let names = self.names_of(want);
-        if names.is_empty() {
-            return format!("declare the {want} first: `{want} NAME \"Title\"`");
-        }
-        format!("`{attr}` takes a {want}: {}", list(names))
     }
 
     fn role(&mut self, decl: &Decl, duplicate: bool) -> Role {
@@ -553,7 +530,13 @@ impl<'r> Ctx<'r> {
         let steps = self
             .unique_steps(decl)
             .into_iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(k, s)| {
+                self.refer(
+                    s.name.span,
+                    Target::ProcessStep(ProcessId(self.id), k),
+                    true,
+                );
                 let sa = self.attrs(s);
                 ProcessStep {
                     name: s.name.clone(),
@@ -609,21 +592,32 @@ impl<'r> Ctx<'r> {
             .enumerate()
             .map(|(k, d)| (d.name.text.as_str(), k))
             .collect();
+        let produced_idents: Vec<&Ident> = step_decls
+            .iter()
+            .flat_map(|s| s.attrs().filter(|a| a.kind == AttrKind::Produces))
+            .flat_map(|attr| match &attr.value {
+                Value::Idents(v) => v.as_slice(),
+                _ => &[],
+            })
+            .collect();
         let produced: Vec<&str> = {
-            let mut p: Vec<&str> = Vec::new();
-            for s in &step_decls {
-                for attr in s.attrs().filter(|a| a.kind == AttrKind::Produces) {
-                    if let Value::Idents(v) = &attr.value {
-                        p.extend(v.iter().map(|i| i.text.as_str()));
-                    }
-                }
-            }
+            let mut p: Vec<&str> = produced_idents.iter().map(|i| i.text.as_str()).collect();
             p.sort_unstable();
             p.dedup();
             p
         };
+        let artifacts =
+            references::artifacts(a.idents(AttrKind::Input), produced_idents.iter().copied());
+        for input in a.idents(AttrKind::Input) {
+            self.refer_artifact(&artifacts, input, true);
+        }
+        let wid = self.workflow_id();
+        for (k, d) in decisions.iter().enumerate() {
+            self.refer(d.name.span, Target::Decision(wid, k), true);
+        }
         let mut steps = Vec::with_capacity(step_decls.len());
         for (i, s) in step_decls.iter().enumerate() {
+            self.refer(s.name.span, Target::Step(wid, i), true);
             let sa = self.attrs(s);
             let implements = match process {
                 Some(p) => {
@@ -674,16 +668,7 @@ impl<'r> Ctx<'r> {
                     && !inputs.iter().any(|i| i.text == n.text)
                 {
                     let candidates = inputs.iter().map(|i| i.text.as_str());
-                    let help = did_you_mean(&n.text, candidates.chain(produced.iter().copied()))
-                        .map_or_else(
-                            || {
-                                format!(
-                                    "add `produces {0}` to the step that creates it, or declare `input {0}` in the workflow if it comes from outside",
-                                    n.text
-                                )
-                            },
-                            |c| format!("did you mean `{c}`?"),
-                        );
+                    let suggestion = nearest(&n.text, candidates.chain(produced.iter().copied()));
                     let d = Diagnostic::new(
                         Code::UnknownReference,
                         n.span,
@@ -692,12 +677,23 @@ impl<'r> Ctx<'r> {
                             n.text, decl.name.text
                         ),
                         "needed here",
-                    )
-                    .with_help(help);
+                    );
+                    let d = match suggestion {
+                        Some(s) => d.with_suggestion(s.word, s.only),
+                        None => d.with_help(format!(
+                            "add `produces {0}` to the step that creates it, or declare `input {0}` in the workflow if it comes from outside",
+                            n.text
+                        )),
+                    };
                     self.push(d);
+                } else {
+                    self.refer_artifact(&artifacts, n, false);
                 }
             }
             let step_produces = sa.idents(AttrKind::Produces).to_vec();
+            for p in &step_produces {
+                self.refer_artifact(&artifacts, p, true);
+            }
             for p in &step_produces {
                 if let Some(input) = inputs.iter().find(|i| i.text == p.text) {
                     let d = Diagnostic::new(
@@ -842,230 +838,5 @@ impl<'r> Ctx<'r> {
             }
         }
         inputs
-    }
-
-    /// A step's `when` conditions, those whose decision resolved.
-    fn conditions(
-        &mut self,
-        conditions: &[crate::ast::Condition],
-        index: &foldhash::HashMap<&str, usize>,
-        decisions: &[super::Decision],
-        workflow: &Decl,
-    ) -> Vec<super::Condition> {
-        let mut out = Vec::with_capacity(conditions.len());
-        for c in conditions {
-            match c {
-                crate::ast::Condition::Text(text) => out.push(super::Condition::Text(text.clone())),
-                crate::ast::Condition::Decision { not, name } => {
-                    if let Some(decision) = self.decision_ref(name, index, decisions, workflow) {
-                        out.push(super::Condition::Decision {
-                            decision,
-                            is: not.is_none(),
-                            span: name.span,
-                        });
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Resolves a decision's name among the workflow's decisions.
-    fn decision_ref(
-        &mut self,
-        name: &Ident,
-        index: &foldhash::HashMap<&str, usize>,
-        decisions: &[super::Decision],
-        workflow: &Decl,
-    ) -> Option<usize> {
-        if let Some(&k) = index.get(name.text.as_str()) {
-            return Some(k);
-        }
-        let help = did_you_mean(&name.text, decisions.iter().map(|d| d.name.text.as_str()))
-            .map_or_else(
-                || {
-                    format!(
-                        "declare it on the step that answers it: `decides {} \"Question?\"`",
-                        name.text
-                    )
-                },
-                |c| format!("did you mean `{c}`?"),
-            );
-        let d = Diagnostic::new(
-            Code::UnknownReference,
-            name.span,
-            format!(
-                "workflow `{}` has no decision `{}`",
-                workflow.name.text, name.text
-            ),
-            "no step decides this",
-        )
-        .with_help(help);
-        self.push(d);
-        None
-    }
-
-    /// The steps of process `p` in order, and as a set (the workflow's process:
-    /// one per workflow, so computed once).
-    fn process_steps(&mut self, p: ProcessId) -> (&[String], &foldhash::HashSet<String>) {
-        if self.process_step_names.as_ref().is_some_and(|c| c.0 != p) {
-            self.process_step_names = None;
-        }
-        let steps = &self.model.processes[p.0].steps;
-        let (_, names, set) = self.process_step_names.get_or_insert_with(|| {
-            let names: Vec<String> = steps.iter().map(|s| s.name.text.clone()).collect();
-            let set = names.iter().cloned().collect();
-            (p, names, set)
-        });
-        (names, set)
-    }
-
-    /// "Did you mean" for an unknown step name, once per name: among the
-    /// steps of process `p` (`implements`), else of the workflow (`after`,
-    /// once `step_names` is set).
-    fn step_suggestion(
-        &mut self,
-        implements: bool,
-        word: &str,
-        p: Option<ProcessId>,
-    ) -> Option<String> {
-        let key = (implements, word.to_owned());
-        if let Some(s) = self.step_suggestions.get(&key) {
-            return s.clone();
-        }
-        let s = match p {
-            Some(p) => did_you_mean(word, self.process_steps(p).0.iter().map(String::as_str)),
-            None => did_you_mean(word, self.step_names.iter().flatten().map(String::as_str)),
-        }
-        .map(str::to_owned);
-        self.step_suggestions.insert(key, s.clone());
-        s
-    }
-
-    /// Resolves a step's `implements` name among the steps of process `p`.
-    fn process_step(
-        &mut self,
-        p: ProcessId,
-        steps: &StepIndex<'_>,
-        id: &Ident,
-        workflow: &Decl,
-    ) -> Option<usize> {
-        if let Some(&k) = steps.get(id.text.as_str()) {
-            return Some(k);
-        }
-        let process = &self.model.processes[p.0];
-        let help = self.step_suggestion(true, &id.text, Some(p)).map_or_else(
-            || {
-                format!(
-                    "the steps of process `{}` are: {}",
-                    process.name.text,
-                    list(self.process_steps(p).0)
-                )
-            },
-            |c| format!("did you mean `{c}`?"),
-        );
-        let label = format!(
-            "workflow `{}` implements process `{}`",
-            workflow.name.text, process.name.text
-        );
-        let d = if let Some((sym, _)) = self.names.get(&id.text) {
-            Diagnostic::new(
-                Code::WrongKind,
-                id.span,
-                format!(
-                    "`{}` is a {}, not a step of process `{}`",
-                    id.text,
-                    sym.kind(),
-                    process.name.text
-                ),
-                "`implements` takes steps of the workflow's process",
-            )
-        } else {
-            Diagnostic::new(
-                Code::UnknownReference,
-                id.span,
-                format!("process `{}` has no step `{}`", process.name.text, id.text),
-                label,
-            )
-        };
-        self.push(d.with_help(help));
-        None
-    }
-
-    /// Resolves an `after` name among the steps of the same workflow.
-    fn workflow_step(
-        &mut self,
-        index: &StepIndex<'_>,
-        id: &Ident,
-        workflow: &Decl,
-        process: Option<ProcessId>,
-    ) -> Option<usize> {
-        self.workflow_step_in(index, id, workflow, process, "after")
-    }
-
-    /// Resolves a step name of `attr` (`after`, `rework`) among the steps of
-    /// the same workflow.
-    fn workflow_step_in(
-        &mut self,
-        index: &StepIndex<'_>,
-        id: &Ident,
-        workflow: &Decl,
-        process: Option<ProcessId>,
-        attr: &str,
-    ) -> Option<usize> {
-        if let Some(&k) = index.get(id.text.as_str()) {
-            return Some(k);
-        }
-        let is_process_step = process.is_some_and(|p| self.process_steps(p).1.contains(&id.text));
-        if self.step_names.is_none() {
-            let mut names: Vec<(&str, usize)> = index.iter().map(|(n, i)| (*n, *i)).collect();
-            names.sort_by_key(|(_, i)| *i);
-            self.step_names = Some(names.into_iter().map(|(n, _)| n.to_owned()).collect());
-        }
-        // `list` shows at most eight names and "…".
-        let names: Vec<String> = self.step_names.iter().flatten().take(9).cloned().collect();
-        let d = if is_process_step {
-            Diagnostic::new(
-                Code::WrongKind,
-                id.span,
-                format!(
-                    "`{}` is a process step, not a step of workflow `{}`",
-                    id.text, workflow.name.text
-                ),
-                format!("`{attr}` takes steps of the same workflow"),
-            )
-            .with_help(format!(
-                "{}: {}",
-                if attr == "after" {
-                    "name the workflow step that must finish first"
-                } else {
-                    "name a step of the workflow"
-                },
-                list(&names)
-            ))
-        } else {
-            let help = self.step_suggestion(false, &id.text, None).map_or_else(
-                || {
-                    format!(
-                        "the steps of workflow `{}` are: {}",
-                        workflow.name.text,
-                        list(&names)
-                    )
-                },
-                |c| format!("did you mean `{c}`?"),
-            );
-            Diagnostic::new(
-                Code::UnknownReference,
-                id.span,
-                format!(
-                    "workflow `{}` has no step `{}`",
-                    workflow.name.text, id.text
-                ),
-                format!("`{attr}` takes steps of the same workflow"),
-            )
-            .with_help(help)
-        };
-        self.push(d);
-        None
     }
 }

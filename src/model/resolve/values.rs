@@ -6,7 +6,7 @@ use crate::ast::{Decl, Ident, StrFlaw, StrLit};
 use crate::check::codes::{Code, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::model::Allow;
-use crate::suggest::did_you_mean;
+use crate::suggest::nearest;
 
 /// Whether a character can be seen: not whitespace, not a control character,
 /// not a format character (U+200B, U+FEFF, the bidirectional marks…) nor
@@ -146,17 +146,16 @@ impl Ctx<'_> {
                     self.push(d);
                 }
                 None => {
-                    let help = did_you_mean(&ident.text, Code::lint_names()).map_or_else(
-                        || "`procflow explain --list` lists every lint code".to_owned(),
-                        |c| format!("did you mean `{c}`?"),
-                    );
                     let d = Diagnostic::new(
                         Code::InvalidValue,
                         ident.span,
                         format!("unknown lint code `{}`", ident.text),
                         "not a lint code",
-                    )
-                    .with_help(help);
+                    );
+                    let d = match nearest(&ident.text, Code::lint_names()) {
+                        Some(s) => d.with_suggestion(s.word, s.only),
+                        None => d.with_help("`procflow explain --list` lists every lint code"),
+                    };
                     self.push(d);
                 }
             }
