@@ -10,6 +10,7 @@ use procflow::{CODES, CheckOptions, Code, Error, Input, Kind, Level, LevelSettin
 
 use crate::output;
 
+mod audit;
 mod fix;
 mod handbook;
 mod shell;
@@ -48,6 +49,11 @@ enum Command {
     /// are formatted).
     #[command(after_help = FMT_HELP)]
     Fmt(FmtArgs),
+    /// Audit every workflow read: lead time and critical path against the
+    /// target, handoffs, hours per week of each role, tools everyone depends
+    /// on, and ranked findings.
+    #[command(after_help = audit::AUDIT_HELP)]
+    Audit(audit::AuditArgs),
     /// Explain a diagnostic code: what it means, why it matters, an example and
     /// the fix.
     Explain(ExplainArgs),
@@ -206,6 +212,8 @@ struct SchemaArgs {
 enum SchemaFormat {
     /// The JSON plan written by `build --emit plan`.
     Plan,
+    /// The JSON report written by `audit --format json`.
+    Audit,
 }
 
 const CHECK_HELP: &str = "\
@@ -345,6 +353,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args, sub.map(level_settings).unwrap_or_default()),
         Command::Build(args) => build(&args, sub.map(level_settings).unwrap_or_default()),
         Command::Fmt(args) => fmt(&args),
+        Command::Audit(args) => audit::audit(args),
         Command::Explain(args) => explain(&args),
         Command::Lsp => {
             return match procflow::lsp::run() {
@@ -366,6 +375,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => {
             match args.format {
                 SchemaFormat::Plan => write_stdout(&procflow::backend::plan::schema()),
+                SchemaFormat::Audit => write_stdout(&procflow::audit::schema()),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -4,6 +4,9 @@
 //! [lints]
 //! owner-overload = "warn"
 //! unused-tool = "allow"
+//!
+//! [owner-overload]
+//! hours-per-week = 40
 //! ```
 
 use std::collections::HashMap;
@@ -17,12 +20,15 @@ use crate::error::{ConfigError, Error};
 pub const CONFIG_FILE: &str = "procflow.toml";
 
 /// A parsed `procflow.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Where it was found.
     pub path: PathBuf,
     /// Its `[lints]` settings.
     pub lints: Vec<LevelSetting>,
+    /// `[owner-overload] hours-per-week`: the hours per week above which a
+    /// role is overloaded (`owner-overload`, `procflow audit`).
+    pub overload_hours: Option<f64>,
 }
 
 impl Config {
@@ -36,15 +42,23 @@ impl Config {
             Error::Config(Box::new(ConfigError::new(path, text, message, span, help)))
         };
         let mut lints = Vec::new();
+        let mut overload_hours = None;
         let doc: toml::de::DeTable<'_> = toml::de::DeTable::parse(text)
             .map_err(|e| fail(e.message().to_owned(), e.span(), None))?
             .into_inner();
         for (key, value) in &doc {
+            if key.get_ref() == "owner-overload" {
+                overload_hours = Some(parse_overload(value, &fail)?);
+                continue;
+            }
             if key.get_ref() != "lints" {
                 return Err(fail(
                     format!("unknown section `{}`", key.get_ref()),
                     Some(key.span()),
-                    Some("procflow.toml has one section, `[lints]`".to_owned()),
+                    Some(
+                        "procflow.toml has two sections, `[lints]` and `[owner-overload]`"
+                            .to_owned(),
+                    ),
                 ));
             }
             let toml::de::DeValue::Table(entries) = value.get_ref() else {
@@ -82,8 +96,56 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             lints,
+            overload_hours,
         })
     }
+}
+
+/// `[owner-overload]`: one key, `hours-per-week`, a positive number.
+fn parse_overload(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    fail: &impl Fn(String, Option<std::ops::Range<usize>>, Option<String>) -> Error,
+) -> Result<f64, Error> {
+    let help = || Some("write `[owner-overload]` and `hours-per-week = 40`".to_owned());
+    let toml::de::DeValue::Table(entries) = value.get_ref() else {
+        return Err(fail(
+            "`owner-overload` must be a table".to_owned(),
+            Some(value.span()),
+            help(),
+        ));
+    };
+    let mut hours = None;
+    for (key, v) in entries {
+        if key.get_ref() != "hours-per-week" {
+            return Err(fail(
+                format!("unknown key `{}` in `[owner-overload]`", key.get_ref()),
+                Some(key.span()),
+                Some("its one key is `hours-per-week`".to_owned()),
+            ));
+        }
+        let number = match v.get_ref() {
+            toml::de::DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
+            toml::de::DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            _ => None,
+        };
+        match number {
+            Some(n) if n.is_finite() && n > 0.0 => hours = Some(n),
+            _ => {
+                return Err(fail(
+                    "`hours-per-week` must be a positive number".to_owned(),
+                    Some(v.span()),
+                    Some("for example `hours-per-week = 40`".to_owned()),
+                ));
+            }
+        }
+    }
+    hours.ok_or_else(|| {
+        fail(
+            "`[owner-overload]` has no `hours-per-week`".to_owned(),
+            Some(value.span()),
+            help(),
+        )
+    })
 }
 
 /// Finds and caches the nearest `procflow.toml` of each folder.

@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod ast;
+pub mod audit;
 pub mod backend;
 pub mod check;
 pub mod config;
@@ -82,6 +83,8 @@ pub struct Report {
     /// How many roots were resolved against the namespaces of the files they
     /// use rather than compiled with them (see `Workspace::compile_roots`).
     shared: usize,
+    /// The roots whose compilation has an error (left out of an audit).
+    failed: std::collections::HashSet<source::FileId>,
 }
 
 impl Report {
@@ -124,6 +127,27 @@ impl Report {
             .sum();
         (declarations, self.shared)
     }
+
+    /// The models of the roots compiled without errors, in the order of the
+    /// roots (what `procflow audit` reads), and the names of the files left
+    /// out because they have errors, sorted.
+    #[must_use]
+    pub fn clean_models(&self) -> (Vec<&model::Model>, Vec<String>) {
+        let mut clean: Vec<&model::Model> = self
+            .models
+            .iter()
+            .filter(|m| m.root.is_none_or(|r| !self.failed.contains(&r)))
+            .collect();
+        clean.sort_by_key(|m| m.root.map(|r| r.0));
+        let mut failed: Vec<String> = self
+            .failed
+            .iter()
+            .map(|&f| self.workspace.sources.get(f).name.clone())
+            .collect();
+        failed.sort();
+        failed.dedup();
+        (clean, failed)
+    }
 }
 
 /// Checks one text with the default lint levels; its `use`s are read relative
@@ -133,10 +157,16 @@ pub fn check_source(name: &str, text: &str) -> Report {
     let mut workspace = Workspace::default();
     let root = workspace.add_text(name, None, text.to_owned());
     let compilation = workspace.compile(root, &Levels::default());
+    let failed = if compilation.has_errors() {
+        std::iter::once(root).collect()
+    } else {
+        std::collections::HashSet::new()
+    };
     Report {
         workspace,
         diagnostics: compilation.diagnostics,
         files: 1,
+        failed,
         models: vec![compilation.model],
         shared: 0,
     }
@@ -244,6 +274,12 @@ fn check_roots(inputs: &[Input], options: &CheckOptions, share: bool) -> Result<
         }
     }
     let compiled = workspace.compile_roots(&unique, share);
+    let failed = unique
+        .iter()
+        .zip(&compiled.diagnostics)
+        .filter(|(_, d)| d.iter().any(|d| d.severity == Severity::Error))
+        .map(|((root, _), _)| *root)
+        .collect();
     // Merged in the order of the roots, as they were when each was compiled
     // in turn, so that equal diagnostics come out in the same order.
     let mut diagnostics: Vec<Diagnostic> = compiled.diagnostics.into_iter().flatten().collect();
@@ -258,6 +294,7 @@ fn check_roots(inputs: &[Input], options: &CheckOptions, share: bool) -> Result<
         files: flow_files + markdown_files,
         models: compiled.models,
         shared: compiled.shared,
+        failed,
     })
 }
 
@@ -280,6 +317,9 @@ fn levels_for(
         if let Some(config) = configs.find(dir)? {
             for s in &config.lints {
                 levels.set(s).map_err(usage)?;
+            }
+            if let Some(hours) = config.overload_hours {
+                levels.set_overload_hours(hours);
             }
         }
     }

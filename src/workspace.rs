@@ -316,7 +316,7 @@ impl<L: Loader> Workspace<L> {
         let mut diagnostics = loading.import_errors;
         if syntax_errors.is_empty() {
             diagnostics.extend(resolve_diags);
-            diagnostics.extend(check::run(&model));
+            diagnostics.extend(check::run_with(&model, levels.overload_hours()));
         } else {
             diagnostics.extend(syntax_errors);
         }
@@ -427,7 +427,7 @@ impl<L: Loader> Workspace<L> {
             model::shared::resolve_shared(&shared, root, tree, !import_errors.is_empty());
         let mut diagnostics = import_errors;
         diagnostics.extend(resolved);
-        diagnostics.extend(check::run(&model));
+        diagnostics.extend(check::run_with(&model, levels.overload_hours()));
         if diagnostics.iter().any(|d| {
             matches!(
                 d.code,

@@ -370,3 +370,65 @@ fn a_second_owner_is_moved_to_with_by_an_unsafe_fix_that_checks_clean() {
         .code(0)
         .stdout(predicate::str::contains("no problems"));
 }
+
+/// Syntax errors carry their suggested replacement as a fix: an attribute
+/// typed as a longer word and a colon after a keyword are fixed by `--fix`
+/// (and the file then checks clean); a guess at structure (where a missing
+/// `}` goes) is offered to editors as unsafe, not applied.
+#[test]
+fn syntax_suggestions_are_fixes() {
+    let dir = TempDir::new().unwrap();
+    let good = TYPOS
+        .replace("implements qualifi", "implements qualify")
+        .replace("owner foundr", "owner founder")
+        .replace("tool crn", "tool crm")
+        .replace("needs brif", "needs brief")
+        .replace("after scor", "after score")
+        .replace("when hot_led", "when hot_lead")
+        .replace("needs score_shet", "needs score_sheet")
+        .replace("allow owner-overlaod", "allow owner-overload");
+    let typed = good
+        .replace(
+            "    tool crm\n    needs brief",
+            "    tools crm\n    needs brief",
+        )
+        .replace(
+            "  owner founder\n  input brief",
+            "  owner: founder\n  input brief",
+        );
+    assert_ne!(typed, good);
+    write(dir.path(), "s.flow", &typed);
+    procflow()
+        .args(["check", "--format", "json", "s.flow"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains(r#""applicability":"safe""#)
+                .or(predicate::str::contains(r#""applicability": "safe""#)),
+        );
+    procflow()
+        .args(["check", "--fix", "s.flow"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    assert_eq!(read(dir.path(), "s.flow"), good);
+
+    let open = good.replacen(
+        "    decides hot_lead \"Is the lead hot?\"\n  }\n",
+        "    decides hot_lead \"Is the lead hot?\"\n",
+        1,
+    );
+    assert_ne!(open, good);
+    write(dir.path(), "o.flow", &open);
+    procflow()
+        .args(["check", "--fix", "o.flow"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(
+        read(dir.path(), "o.flow"),
+        open,
+        "a structural guess is not applied"
+    );
+}

@@ -329,11 +329,11 @@ fn a_label_at_the_end_of_the_file_shows_the_empty_last_line() {
     ] {
         let out = check(text, &[]);
         assert!(
-            out.contains(&format!("{last} │ \n  │ ^ the file ends here\n")),
+            out.contains(&format!("{last} │ \n  │ - the file ends here\n")),
             "{out}"
         );
         assert!(
-            out.contains("1 │ role a \"A\" {\n  │            - this `{` is never closed\n"),
+            out.contains("1 │ role a \"A\" {\n  │            ^ this `{` has no `}`\n"),
             "{out}"
         );
     }

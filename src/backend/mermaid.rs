@@ -7,7 +7,8 @@
 //! automated steps as subroutine boxes (`[[…]]`, class `automated`), each
 //! label with the step's timing, escalation, helpers and the questions it
 //! decides; the order as edges labelled "only if …" with the step's `when`
-//! conditions, and each rework loop as a dotted arrow back. Node ids are `start` and `s` followed by the step's index in the
+//! conditions, the critical path's arrows thick (`==>`, as DOT draws them
+//! thicker), and each rework loop as a dotted arrow back. Node ids are `start` and `s` followed by the step's index in the
 //! workflow; lane ids are `lane` followed by a number. Every label is a quoted
 //! string whose special characters are written as Mermaid entity codes
 //! (`#quot;`, `#35;`, …), so no title can end a label or start a new statement.
@@ -80,19 +81,29 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
         out.push_str("  end\n");
     }
 
-    let mut arrow = String::new();
+    // The critical path's edges are thick (`==>`), as in the DOT diagram
+    // (see `super::drawn_critical_path`).
+    let critical = super::drawn_critical_path(workflow);
+    let mut label = String::new();
     for &i in order.iter() {
         let step = &workflow.steps[i];
-        arrow.clear();
-        arrow.push_str("-->");
+        label.clear();
         if let Some(when) = super::conditions_words(workflow, step) {
-            arrow.push_str("|\"only if ");
-            push_label(&mut arrow, &when);
-            arrow.push_str("\"|");
+            label.push_str("|\"only if ");
+            push_label(&mut label, &when);
+            label.push_str("\"|");
         }
+        let arrow = |from: Option<usize>| {
+            if super::on_critical_path(&critical, from, i) {
+                "==>"
+            } else {
+                "-->"
+            }
+        };
         if step.after.is_empty() {
             out.push_str("  start ");
-            out.push_str(&arrow);
+            out.push_str(arrow(None));
+            out.push_str(&label);
             out.push_str(" s");
             push_number(&mut out, i);
             out.push('\n');
@@ -101,7 +112,8 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
             out.push_str("  s");
             push_number(&mut out, a);
             out.push(' ');
-            out.push_str(&arrow);
+            out.push_str(arrow(Some(a)));
+            out.push_str(&label);
             out.push_str(" s");
             push_number(&mut out, i);
             out.push('\n');

@@ -48,6 +48,30 @@ pub fn root_processes(model: &Model) -> Vec<ProcessId> {
         .collect()
 }
 
+/// The critical path that diagrams draw thicker (DOT and Mermaid): drawn
+/// when the workflow says anything about time, and only when the path leaves
+/// some steps out (in a line of steps every edge would be); empty otherwise.
+#[must_use]
+pub(crate) fn drawn_critical_path(workflow: &Workflow) -> Vec<usize> {
+    if !says_time(workflow) {
+        return Vec::new();
+    }
+    lead_time(workflow)
+        .map(|l| l.critical_path)
+        .filter(|p| p.len() < workflow.steps.len())
+        .unwrap_or_default()
+}
+
+/// Whether the edge from `from` (`None`: the start) to `to` is on `critical`
+/// ([`drawn_critical_path`]): from the start to its first step, then along it.
+#[must_use]
+pub(crate) fn on_critical_path(critical: &[usize], from: Option<usize>, to: usize) -> bool {
+    match from {
+        None => critical.first() == Some(&to),
+        Some(a) => critical.windows(2).any(|p| p[0] == a && p[1] == to),
+    }
+}
+
 /// The title of a workflow step (written, or made from its name).
 #[must_use]
 pub fn step_title(workflow: &Workflow, step: usize) -> String {

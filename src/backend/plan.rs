@@ -452,9 +452,15 @@ pub fn render(model: &Model, w: WorkflowId) -> String {
 /// newline.
 #[must_use]
 pub fn schema() -> String {
-    let mut schema = schemars::schema_for!(Plan);
-    // The plan always writes every field (`null` where there is no value), so
-    // every property is required, `Option` ones included.
+    published_schema(schemars::schema_for!(Plan), "plan.schema.json")
+}
+
+/// A generated schema as published under `schema/FILE`: every property
+/// required, `Option` ones included (the formats always write every field,
+/// `null` where there is no value), its `$id`, pretty, with a final newline.
+/// The plan's and the audit's schemas are made by it.
+#[must_use]
+pub(crate) fn published_schema(mut schema: schemars::Schema, file: &str) -> String {
     let mut require_all = schemars::transform::RecursiveTransform(|s: &mut schemars::Schema| {
         let keys: Option<Vec<serde_json::Value>> = s
             .get("properties")
@@ -467,7 +473,7 @@ pub fn schema() -> String {
     schemars::transform::Transform::transform(&mut require_all, &mut schema);
     schema.insert(
         "$id".to_owned(),
-        "https://procflow.dev/schema/plan.schema.json".into(),
+        format!("https://procflow.dev/schema/{file}").into(),
     );
     let mut text = serde_json::to_string_pretty(&schema)
         .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));

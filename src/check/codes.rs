@@ -157,7 +157,7 @@ codes! {
     UnusedTool "unused-tool" Lint(Warn),
         "a tool declared in the checked file is used by no step";
     OwnerOverload "owner-overload" Lint(Allow),
-        "one role owns more than 75% of the manual steps of a workflow of six or more steps";
+        "one role works more hours a week in a workflow than the threshold (when its hours are known), or owns more than 75% of the manual steps of a workflow of six or more steps";
     RunsEitherWay "runs-either-way" Lint(Warn),
         "a step without `when` comes only after conditional steps, so it runs whatever the answers";
     UnusedInput "unused-input" Lint(Warn),

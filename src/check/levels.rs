@@ -17,11 +17,14 @@ pub struct LevelSetting {
     pub level: Level,
 }
 
-/// The level of every lint, after defaults, config and flags.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The level of every lint, after defaults, config and flags, and the
+/// `owner-overload` threshold.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Levels {
+    #[allow(clippy::struct_field_names)] // the map the type is named for
     levels: BTreeMap<Code, Level>,
     deny_warnings: bool,
+    hours_threshold: f64,
 }
 
 impl Default for Levels {
@@ -36,6 +39,7 @@ impl Default for Levels {
         Levels {
             levels,
             deny_warnings: false,
+            hours_threshold: crate::audit::DEFAULT_OVERLOAD_HOURS,
         }
     }
 }
@@ -93,6 +97,19 @@ impl Levels {
                 ),
             }),
         }
+    }
+
+    /// The hours per week above which `owner-overload` finds a role
+    /// overloaded, where a workflow's hours are known.
+    #[must_use]
+    pub fn overload_hours(&self) -> f64 {
+        self.hours_threshold
+    }
+
+    /// Sets the `owner-overload` threshold (`procflow.toml`'s
+    /// `[owner-overload] hours-per-week`).
+    pub fn set_overload_hours(&mut self, hours: f64) {
+        self.hours_threshold = hours;
     }
 
     /// The level of a lint (before `allow` in blocks); errors are always `Deny`.

@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Workflow};
 use crate::suggest::list;
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(model: &Model, overload_hours: f64, out: &mut Vec<Diagnostic>) {
     let workflows: Vec<&Workflow> = model
         .workflows
         .iter()
@@ -17,7 +17,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         uncovered_step(model, w, &mut out);
         off_process_step(w, &mut out);
         handoff_without_deadline(model, w, &mut out);
-        owner_overload(model, w, &mut out);
+        owner_overload(model, w, overload_hours, &mut out);
         super::branches::runs_either_way(w, &mut out);
         super::branches::unused_input(w, &mut out);
         super::timing::impossible_deadline(w, &mut out);
@@ -141,7 +141,47 @@ fn handoff_without_deadline(model: &Model, w: &Workflow, out: &mut Vec<Diagnosti
     }
 }
 
-fn owner_overload(model: &Model, w: &Workflow, out: &mut Vec<Diagnostic>) {
+/// Where the workflow's hours are known (it has `every` and each manual step
+/// `takes`): a role whose hours per week in it are more than the threshold.
+/// Otherwise: in six steps or more, a role owning more than 75% of the
+/// manual steps.
+fn owner_overload(model: &Model, w: &Workflow, overload_hours: f64, out: &mut Vec<Diagnostic>) {
+    let runs = crate::model::time::runs_per_week(w);
+    if let Some(runs) = runs.filter(|_| w.steps.iter().all(|s| s.automated || s.takes.is_some())) {
+        let mut seconds: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
+        for s in w.steps.iter().filter(|s| !s.automated) {
+            if let (Some(o), Some(t)) = (s.owner, s.takes) {
+                let total = seconds.entry(o.0).or_default();
+                *total = total.saturating_add(t.seconds());
+            }
+        }
+        #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
+        let hours = |s: u64| s as f64 * runs / 3600.0;
+        let Some((&role, &s)) = seconds
+            .iter()
+            .max_by_key(|&(&r, &s)| (s, std::cmp::Reverse(r)))
+        else {
+            return;
+        };
+        if hours(s) > overload_hours {
+            out.push(
+                Diagnostic::new(
+                    Code::OwnerOverload,
+                    w.name.span,
+                    format!(
+                        "role `{}` works {} hours a week in workflow `{}`, more than {}",
+                        model.roles[role].name.text,
+                        crate::model::time::describe_hours(hours(s)),
+                        w.name.text,
+                        crate::model::time::describe_hours(overload_hours)
+                    ),
+                    "its `takes` times the runs per week (`every`) are more than one person's week",
+                )
+                .with_help("delegate some steps to another role, automate them, or set `[owner-overload] hours-per-week` in procflow.toml"),
+            );
+        }
+        return;
+    }
     if w.steps.len() < 6 {
         return;
     }

@@ -15,8 +15,15 @@ use crate::model::Model;
 /// severity; [`levels::Levels::apply`] sets the configured one.
 #[must_use]
 pub fn run(model: &Model) -> Vec<Diagnostic> {
+    run_with(model, crate::audit::DEFAULT_OVERLOAD_HOURS)
+}
+
+/// [`run`] with the `owner-overload` threshold in hours per week
+/// ([`levels::Levels::overload_hours`]).
+#[must_use]
+pub fn run_with(model: &Model, overload_hours: f64) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     structure::check(model, &mut out);
-    lints::check(model, &mut out);
+    lints::check(model, overload_hours, &mut out);
     out
 }

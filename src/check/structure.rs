@@ -3,7 +3,7 @@
 
 use crate::check::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::{Model, Workflow};
 use crate::suggest::list;
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
@@ -95,9 +95,48 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             for &i in &cycle[1..] {
                 d = d.with_label(w.steps[i].name.span, "also on the cycle");
             }
-            out.push(d.with_help("remove one `after` (or add `after` to a step that now follows by default) so the order has a start"));
+            out.push(close_the_loop(w, cycle, d));
         }
     }
+}
+
+/// Points at the `after` that closes a cycle and says how to write it: the
+/// first step of the cycle (in the order written) waits for a later one, so
+/// the loop runs back from that later step; a loop back is written `rework`.
+fn close_the_loop(w: &Workflow, cycle: &[usize], d: Diagnostic) -> Diagnostic {
+    let first = &w.steps[cycle[0]];
+    // The name in `after` of the first step that is on the cycle.
+    let closing = first
+        .after
+        .iter()
+        .zip(&first.after_spans)
+        .find(|(k, _)| cycle.contains(k));
+    let Some((&back, &span)) = closing else {
+        return d.with_help(
+            "remove one `after` (or add `after` to a step that now follows by default) so the order has a start",
+        );
+    };
+    let (f, b) = (&first.name.text, &w.steps[back].name.text);
+    if back == cycle[0] {
+        return d
+            .with_label(span, format!("`{f}` waits for itself here"))
+            .with_help(format!(
+                "remove `{f}` from its own `after`; to do a step again when a check fails, write `rework {f} when not DECISION` in it, with `decides DECISION \"…?\"`"
+            ));
+    }
+    let decision = w.steps[back]
+        .decides
+        .first()
+        .map_or("DECISION", |&k| w.decisions[k].name.text.as_str());
+    let decides = if decision == "DECISION" {
+        " (and `decides DECISION \"…?\"`)"
+    } else {
+        ""
+    };
+    d.with_label(span, format!("`{f}` waits for `{b}`, a later step: this closes the loop"))
+        .with_help(format!(
+            "if `{b}` sends the work back to `{f}` (a review loop), remove `{b}` from the `after` of `{f}` and write the way back in `{b}`: `rework {f} when not {decision}`{decides}; otherwise remove one `after` so the order has a start"
+        ))
 }
 
 fn join_and(names: &[String]) -> String {

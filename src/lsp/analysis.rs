@@ -113,6 +113,9 @@ fn levels_for(dir: Option<&Path>) -> (Levels, Option<String>) {
                 // Already validated when the config was parsed.
                 let _ = levels.set(s);
             }
+            if let Some(hours) = config.overload_hours {
+                levels.set_overload_hours(hours);
+            }
             (levels, None)
         }
         Ok(None) => (levels, None),

@@ -394,6 +394,9 @@ pub struct Step {
     pub after: Vec<usize>,
     /// Whether `after` was written (otherwise `after` is the sequential default).
     pub explicit_after: bool,
+    /// Where each step of `after` is named in the `after` attribute (one
+    /// span per entry of `after`; none for the sequential default).
+    pub after_spans: Vec<Span>,
     /// `when`: the conditions that resolved, in the order written.
     pub when: Vec<Condition>,
     /// Whether a `when` was written (the step is conditional, even when its

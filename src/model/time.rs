@@ -204,3 +204,11 @@ pub fn describe_seconds(seconds: u64) -> String {
     }
     parts.join(" ")
 }
+
+/// A number of hours (or runs) for people, rounded to one decimal without a
+/// trailing `.0` (`12.5`, `3`): the audit's hours per week and runs per week.
+#[must_use]
+pub fn describe_hours(h: f64) -> String {
+    let text = format!("{h:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
+}

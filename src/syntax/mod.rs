@@ -8,13 +8,15 @@
 //! defines the language. [`parse`] reads a valid file whole and a file with
 //! errors item by item (`recover`), resuming after each broken item.
 
+mod blocks;
 mod errors;
 mod lower;
 mod parse;
 mod strings;
 pub mod words;
 
-pub use parse::{Parsed, parse};
+pub use errors::{Replacement, SyntaxError};
+pub use parse::{Parsed, parse, parse_with_fixes};
 pub use strings::{is_identifier, is_keyword};
 
 /// Every reserved word of the language (none can be a name), from the table

@@ -3,6 +3,7 @@
 use pest::Parser;
 use pest_derive::Parser;
 
+use super::errors::SyntaxError;
 use super::strings::is_name_byte;
 use super::{errors, lower};
 use crate::ast::File;
@@ -34,9 +35,25 @@ pub type Parsed = (File, Vec<Diagnostic>);
 /// with errors would then be parsed twice.)
 #[must_use]
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    let (tree, errors) = parse_with_fixes(file, text);
+    (
+        tree,
+        errors
+            .into_iter()
+            .map(SyntaxError::into_diagnostic)
+            .collect(),
+    )
+}
+
+/// As [`parse`], with each syntax error's suggested replacement as data.
+#[must_use]
+pub fn parse_with_fixes(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
     let mut pos = 0;
     let mut tree = File::default();
-    let mut errors = Vec::new();
+    let mut errors: Vec<SyntaxError> = Vec::new();
+    let mut lowered = Vec::new();
+    // The line of `line_at` (1-based), counted forward as items are read.
+    let (mut line_at, mut line) = (0, 1);
     loop {
         pos = lower::skip_trivia(file, text, pos, &mut tree.comments);
         if pos >= text.len() {
@@ -46,14 +63,17 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
-                lower::lower_items(file, pos, pair, &mut tree, &mut errors);
+                lower::lower_items(file, pos, pair, &mut tree, &mut lowered);
+                errors.extend(lowered.drain(..).map(SyntaxError::from));
                 if end <= pos {
                     break;
                 }
                 pos = end;
             }
             Err(error) => {
-                errors.push(errors::describe(file, text, pos, &error));
+                line += memchr::memchr_iter(b'\n', &text.as_bytes()[line_at..pos]).count();
+                line_at = pos;
+                errors.push(errors::describe(file, text, pos, line, &error));
                 match next_item_line(text, pos) {
                     Some(next) => pos = next,
                     None => break,

@@ -574,22 +574,10 @@ fn either_or_join(workflow: &Workflow, i: usize, numbers: &[usize]) -> Option<St
 fn order_edges(out: &mut String, model: &Model, w: WorkflowId) {
     let workflow = &model.workflows[w.0];
     let name = &workflow.name.text;
-    // The critical path's edges are drawn thicker (when the workflow says
-    // anything about time, and the path leaves some steps out: in a line of
-    // steps every edge would be): from the start to its first step, then
-    // along it.
-    let critical: Vec<usize> = if super::says_time(workflow) {
-        crate::model::time::lead_time(workflow)
-            .map(|l| l.critical_path)
-            .filter(|p| p.len() < workflow.steps.len())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let on_path = |from: Option<usize>, to: usize| match from {
-        None => critical.first() == Some(&to),
-        Some(a) => critical.windows(2).any(|p| p[0] == a && p[1] == to),
-    };
+    // The critical path's edges are drawn thicker (see
+    // `super::drawn_critical_path`).
+    let critical = super::drawn_critical_path(workflow);
+    let on_path = |from: Option<usize>, to: usize| super::on_critical_path(&critical, from, to);
     let mut attrs = String::new();
     for &i in sequence(workflow).iter() {
         let step = &workflow.steps[i];

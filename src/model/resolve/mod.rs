@@ -647,12 +647,14 @@ impl<'r> Ctx<'r> {
                 }
             }
             let explicit_after = sa.get(AttrKind::After).is_some();
+            let mut after_spans = Vec::new();
             let after = if explicit_after {
                 let mut after = Vec::new();
                 for id in sa.idents(AttrKind::After) {
                     if let Some(k) = self.workflow_step(&index, id, decl, process) {
                         if !after.contains(&k) {
                             after.push(k);
+                            after_spans.push(id.span);
                         }
                     }
                 }
@@ -778,6 +780,7 @@ impl<'r> Ctx<'r> {
                 automated: sa.flag(AttrKind::Automated),
                 after,
                 explicit_after,
+                after_spans,
                 when,
                 conditional: sa.get(AttrKind::When).is_some(),
                 decides,
