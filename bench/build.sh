@@ -7,7 +7,8 @@
 # 200 --steps 100`):
 #
 #   procflow check FILE --format short
-#   procflow build FILE --emit dot|plan|mermaid|sop --out-dir OUT/…
+#   procflow build FILE --emit dot|plan|mermaid|sop|bpmn --out-dir OUT/…
+#     (bpmn in both flavors, camunda8 and spiff)
 #     (dot: one file for the whole input; the others: one file per workflow)
 #
 # The commands run by turns, N rounds of one run each (bench/interleave.py):
@@ -94,7 +95,9 @@ python3 bench/interleave.py --runs "$RUNS" --json "$JSON" \
   dot "$PF build $FILE --emit dot --out-dir $OUT/dot" "$CLEAR $OUT/dot" \
   plan "$PF build $FILE --emit plan --out-dir $OUT/plan" "$CLEAR $OUT/plan" \
   mermaid "$PF build $FILE --emit mermaid --out-dir $OUT/mermaid" "$CLEAR $OUT/mermaid" \
-  sop "$PF build $FILE --emit sop --out-dir $OUT/sop" "$CLEAR $OUT/sop"
+  sop "$PF build $FILE --emit sop --out-dir $OUT/sop" "$CLEAR $OUT/sop" \
+  bpmn-camunda8 "$PF build $FILE --emit bpmn --out-dir $OUT/bpmn-camunda8" "$CLEAR $OUT/bpmn-camunda8" \
+  bpmn-spiff "$PF build $FILE --emit bpmn --bpmn-flavor spiff --out-dir $OUT/bpmn-spiff" "$CLEAR $OUT/bpmn-spiff"
 
 python3 - "$JSON" "$FILE" "$OUT" "$DELETE" "$RUNS" <<'EOF'
 import json, os, sys

@@ -71,8 +71,9 @@ const BUILD_HELP: &str = "\
 A file with errors builds nothing: its diagnostics are printed (on standard error)
 and the exit status is 1. Warnings are printed and the build goes on.
 
-With several workflows in the file, `sop`, `plan` and `mermaid` need `--workflow ID`
-or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json, DIR/ID.mmd);
+With several workflows in the file, `sop`, `plan`, `mermaid` and `bpmn` need
+`--workflow ID` or `--out-dir DIR` (one file per workflow: DIR/ID.md, DIR/ID.json,
+DIR/ID.mmd, DIR/ID.bpmn);
 `dot` draws the whole file (DIR/FILE-STEM.dot). Every output is written beside
 its destination first and put in place only once all are written, so a failed
 build replaces nothing (docs/cli.md says how close to atomic this is).
@@ -80,7 +81,8 @@ build replaces nothing (docs/cli.md says how close to atomic this is).
 Examples:
   procflow build lead.flow --emit dot | dot -Tsvg > lead.svg
   procflow build lead.flow --emit sop -o docs/lead-sop.md
-  procflow build onboarding.flow --emit plan --out-dir plans/";
+  procflow build onboarding.flow --emit plan --out-dir plans/
+  procflow build lead.flow --emit bpmn --bpmn-flavor spiff -o lead.bpmn";
 
 const FMT_HELP: &str = "\
 The style: two-space indentation, one attribute per line, lists as `a, b`, at most
@@ -155,6 +157,15 @@ struct BuildArgs {
     #[arg(long)]
     no_mermaid: bool,
 
+    /// The engine a BPMN file is for (`--emit bpmn`).
+    #[arg(long, value_enum, value_name = "ENGINE", default_value = "camunda8")]
+    bpmn_flavor: BpmnFlavor,
+
+    /// The Camunda 8 version the camunda8 flavor targets, `MAJOR.MINOR`
+    /// (`modeler:executionPlatformVersion`).
+    #[arg(long, value_name = "VERSION", default_value = procflow::backend::bpmn::DEFAULT_CAMUNDA_VERSION)]
+    camunda_version: String,
+
     /// Render SOPs through this minijinja template instead of the built-in
     /// one (`--emit sop`; its context is in docs/outputs/sop.md).
     #[arg(long, value_name = "FILE")]
@@ -181,6 +192,17 @@ enum Emit {
     /// A static website of every workflow, process, role and tool of the
     /// inputs (needs `--out-dir`).
     Handbook,
+    /// A BPMN 2.0 file per workflow, for workflow engines (`--bpmn-flavor`).
+    Bpmn,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BpmnFlavor {
+    /// Camunda 8 (Zeebe): job types, candidate groups, FEEL conditions.
+    Camunda8,
+    /// SpiffWorkflow (Python): script tasks, Python conditions and timers.
+    #[allow(clippy::doc_markdown)] // a product name, shown as is in --help
+    Spiff,
 }
 
 impl Emit {
@@ -197,6 +219,7 @@ impl Emit {
             Emit::Plan => "json",
             Emit::Mermaid => "mmd",
             Emit::Handbook => "html",
+            Emit::Bpmn => "bpmn",
         }
     }
 }
@@ -774,6 +797,22 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 ));
             }
         };
+        if !procflow::backend::bpmn::valid_camunda_version(&args.camunda_version) {
+            return Err(usage(
+                format!(
+                    "`--camunda-version {}` is not a Camunda version",
+                    args.camunda_version
+                ),
+                Some("write it as MAJOR.MINOR, for example `--camunda-version 8.5`".to_owned()),
+            ));
+        }
+        let bpmn_options = procflow::backend::bpmn::BpmnOptions {
+            flavor: match args.bpmn_flavor {
+                BpmnFlavor::Camunda8 => procflow::backend::bpmn::Flavor::Camunda8,
+                BpmnFlavor::Spiff => procflow::backend::bpmn::Flavor::Spiff,
+            },
+            camunda_version: &args.camunda_version,
+        };
         let render = |i: usize, w: WorkflowId| {
             let model = &compilations[i].model;
             let options = sop::SopOptions {
@@ -786,6 +825,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 },
                 Emit::Plan => Ok(plan::render(model, w)),
                 Emit::Mermaid => Ok(mermaid::render(model, w)),
+                Emit::Bpmn => Ok(procflow::backend::bpmn::render(model, w, bpmn_options)),
                 Emit::Dot | Emit::Handbook => unreachable!("handled above"),
             }
         };

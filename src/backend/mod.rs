@@ -4,6 +4,7 @@
 //! A backend is only run on a model without errors: every step has an owner and
 //! a tool, every reference resolved, the order has no cycle.
 
+pub mod bpmn;
 pub mod dot;
 pub mod handbook;
 pub mod mermaid;

@@ -187,6 +187,27 @@ pub fn format_seconds(seconds: u64) -> String {
     format!("{seconds}s")
 }
 
+/// A duration in seconds as an ISO 8601 duration in the largest unit that
+/// divides it (`172800` → `P2D`, `14400` → `PT4H`, `604800` → `P1W`, `0` →
+/// `PT0S`), for engines (BPMN timers).
+#[must_use]
+pub fn iso_duration(seconds: u64) -> String {
+    if seconds == 0 {
+        return "PT0S".to_owned();
+    }
+    for (unit, prefix, suffix) in [
+        (WEEK, "P", "W"),
+        (86_400, "P", "D"),
+        (3600, "PT", "H"),
+        (60, "PT", "M"),
+    ] {
+        if seconds % unit == 0 {
+            return format!("{prefix}{}{suffix}", seconds / unit);
+        }
+    }
+    format!("PT{seconds}S")
+}
+
 /// A duration in seconds for people: its units from weeks down to minutes,
 /// largest first (`91800` → `1d 1h 30m`); under a minute, seconds.
 #[must_use]
