@@ -12,6 +12,7 @@ use crate::output;
 
 mod audit;
 mod fix;
+mod handbook;
 mod shell;
 
 const AFTER_HELP: &str = "\
@@ -120,8 +121,10 @@ struct FmtArgs {
 #[derive(Args)]
 struct BuildArgs {
     /// The .flow file to build, or a Markdown file (the workflows of its
-    /// `flow` blocks); `-` reads standard input.
-    file: PathBuf,
+    /// `flow` blocks); `-` reads standard input. `--emit handbook` reads
+    /// several files and folders (every *.flow below a folder, as `check`).
+    #[arg(required = true, value_name = "FILE")]
+    paths: Vec<PathBuf>,
 
     /// What to build.
     #[arg(long, value_enum)]
@@ -144,6 +147,11 @@ struct BuildArgs {
     /// Write one file per workflow into this folder (created if missing).
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+
+    /// `--emit handbook`: a folder of templates and assets that replace the
+    /// built-in ones of the same name (docs/outputs/handbook.md).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
 
     /// Leave the Mermaid flowchart out of SOPs.
     #[arg(long)]
@@ -181,6 +189,9 @@ enum Emit {
     Plan,
     /// A Mermaid flowchart per workflow.
     Mermaid,
+    /// A static website of every workflow, process, role and tool of the
+    /// inputs (needs `--out-dir`).
+    Handbook,
     /// A BPMN 2.0 file per workflow, for workflow engines (`--bpmn-flavor`).
     Bpmn,
 }
@@ -195,12 +206,19 @@ enum BpmnFlavor {
 }
 
 impl Emit {
+    /// The value as written after `--emit`.
+    fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_owned())
+    }
+
     fn extension(self) -> &'static str {
         match self {
             Emit::Dot => "dot",
             Emit::Sop => "md",
             Emit::Plan => "json",
             Emit::Mermaid => "mmd",
+            Emit::Handbook => "html",
             Emit::Bpmn => "bpmn",
         }
     }
@@ -627,6 +645,27 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
     use procflow::backend::{self, dot, mermaid, plan, sop};
     use procflow::model::WorkflowId;
 
+    if args.emit == Emit::Handbook {
+        return handbook::build(args, settings);
+    }
+    if args.templates.is_some() {
+        return Err(usage(
+            "`--templates` is for `--emit handbook`".to_owned(),
+            None,
+        ));
+    }
+    let [file] = args.paths.as_slice() else {
+        return Err(usage(
+            format!(
+                "`--emit {}` builds one file, and {} were given",
+                args.emit.name(),
+                args.paths.len()
+            ),
+            Some(
+                "give one file (only `--emit handbook` reads several files and folders)".to_owned(),
+            ),
+        ));
+    };
     // A user's template is read and parsed first: an error in it stops the
     // build before anything is written.
     let template = match &args.template {
@@ -639,7 +678,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
         Some(path) => Some(sop::Template::from_file(path)?),
         None => None,
     };
-    let input = input_for(&args.file, args.stdin_filename.as_ref())?;
+    let input = input_for(file, args.stdin_filename.as_ref())?;
     let options = CheckOptions {
         settings,
         no_config: args.levels.no_config,
@@ -787,7 +826,7 @@ fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<ExitCode, Erro
                 Emit::Plan => Ok(plan::render(model, w)),
                 Emit::Mermaid => Ok(mermaid::render(model, w)),
                 Emit::Bpmn => Ok(procflow::backend::bpmn::render(model, w, bpmn_options)),
-                Emit::Dot => unreachable!("handled above"),
+                Emit::Dot | Emit::Handbook => unreachable!("handled above"),
             }
         };
         let name =

@@ -106,6 +106,14 @@ impl Report {
             .count()
     }
 
+    /// The models built, one per file checked (for a Markdown file, one per
+    /// `flow` block), in the order of the inputs: after
+    /// [`compile_each`], each holds its file and everything it uses.
+    #[must_use]
+    pub fn models(&self) -> &[model::Model] {
+        &self.models
+    }
+
     /// How many declarations the models built hold, and how many roots were
     /// resolved against shared namespaces: what the tests of `check DIR` over
     /// a chain of `use`s count to see that it is linear.
@@ -172,6 +180,16 @@ pub fn check_source(name: &str, text: &str) -> Report {
 /// an unknown lint: the check could not run.
 pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> {
     check_roots(inputs, options, true)
+}
+
+/// [`check()`], each file compiled whole with everything it uses, so that
+/// [`Report::models`] holds one complete model per file, in input order:
+/// what a build across files (`build DIR --emit handbook`) reads.
+///
+/// # Errors
+/// As [`check()`].
+pub fn compile_each(inputs: &[Input], options: &CheckOptions) -> Result<Report, Error> {
+    check_roots(inputs, options, false)
 }
 
 /// [`check()`] the way it was first written, compiling each file with everything

@@ -419,6 +419,221 @@ pub fn create_folder(dir: &Path) -> Result<(), Error> {
     fs::create_dir_all(dir).map_err(|e| write_error(OutputAction::CreateFolder, dir, &e))
 }
 
+/// The file that marks a folder as written whole by procflow (`--emit
+/// handbook`): only such a folder, an empty one or a missing one is replaced.
+pub const SITE_MARKER: &str = ".procflow-site";
+
+/// A folder staged whole: its files written into a temporary folder beside
+/// the destination, ready to be put in place by [`commit_folder`].
+pub struct StagedFolder {
+    /// The folder as given (for messages).
+    shown: PathBuf,
+    /// Where it goes: `shown` with every symbolic link followed.
+    target: PathBuf,
+    /// The temporary folder holding the new files.
+    temp: tempfile::TempDir,
+}
+
+/// Writes `files` (paths relative to the folder, `/`-separated, and their
+/// bytes) into a new temporary folder beside `dir`, plus [`SITE_MARKER`].
+/// Nothing of `dir` is touched yet.
+///
+/// # Errors
+/// When `dir` is a file, or a folder with files procflow did not write (no
+/// [`SITE_MARKER`]), or the temporary folder cannot be written.
+pub fn stage_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<StagedFolder, Error> {
+    let fail = |reason: &std::io::Error| write_error(OutputAction::Write, dir, reason);
+    let target = resolve(dir)?;
+    let old = match fs::metadata(&target) {
+        Ok(meta) if meta.is_dir() => Some(meta),
+        Ok(_) => {
+            return Err(Error::Output {
+                action: OutputAction::Write,
+                path: dir.to_path_buf(),
+                reason: "it is a file, not a folder".to_owned(),
+                help: Some("give `--out-dir` a folder (it is created if missing)".to_owned()),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(fail(&e)),
+    };
+    if old.is_some() && !target.join(SITE_MARKER).is_file() {
+        let mut entries = fs::read_dir(&target).map_err(|e| fail(&e))?;
+        if entries.next().is_some() {
+            return Err(Error::Output {
+                action: OutputAction::Write,
+                path: dir.to_path_buf(),
+                reason: "the folder holds files that procflow did not write, and the whole folder would be replaced".to_owned(),
+                help: Some("give `--out-dir` a new or empty folder (or one procflow wrote before)".to_owned()),
+            });
+        }
+    }
+    let parent = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| write_error(OutputAction::CreateFolder, parent, &e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".procflow-")
+        .tempdir_in(parent)
+        .map_err(|e| fail(&e))?;
+    // tempfile makes the folder private; a site is for reading.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = old
+            .as_ref()
+            .map_or(0o755, |m| m.permissions().mode() & 0o7777);
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(|e| fail(&e))?;
+    }
+    fs::write(
+        temp.path().join(SITE_MARKER),
+        "written by procflow: the whole folder is replaced on each build\n",
+    )
+    .map_err(|e| fail(&e))?;
+    // The folders first, then the files on all cores (hundreds of pages).
+    let mut folders: Vec<&Path> = files
+        .iter()
+        .filter_map(|(name, _)| Path::new(name).parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        fs::create_dir_all(temp.path().join(folder)).map_err(|e| fail(&e))?;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let root = temp.path();
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .try_for_each(|(name, bytes)| fs::write(root.join(name), bytes))
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+    .map_err(|e| fail(&e))?;
+    Ok(StagedFolder {
+        shown: dir.to_path_buf(),
+        target,
+        temp,
+    })
+}
+
+/// Puts a staged folder in place: a rename when the destination is new; an
+/// atomic exchange of the two folders where the system has one (Linux), or
+/// two renames (the old folder aside, the new one in), otherwise. The old
+/// folder is then deleted. Readers see the old site or the new one whole.
+///
+/// # Errors
+/// When the folder cannot be put in place (the old one is then left as it was).
+pub fn commit_folder(staged: StagedFolder) -> Result<(), Error> {
+    commit_folder_by(staged, exchange)
+}
+
+/// [`commit_folder`] with the given atomic exchange (which the tests make
+/// fail, to take the way of two renames).
+fn commit_folder_by(
+    staged: StagedFolder,
+    exchange: fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let StagedFolder {
+        shown,
+        target,
+        temp,
+    } = staged;
+    let fail = |e: &std::io::Error| write_error(OutputAction::Rename, &shown, e);
+    if fs::symlink_metadata(&target).is_err() {
+        let new = temp.keep();
+        return fs::rename(&new, &target).map_err(|e| {
+            let _ = fs::remove_dir_all(&new);
+            fail(&e)
+        });
+    }
+    if exchange(temp.path(), &target).is_ok() {
+        // `temp` now holds the old site.
+        remove_folder(&temp.keep());
+        return Ok(());
+    }
+    let parent = temp.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+    let aside = tempfile::Builder::new()
+        .prefix(".procflow-old-")
+        .tempdir_in(&parent)
+        .map_err(|e| fail(&e))?;
+    let aside_path = aside.path().join("site");
+    fs::rename(&target, &aside_path).map_err(|e| fail(&e))?;
+    if let Err(e) = fs::rename(temp.path(), &target) {
+        let _ = fs::rename(&aside_path, &target);
+        return Err(fail(&e));
+    }
+    // The new folder is in place; `temp`'s path is gone.
+    let _ = temp.keep();
+    let aside = aside.keep();
+    remove_folder(&aside_path);
+    let _ = fs::remove_dir(&aside);
+    Ok(())
+}
+
+/// Deletes a folder that is no longer needed (an old site), its subfolders
+/// on threads of their own; what cannot be deleted is left (the new site is
+/// in place already).
+fn remove_folder(dir: &Path) {
+    let subfolders: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    std::thread::scope(|scope| {
+        for sub in &subfolders {
+            scope.spawn(move || fs::remove_dir_all(sub));
+        }
+    });
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`, called
+/// through `syscall` so that old C libraries without its wrapper link too).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// No atomic exchange here: [`commit_folder`] renames twice.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -455,6 +670,46 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["a.txt", "c.txt"], "no temporary file left");
+    }
+
+    /// A site replaces the one before it whole, by an atomic exchange or by
+    /// two renames, and leaves nothing beside it; a folder of other files is
+    /// refused.
+    #[test]
+    fn a_staged_folder_replaces_the_old_one_whole() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let site = dir.path().join("site");
+        let files = |text: &str| {
+            vec![
+                ("index.html".to_owned(), text.as_bytes().to_vec()),
+                ("roles/a.html".to_owned(), text.as_bytes().to_vec()),
+            ]
+        };
+        commit_folder(stage_folder(&site, &files("one")).unwrap()).unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("roles/a.html")).unwrap(),
+            "one"
+        );
+        fs::write(site.join("roles/stale.html"), "old").unwrap();
+        commit_folder(stage_folder(&site, &files("two")).unwrap()).unwrap();
+        assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "two");
+        assert!(!site.join("roles/stale.html").exists());
+        let refuse = |_: &Path, _: &Path| Err(std::io::Error::other("no exchange"));
+        commit_folder_by(stage_folder(&site, &files("three")).unwrap(), refuse).unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("roles/a.html")).unwrap(),
+            "three"
+        );
+        let beside: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(beside, ["site"]);
+        let mine = dir.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "keep").unwrap();
+        assert!(stage_folder(&mine, &files("x")).is_err());
+        assert_eq!(fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep");
     }
 
     /// The same for a hard-linked file written in place: it gets its old text

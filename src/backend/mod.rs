@@ -6,6 +6,7 @@
 
 pub mod bpmn;
 pub mod dot;
+pub mod handbook;
 pub mod mermaid;
 pub mod plan;
 pub mod sop;

@@ -140,6 +140,38 @@ pub fn runs_per_week(w: &Workflow) -> Option<f64> {
     (every > 0).then(|| WEEK as f64 / every as f64)
 }
 
+/// A role's hours of work per week: over the workflows given with the
+/// role's id in each one's model, for those that say how often they run
+/// (`every`), Σ `takes` of the manual steps the role owns × runs per week /
+/// 3600. Only the owner counts (not `with` roles); automated steps cost no
+/// one's hours; a step without `takes` counts 0. `None` when no such step
+/// says how long it takes (unknown, not zero).
+#[must_use]
+pub fn role_hours_per_week<'a>(
+    workflows: impl IntoIterator<Item = (&'a Workflow, super::RoleId)>,
+) -> Option<f64> {
+    let mut hours = None;
+    for (w, role) in workflows {
+        let Some(runs) = runs_per_week(w) else {
+            continue;
+        };
+        let takes: Vec<u64> = w
+            .steps
+            .iter()
+            .filter(|s| s.owner == Some(role) && !s.automated)
+            .filter_map(|s| s.takes.map(|t| t.seconds()))
+            .collect();
+        let seconds =
+            (!takes.is_empty()).then(|| takes.iter().fold(0u64, |a, &t| a.saturating_add(t)));
+        if let Some(seconds) = seconds {
+            #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
+            let h = seconds as f64 * runs / 3600.0;
+            hours = Some(hours.unwrap_or(0.0) + h);
+        }
+    }
+    hours
+}
+
 /// A duration in seconds as the largest unit that divides it (`129600` →
 /// `36h`), for messages.
 #[must_use]
