@@ -43,17 +43,8 @@ impl Audited<'_> {
     /// without `every`.
     #[must_use]
     pub fn hours(&self, keep: impl Fn(Option<&str>) -> bool) -> Option<f64> {
-        let runs = self.figures.runs_per_week?;
-        let seconds: u64 = self
-            .workflow
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| !s.automated && keep(self.owner(*i)))
-            .map(|(_, s)| s.takes.map_or(0, |d| d.seconds()))
-            .fold(0, u64::saturating_add);
-        #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
-        Some(seconds as f64 * runs / 3600.0)
+        crate::model::time::manual_hours_per_week(self.workflow, |i, _| keep(self.owner(i)))
+            .map(|(h, _)| h)
     }
 }
 

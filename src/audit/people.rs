@@ -18,10 +18,11 @@ pub fn roles(workflows: &[Audited<'_>], overload_hours: f64) -> Vec<RoleFigures>
         let mut entry = |roles: &mut Vec<RoleFigures>, id: crate::model::RoleId| {
             entry(roles, &mut index, a.model, id)
         };
-        // Who takes part in this workflow, in the order met, and the
-        // seconds of `takes` of the manual steps each owns.
+        // Who takes part in this workflow, in the order met, and the roles
+        // that own a manual step (their hours are counted below).
         let mut here: Vec<usize> = Vec::new();
-        let mut seconds: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
+        let mut owners: std::collections::BTreeMap<usize, crate::model::RoleId> =
+            std::collections::BTreeMap::new();
         if let Some(o) = w.owner {
             entry(&mut roles, o);
         }
@@ -32,8 +33,7 @@ pub fn roles(workflows: &[Audited<'_>], overload_hours: f64) -> Vec<RoleFigures>
                 roles[r].steps.push(id.clone());
                 here.push(r);
                 if !s.automated {
-                    let total = seconds.entry(r).or_default();
-                    *total = total.saturating_add(s.takes.map_or(0, |d| d.seconds()));
+                    owners.insert(r, o);
                 }
                 if !s.automated && s.takes.is_none() && a.figures.runs_per_week.is_some() {
                     roles[r].steps_without_takes.push(id.clone());
@@ -70,10 +70,9 @@ pub fn roles(workflows: &[Audited<'_>], overload_hours: f64) -> Vec<RoleFigures>
                 roles[r].workflows.push(a.figures.id.clone());
             }
         }
-        if let Some(runs) = a.figures.runs_per_week {
-            for (r, s) in seconds {
-                #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
-                let h = s as f64 * runs / 3600.0;
+        for (r, o) in owners {
+            let hours = crate::model::time::manual_hours_per_week(w, |_, s| s.owner == Some(o));
+            if let Some((h, _)) = hours {
                 roles[r].hours_per_week += h;
             }
         }

@@ -3,7 +3,7 @@
 //! 86,400 s. Only the order counts (rework loops are ignored, conditional
 //! steps count as if they run).
 
-use super::Workflow;
+use super::{Step, Workflow};
 
 /// Seconds in a week: `every` is turned into runs per week with it.
 pub const WEEK: u64 = 604_800;
@@ -140,33 +140,45 @@ pub fn runs_per_week(w: &Workflow) -> Option<f64> {
     (every > 0).then(|| WEEK as f64 / every as f64)
 }
 
-/// A role's hours of work per week: over the workflows given with the
-/// role's id in each one's model, for those that say how often they run
-/// (`every`), Σ `takes` of the manual steps the role owns × runs per week /
-/// 3600. Only the owner counts (not `with` roles); automated steps cost no
-/// one's hours; a step without `takes` counts 0. `None` when no such step
-/// says how long it takes (unknown, not zero).
+/// The one rule of hours of work: Σ `takes` of the manual steps of `w` that
+/// `keep` selects by index and step (automated steps cost no one's hours; a step without
+/// `takes` counts 0) × runs per week / 3600, with the number of selected
+/// manual steps that say how long they take. `None` when `w` has no `every`.
+/// The audit (per workflow, per role) and the handbook's role pages all
+/// count hours with it.
+#[must_use]
+pub fn manual_hours_per_week(
+    w: &Workflow,
+    keep: impl Fn(usize, &Step) -> bool,
+) -> Option<(f64, usize)> {
+    let runs = runs_per_week(w)?;
+    let (seconds, timed) = w
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|&(i, s)| !s.automated && keep(i, s))
+        .filter_map(|(_, s)| s.takes)
+        .fold((0u64, 0usize), |(sum, n), t| {
+            (sum.saturating_add(t.seconds()), n + 1)
+        });
+    #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
+    Some((seconds as f64 * runs / 3600.0, timed))
+}
+
+/// A role's hours of work per week over the workflows given with the role's
+/// id in each one's model ([`manual_hours_per_week`] of the steps the role
+/// owns; `with` roles do not count). `None` when no such step of a workflow
+/// with `every` says how long it takes (unknown, not zero).
 #[must_use]
 pub fn role_hours_per_week<'a>(
     workflows: impl IntoIterator<Item = (&'a Workflow, super::RoleId)>,
 ) -> Option<f64> {
     let mut hours = None;
     for (w, role) in workflows {
-        let Some(runs) = runs_per_week(w) else {
-            continue;
-        };
-        let takes: Vec<u64> = w
-            .steps
-            .iter()
-            .filter(|s| s.owner == Some(role) && !s.automated)
-            .filter_map(|s| s.takes.map(|t| t.seconds()))
-            .collect();
-        let seconds =
-            (!takes.is_empty()).then(|| takes.iter().fold(0u64, |a, &t| a.saturating_add(t)));
-        if let Some(seconds) = seconds {
-            #[allow(clippy::cast_precision_loss)] // durations far below 2^52 seconds
-            let h = seconds as f64 * runs / 3600.0;
-            hours = Some(hours.unwrap_or(0.0) + h);
+        if let Some((h, timed)) = manual_hours_per_week(w, |_, s| s.owner == Some(role)) {
+            if timed > 0 {
+                hours = Some(hours.unwrap_or(0.0) + h);
+            }
         }
     }
     hours
