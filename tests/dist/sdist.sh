@@ -19,11 +19,12 @@ sdist="$work/sdist/procflow-$version.tar.gz"
 [ -f "$sdist" ] || fail "no $sdist"
 tar tzvf "$sdist" | awk '{ print $3, $6 }' > "$work/list"
 prefix="procflow-$version"
-for needed in pyproject.toml Cargo.toml Cargo.lock README.md grammar/flow.pest src/main.rs src/lib.rs src/check/explain/syntax.md; do
+for needed in pyproject.toml Cargo.toml Cargo.lock README.md grammar/flow.pest src/main.rs src/lib.rs src/check/explain/syntax.md templates/sop.md.j2; do
   grep -q " $prefix/$needed\$" "$work/list" || fail "the sdist lacks $needed"
 done
-# Only the source: nothing outside these, and nothing large outside src/.
-if grep -Ev " $prefix/(PKG-INFO|pyproject.toml|Cargo.toml|Cargo.lock|README.md|ARCHITECTURE.md|grammar/flow.pest|src/.*)\$" "$work/list"; then
+# Only the source (and the templates the binary embeds): nothing outside these,
+# and nothing large outside src/.
+if grep -Ev " $prefix/(PKG-INFO|pyproject.toml|Cargo.toml|Cargo.lock|README.md|ARCHITECTURE.md|grammar/flow.pest|src/.*|templates/.*)\$" "$work/list"; then
   fail "the sdist holds files a source build does not need (above)"
 fi
 if awk -v p="$prefix/src/" '$1 > 100 * 1024 && index($2, p) != 1' "$work/list" | grep .; then
