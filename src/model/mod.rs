@@ -181,8 +181,14 @@ pub fn display_title(name: &Ident, title: Option<&StrLit>) -> String {
     if let Some(t) = title {
         return t.value.clone();
     }
+    title_from_name(&name.text)
+}
+
+/// A name as a title: `_` and `-` turned into spaces, the first letter
+/// capitalised (`score_sheet` → `Score sheet`).
+#[must_use]
+pub fn title_from_name(name: &str) -> String {
     let spaced: String = name
-        .text
         .chars()
         .map(|c| if c == '_' || c == '-' { ' ' } else { c })
         .collect();

@@ -206,18 +206,10 @@ fn spiff_script(workflow: &Workflow, step: usize, g: &Graph) -> String {
     out
 }
 
-/// A data object's label: its name with `_` and `-` as spaces, first letter
-/// capitalised (as titles made from names elsewhere).
+/// A data object's label: its name as a title, as titles made from names
+/// elsewhere.
 fn data_label(name: &str) -> String {
-    let spaced: String = name
-        .chars()
-        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
-        .collect();
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map(|f| f.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    crate::model::title_from_name(name)
 }
 
 /// The whole document.
