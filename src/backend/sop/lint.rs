@@ -245,13 +245,21 @@ fn is_js_space(c: char) -> bool {
 }
 
 /// MD010 (no tab) and MD009 (no trailing whitespace): every whitespace
-/// character in text is a plain space, the only one comrak breaks lines at
-/// (a line ending in a no-break space would end in whitespace).
+/// character in text and in code spans is a plain space, the only one
+/// comrak breaks lines at (a line ending in a no-break space would end in
+/// whitespace).
 fn whitespace<'a>(root: &'a AstNode<'a>) {
     let odd = |c: char| c != ' ' && c != '\n' && is_js_space(c);
-    for n in nodes(root, |v| matches!(v, NodeValue::Text(t) if t.contains(odd))) {
-        if let NodeValue::Text(t) = &mut n.data_mut().value {
-            *t = t.replace(odd, " ").into();
+    let has_odd = |v: &NodeValue| match v {
+        NodeValue::Text(t) => t.contains(odd),
+        NodeValue::Code(c) => c.literal.contains(odd),
+        _ => false,
+    };
+    for n in nodes(root, has_odd) {
+        match &mut n.data_mut().value {
+            NodeValue::Text(t) => *t = t.replace(odd, " ").into(),
+            NodeValue::Code(c) => c.literal = c.literal.replace(odd, " "),
+            _ => {}
         }
     }
 }
