@@ -442,6 +442,28 @@ fn other_emits_still_build_one_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("`--out-dir DIR`"));
 }
 
+/// The workflow page holds the SOP written from its tree as HTML: two block
+/// quotes are two `<blockquote>`s, and the empty comment that keeps them
+/// apart in the Markdown SOP is not shown as text.
+#[test]
+fn the_workflow_page_holds_the_sop_without_markdown_artifacts() {
+    let flow = "tool t \"T\"\nrole r \"R\"\nprocess p \"P\" {\n  outcome \"o\"\n  owner r\n  step a \"A\"\n}\nworkflow w \"W\" implements p {\n  owner r\n  step s \"S\" {\n    owner r\n    tool t\n    implements a\n    description \"> one\\n\\n> two\"\n  }\n}\n";
+    let sop = procflow::backend::sop::render(
+        &common::compile_text(flow).model,
+        procflow::model::WorkflowId(0),
+        procflow::backend::sop::SopOptions { mermaid: false },
+    );
+    assert!(sop.contains("> one\n\n<!-- -->\n\n> two"), "{sop}");
+    let site = site_of(flow);
+    let page = &site["workflows/w.html"];
+    assert!(
+        page.contains("<blockquote>\n<p>one</p>\n</blockquote>\n<blockquote>\n<p>two</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("&lt;!--"), "{page}");
+    assert!(page.contains("<h3 id=\"step-s\">1. S</h3>"), "{page}");
+}
+
 /// The files of the handbook of a text, built by the library without
 /// Graphviz: page path → text.
 fn site_of(flow: &str) -> BTreeMap<String, String> {

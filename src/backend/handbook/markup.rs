@@ -3,7 +3,7 @@
 //! links (nothing is fetched from outside the site); Graphviz's SVG made fit
 //! to inline, with its nodes linking to the steps of the page.
 
-use comrak::nodes::NodeValue;
+use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 
 /// comrak's options for every Markdown text of the handbook: GitHub's
@@ -27,9 +27,28 @@ fn options() -> Options<'static> {
 /// page's.
 #[must_use]
 pub fn markdown_to_html(text: &str, demote: u8) -> String {
-    let options = options();
     let arena = Arena::new();
-    let root = comrak::parse_document(&arena, text, &options);
+    tree_to_html(comrak::parse_document(&arena, text, &options()), demote)
+}
+
+/// An SOP's comrak tree ([`crate::backend::sop::render_tree`]) as HTML, as
+/// safely as [`markdown_to_html`]; without the empty HTML comments that keep
+/// block quotes apart in Markdown.
+#[must_use]
+pub fn sop_to_html<'a>(root: &'a AstNode<'a>) -> String {
+    let separators: Vec<_> = root
+        .children()
+        .filter(|n| matches!(&n.data().value, NodeValue::HtmlBlock(b) if b.literal.trim() == "<!-- -->"))
+        .collect();
+    for n in separators {
+        n.detach();
+    }
+    tree_to_html(root, 0)
+}
+
+/// [`markdown_to_html`] of a parsed text.
+fn tree_to_html<'a>(root: &'a AstNode<'a>, demote: u8) -> String {
+    let options = options();
     let mut unlink = Vec::new();
     for node in root.descendants() {
         let mut data = node.data_mut();

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::markup::{
-    anchor_steps, inline_svg, link_step_nodes, markdown_to_html, safe_url, without_first_h1,
+    anchor_steps, inline_svg, link_step_nodes, markdown_to_html, safe_url, sop_to_html,
+    without_first_h1,
 };
 use super::{Options, Site, SiteFile, hours_per_week};
 use crate::backend::{
@@ -515,8 +516,13 @@ impl Ctx<'_, '_> {
             .iter()
             .map(|&s| workflow.steps[s].name.text.as_str())
             .collect();
-        let sop = backend::sop::render(model, w, backend::sop::SopOptions { mermaid: false });
-        let sop = without_first_h1(&anchor_steps(&markdown_to_html(&sop, 0), &ids));
+        let sop = backend::sop::render_tree(
+            model,
+            w,
+            backend::sop::SopOptions { mermaid: false },
+            sop_to_html,
+        );
+        let sop = without_first_h1(&anchor_steps(&sop, &ids));
         let (diagram, diagram_error) = self.diagram(model, w, workflow);
         let mut roles: Vec<Link> = Vec::new();
         let mut tools: Vec<Link> = Vec::new();

@@ -29,10 +29,16 @@ pub(crate) fn options(width: usize) -> Options<'static> {
 /// [`super::lint`]), wrapped at 80 columns.
 pub(crate) fn finish(markdown: &str) -> String {
     let arena = Arena::new();
-    let options = options(WIDTH);
-    let root = comrak::parse_document(&arena, markdown, &options);
-    lint::document(&arena, root);
-    lint::written_lines(&format(root, &options))
+    let root = tree(&arena, markdown);
+    lint::written_lines(&format(root, &options(WIDTH)))
+}
+
+/// The document a template wrote as comrak's tree, adjusted as [`finish`]
+/// writes it.
+pub(crate) fn tree<'a>(arena: &'a Arena<'a>, markdown: &str) -> &'a AstNode<'a> {
+    let root = comrak::parse_document(arena, markdown, &options(WIDTH));
+    lint::document(arena, root);
+    root
 }
 
 /// `root` written as `CommonMark`.

@@ -57,7 +57,31 @@ pub fn render(model: &Model, w: WorkflowId, options: SopOptions) -> String {
     // hostile workflows; should it still fail, the document says why rather
     // than the program stopping.
     render_with(Template::builtin(), model, w, options)
-        .unwrap_or_else(|e| format!("# SOP not written\n\nThe built-in template failed: {e}\n"))
+        .unwrap_or_else(|e| document::finish(&not_written(&e)))
+}
+
+/// What the SOP says when the built-in template failed.
+fn not_written(e: &TemplateError) -> String {
+    format!("# SOP not written\n\nThe built-in template failed: {e}\n")
+}
+
+/// The SOP of workflow `w` through the built-in template as comrak's tree:
+/// the document [`render`] writes, before it is written as Markdown. The
+/// handbook writes it as HTML, without writing and parsing Markdown in
+/// between. (The tree keeps the empty HTML comment that keeps two block
+/// quotes apart in Markdown.)
+pub fn render_tree<R>(
+    model: &Model,
+    w: WorkflowId,
+    options: SopOptions,
+    f: impl for<'a> FnOnce(&'a comrak::nodes::AstNode<'a>) -> R,
+) -> R {
+    let context = context::context(model, w, options);
+    let markdown = Template::builtin()
+        .render(&context)
+        .unwrap_or_else(|e| not_written(&e));
+    let arena = comrak::Arena::new();
+    f(document::tree(&arena, &markdown))
 }
 
 /// The SOP of workflow `w` through `template` (see [`Template`]).
