@@ -16,58 +16,80 @@ pub struct Block {
 }
 
 /// Every checkable `flow` block of a Markdown text, in order, as a
-/// `CommonMark` parser (pulldown-cmark) finds them: a fenced block ends at its
+/// `CommonMark` parser (comrak) finds them: a fenced block ends at its
 /// closing fence, or where the container holding it ends (a list item whose
 /// indentation a line leaves, for instance), or at the end of the text.
 /// Blocks inside block quotes are skipped: their lines start with `>`, which
 /// is not Flow.
 #[must_use]
 pub fn flow_blocks(text: &str) -> Vec<Block> {
-    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+    use comrak::nodes::NodeValue;
 
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, text, &comrak::Options::default());
+    let lines = LineStarts::new(text);
     let mut blocks = Vec::new();
-    let mut quotes = 0usize;
-    for (event, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
-            Event::End(pulldown_cmark::TagEnd::BlockQuote(_)) => quotes -= 1,
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if quotes == 0 => {
-                let mut words = info.split_whitespace();
-                let is_flow = words.next() == Some("flow")
-                    && !info
-                        .split_whitespace()
-                        .any(|w| w == "ignore" || w == "fragment");
-                if is_flow {
-                    blocks.push(contents(text, range.start, range.end));
-                }
-            }
-            _ => {}
+    for node in root.descendants() {
+        let data = node.data();
+        let NodeValue::CodeBlock(code) = &data.value else {
+            continue;
+        };
+        let mut words = code.info.split_whitespace();
+        let is_flow = code.fenced
+            && words.next() == Some("flow")
+            && !words.any(|w| w == "ignore" || w == "fragment");
+        let quoted = node
+            .ancestors()
+            .any(|a| matches!(a.data().value, NodeValue::BlockQuote));
+        if !is_flow || quoted {
+            continue;
         }
+        // The lines after the opening fence, as many as the block holds (its
+        // end position is not used: comrak 0.55 gives a block that a list
+        // item's end closes, after blank lines, the opening fence's line).
+        let first = data.sourcepos.start.line + 1;
+        let held = LineStarts::new(&code.literal).lines();
+        blocks.push(Block {
+            start: lines.start(first),
+            end: lines.start(first + held),
+        });
     }
     blocks
 }
 
-/// The contents of the fenced block `text[start..end]` (from its opening
-/// fence to its closing fence, or to where it ends without one): the lines
-/// after the opening fence, up to the closing fence's line.
-fn contents(text: &str, start: usize, end: usize) -> Block {
-    let block = &text[start..end];
-    let Some(first_break) = block.find('\n') else {
-        return Block { start: end, end };
-    };
-    let content_start = start + first_break + 1;
-    let fence = block.trim_start_matches(' ');
-    let fence_char = fence.chars().next().unwrap_or('`');
-    let fence_len = fence.chars().take_while(|&c| c == fence_char).count();
-    // The last line closes the block if it is a fence at least as long.
-    let last_start = start + block.rfind('\n').map_or(0, |i| i + 1);
-    let last = text[last_start..end].trim_matches([' ', '\r', '\n']);
-    let closes = last_start >= content_start
-        && last.len() >= fence_len
-        && last.chars().all(|c| c == fence_char);
-    Block {
-        start: content_start,
-        end: if closes { last_start } else { end },
+/// Where each line of a text starts, lines ended as `CommonMark` ends them
+/// (`\n`, `\r\n` or a lone `\r`).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        starts.push(text.len());
+        LineStarts(starts)
+    }
+
+    /// How many lines the text has (a last line without a line break
+    /// counts).
+    fn lines(&self) -> usize {
+        let ends = self.0.len() - 2;
+        let text_len = self.0[self.0.len() - 1];
+        ends + usize::from(self.0[ends] < text_len)
+    }
+
+    /// The offset where 1-based line `line` starts; the text's end past its
+    /// last line.
+    fn start(&self, line: usize) -> usize {
+        let last = *self.0.last().unwrap_or(&0);
+        line.checked_sub(1)
+            .and_then(|i| self.0.get(i))
+            .copied()
+            .unwrap_or(last)
     }
 }
 
@@ -204,6 +226,25 @@ mod tests {
             &text[flow_blocks(text)[0].start..flow_blocks(text)[0].end],
             "role a\r\n"
         );
+    }
+
+    #[test]
+    fn a_block_that_its_list_item_closes_after_blank_lines_keeps_its_lines() {
+        // comrak 0.55 puts the end of such a block on its opening fence's
+        // line; its lines are counted from its contents instead.
+        let text = "- item\n\n  ```flow\n\n  role a\n\nrole b\n";
+        let b = flow_blocks(text)[0];
+        assert_eq!(&text[b.start..b.end], "\n  role a\n\n");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_commonmark() {
+        let text = "```flow\rrole a\r```\rafter";
+        let b = flow_blocks(text)[0];
+        assert_eq!(&text[b.start..b.end], "role a\r");
+        let text = "```flow x\ry\n";
+        let b = flow_blocks(text)[0];
+        assert_eq!(&text[b.start..b.end], "y\n");
     }
 
     #[test]
