@@ -218,7 +218,7 @@ pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, St
         // (minijinja's default writes `&#x2f;` in every address).
         match (state.auto_escape(), value.as_str()) {
             (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => out
-                .write_str(&escape_html(text))
+                .write_str(&quick_xml::escape::escape(text))
                 .map_err(minijinja::Error::from),
             _ => minijinja::escape_formatter(out, state, value),
         }
@@ -887,20 +887,4 @@ fn successors(workflow: &Workflow) -> Vec<Vec<usize>> {
         }
     }
     next
-}
-
-/// Text as HTML: `&`, `<`, `>`, `"` and `'` as entities.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
