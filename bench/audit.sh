@@ -29,52 +29,22 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "audit.sh: --runs wants a positive whole number, not '$RUNS'" >&2
-  exit 2
-fi
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-BENCH="target/bench"
-mkdir -p "$BENCH"
-if [ "$BUILD" = 1 ]; then
-  cargo build --release >&2
-fi
-# Time a copy, so that a rebuild during the run does not mix two binaries.
-cp target/release/procflow "$BENCH/procflow-audit.tmp" && mv "$BENCH/procflow-audit.tmp" "$BENCH/procflow-audit"
-PF="$ROOT/$BENCH/procflow-audit"
-if [ -z "$FILE" ]; then
-  FILE="$BENCH/bench-6mb.flow"
-  if [ ! -s "$FILE" ] || [ bench/gen.py -nt "$FILE" ]; then
-    echo "== generating $FILE" >&2
-    python3 bench/gen.py --processes 200 --steps 100 > "$FILE.tmp" && mv "$FILE.tmp" "$FILE"
-  fi
-fi
+. bench/lib.sh
+bench_runs audit.sh "$RUNS"
+PF="$(bench_binary target/bench/audit "$BUILD")"
+FILE="${FILE:-$(bench_input)}"
 "$PF" check "$FILE" --format short >/dev/null || { echo "audit.sh: $FILE does not check clean" >&2; exit 2; }
 "$PF" audit "$FILE" --format json >/dev/null || { echo "audit.sh: audit of $FILE failed" >&2; exit 2; }
 
-JSON="$BENCH/audit.json"
-python3 bench/interleave.py --runs "$RUNS" --json "$JSON" \
+echo "\`$FILE\` ($(stat -c %s "$FILE") bytes), $RUNS rounds by turns. Wall time: median, and"
+echo "lowest to highest; CPU time of one run (all threads), mean; ms."
+echo
+python3 bench/interleave.py --runs "$RUNS" --json target/bench/audit.json --markdown \
   check "$PF check $FILE --format short" "" \
-  human "$PF audit $FILE --format human" "" \
-  json "$PF audit $FILE --format json" "" \
-  markdown "$PF audit $FILE --format markdown" ""
-
-python3 - "$JSON" "$FILE" "$RUNS" <<'PY'
-import json, os, sys
-report = json.load(open(sys.argv[1]))
-file, runs = sys.argv[2], sys.argv[3]
-print(f"`{file}` ({os.path.getsize(file) / 1e6:.2f} MB), {runs} rounds by turns. Wall time: "
-      "median, and lowest to highest; CPU time of one run (all threads), mean; ms.")
-print()
-print("| command | wall, median | wall, range | user | system | ratio to check |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
-for c in report["commands"]:
-    ratio = f"{c['paired_ratio']:.2f}" if "paired_ratio" in c else "1"
-    name = "check" if c["name"] == "check" else f"audit --format {c['name']}"
-    print(f"| {name} | {c['median'] * 1000:.1f} | {min(c['walls']) * 1000:.1f}–{max(c['walls']) * 1000:.1f} | "
-          f"{c['user'] * 1000:.1f} | {c['system'] * 1000:.1f} | {ratio} |")
-PY
+  "audit --format human" "$PF audit $FILE --format human" "" \
+  "audit --format json" "$PF audit $FILE --format json" "" \
+  "audit --format markdown" "$PF audit $FILE --format markdown" ""
 exit
 }

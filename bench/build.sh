@@ -50,37 +50,21 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "build.sh: --runs wants a positive whole number, not '$RUNS'" >&2
-  exit 2
-fi
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-BENCH="target/bench"
-mkdir -p "$BENCH"
-OUT="${OUT:-$BENCH/build-out}"
+. bench/lib.sh
+bench_runs build.sh "$RUNS"
+OUT="${OUT:-target/bench/build-out}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-if [ "$BUILD" = 1 ]; then
-  cargo build --release >&2
-fi
-# Time a copy, so that a rebuild during the run does not mix two binaries.
-cp target/release/procflow "$BENCH/procflow-build.tmp" && mv "$BENCH/procflow-build.tmp" "$BENCH/procflow-build"
-PF="$ROOT/$BENCH/procflow-build"
-if [ -z "$FILE" ]; then
-  FILE="$BENCH/bench-6mb.flow"
-  if [ ! -s "$FILE" ] || [ bench/gen.py -nt "$FILE" ]; then
-    echo "== generating $FILE" >&2
-    python3 bench/gen.py --processes 200 --steps 100 > "$FILE.tmp" && mv "$FILE.tmp" "$FILE"
-  fi
-fi
+PF="$(bench_binary target/bench/build "$BUILD")"
+FILE="${FILE:-$(bench_input)}"
 "$PF" check "$FILE" --format short >/dev/null || { echo "build.sh: $FILE does not check clean" >&2; exit 2; }
 
 # The step run before each timed build: move (or delete) the last output.
 ASIDE="$OUT/aside"
 mkdir -p "$ASIDE"
-CLEAR="$BENCH/clear-output.sh"
+CLEAR="target/bench/clear-output.sh"
 if [ "$DELETE" = 1 ]; then
   printf '#!/bin/sh\nrm -rf "$1"\n' > "$CLEAR"
 else
@@ -89,8 +73,11 @@ fi
 chmod +x "$CLEAR"
 trap 'rm -rf "$ASIDE"' EXIT
 
-JSON="$BENCH/build.json"
-python3 bench/interleave.py --runs "$RUNS" --json "$JSON" \
+echo "\`$FILE\` ($(stat -c %s "$FILE") bytes), $RUNS rounds; output in \`$OUT\`,"
+echo "$([ "$DELETE" = 1 ] && echo deleted || echo moved aside) before each run. Wall time: median, and lowest to highest;"
+echo "CPU time of one run (all threads), mean; ms."
+echo
+python3 bench/interleave.py --runs "$RUNS" --json target/bench/build.json --markdown \
   check "$PF check $FILE --format short" "" \
   dot "$PF build $FILE --emit dot --out-dir $OUT/dot" "$CLEAR $OUT/dot" \
   plan "$PF build $FILE --emit plan --out-dir $OUT/plan" "$CLEAR $OUT/plan" \
@@ -98,21 +85,5 @@ python3 bench/interleave.py --runs "$RUNS" --json "$JSON" \
   sop "$PF build $FILE --emit sop --out-dir $OUT/sop" "$CLEAR $OUT/sop" \
   bpmn-camunda8 "$PF build $FILE --emit bpmn --out-dir $OUT/bpmn-camunda8" "$CLEAR $OUT/bpmn-camunda8" \
   bpmn-spiff "$PF build $FILE --emit bpmn --bpmn-flavor spiff --out-dir $OUT/bpmn-spiff" "$CLEAR $OUT/bpmn-spiff"
-
-python3 - "$JSON" "$FILE" "$OUT" "$DELETE" "$RUNS" <<'EOF'
-import json, os, sys
-report = json.load(open(sys.argv[1]))
-file, out, delete, runs = sys.argv[2], sys.argv[3], sys.argv[4] == "1", sys.argv[5]
-print(f"`{file}` ({os.path.getsize(file) / 1e6:.2f} MB), {runs} rounds; output in `{out}`, "
-      f"{'deleted' if delete else 'moved aside'} before each run. Wall time: median, "
-      "and lowest to highest; CPU time of one run (all threads), mean; ms.")
-print()
-print("| command | wall, median | wall, range | user | system | ratio to check |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
-for c in report["commands"]:
-    ratio = f"{c['paired_ratio']:.2f}" if "paired_ratio" in c else "1"
-    print(f"| {c['name']} | {c['median'] * 1000:.1f} | {min(c['walls']) * 1000:.1f}–{max(c['walls']) * 1000:.1f} | "
-          f"{c['user'] * 1000:.1f} | {c['system'] * 1000:.1f} | {ratio} |")
-EOF
 exit
 }

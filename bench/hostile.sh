@@ -37,13 +37,9 @@ while [ $# -gt 0 ]; do
 done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+. bench/lib.sh
 BENCH="target/bench/hostile"
-mkdir -p "$BENCH"
-if [ "$BUILD" = 1 ]; then
-  cargo build --release >&2
-fi
-cp target/release/procflow "$BENCH/procflow.tmp" && mv "$BENCH/procflow.tmp" "$BENCH/procflow"
-PF="$ROOT/$BENCH/procflow"
+PF="$(bench_binary "$BENCH" "$BUILD")"
 
 echo "| case | format | N | input | wall, ms | CPU, ms | ratio to N/2 | output |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time several commands run by turns (standard library only).
 
-    python3 bench/interleave.py [--runs N] [--warmup W] --json FILE \\
+    python3 bench/interleave.py [--runs N] [--warmup W] --json FILE [--markdown] \\
         NAME 'COMMAND' 'PREPARE' [NAME 'COMMAND' 'PREPARE' ...]
 
 Each of the N rounds runs every command once, in turn (the first command of a
@@ -20,7 +20,9 @@ system CPU times come from wait4.
 Writes FILE: for each command its name, command line, the wall times of every
 run (seconds), the median, and the mean user and system CPU times; and for each
 command but the first, the median over the rounds of its time divided by the
-first command's time in the same round ("paired ratio"). Prints a summary.
+first command's time in the same round ("paired ratio"). Prints a summary on
+standard error and, with --markdown, a table of the results on standard
+output.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--json", required=True)
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="also print the results as a Markdown table on standard output",
+    )
     parser.add_argument("triples", nargs="+", metavar="NAME COMMAND PREPARE")
     args = parser.parse_args()
     if len(args.triples) % 3 != 0 or args.runs < 1:
@@ -106,6 +113,21 @@ def main() -> None:
     for e in report["commands"]:
         ratio = f"  {e['paired_ratio']:.2f}x {first}" if "paired_ratio" in e else ""
         print(f"{e['name']:>10}: median {e['median'] * 1000:6.1f} ms{ratio}", file=sys.stderr)
+    if args.markdown:
+        print_markdown(report, first)
+
+
+def print_markdown(report: dict, first: str) -> None:
+    """The report as a Markdown table, times in ms."""
+    print(f"| command | wall, median | wall, range | user | system | ratio to {first} |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for c in report["commands"]:
+        ratio = f"{c['paired_ratio']:.2f}" if "paired_ratio" in c else "1"
+        print(
+            f"| {c['name']} | {c['median'] * 1000:.1f} | "
+            f"{min(c['walls']) * 1000:.1f}–{max(c['walls']) * 1000:.1f} | "
+            f"{c['user'] * 1000:.1f} | {c['system'] * 1000:.1f} | {ratio} |"
+        )
 
 
 if __name__ == "__main__":
