@@ -330,3 +330,40 @@ fn builds_are_deterministic() {
         }
     }
 }
+
+/// An output never replaces a file the build read: `-o` naming the input (a
+/// typo away from `-o x.md`) or `--out-dir` where a workflow's output file
+/// is the Markdown file itself. Exit 2, the input unchanged.
+#[test]
+fn an_output_never_replaces_its_input() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let flow = std::fs::read_to_string(root().join("examples/content-creation.flow")).unwrap();
+    std::fs::copy(
+        root().join("examples/team.flow"),
+        dir.path().join("team.flow"),
+    )
+    .unwrap();
+    let file = dir.path().join("x.flow");
+    std::fs::write(&file, &flow).unwrap();
+    procflow()
+        .arg("build")
+        .arg(&file)
+        .args(["--emit", "sop", "-o"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is an input of this build"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), flow);
+    // `weekly_post.md`, a Markdown file whose block declares `weekly_post`.
+    let md = dir.path().join("weekly_post.md");
+    let text = format!("# Posts\n\n```flow\n{flow}```\n");
+    std::fs::write(&md, &text).unwrap();
+    procflow()
+        .arg("build")
+        .arg(&md)
+        .args(["--emit", "sop", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&md).unwrap(), text);
+}

@@ -208,6 +208,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
                 .zip(texts)
                 .map(|(target, text)| {
                     let path = dir.join(name(target));
+                    not_a_source(&path, sources)?;
                     output::stage(&path, &text).map(|s| (s, path))
                 })
                 .collect();
@@ -222,6 +223,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
             output::create_folder(dir)?;
             let staged = per_compilation(compilations.len(), &targets, |i, w| {
                 let path = dir.join(name(&(i, w)));
+                not_a_source(&path, sources)?;
                 render(i, w).and_then(|text| output::stage(&path, &text).map(|s| (s, path)))
             });
             commit_into_dir(staged)?;
@@ -238,6 +240,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     match (&args.output, &args.out_dir) {
         (Some(path), _) if path.as_os_str() == "-" => write_stdout(&outputs.swap_remove(0).1),
         (Some(path), _) => {
+            not_a_source(path, sources)?;
             output::write_all(&[(path.clone(), outputs.swap_remove(0).1)])?;
         }
         (None, Some(dir)) => {
@@ -247,6 +250,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
                 .iter()
                 .map(|(name, text)| {
                     let path = dir.join(name);
+                    not_a_source(&path, sources)?;
                     output::stage(&path, text).map(|s| (s, path))
                 })
                 .collect();
@@ -257,6 +261,32 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     // As for `check`: exit without freeing the model and the trees.
     std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
+}
+
+/// An error when `path` is one of the files the build read (`-o x.flow` for
+/// `-o x.md`, say): an output never replaces its own source.
+fn not_a_source(
+    path: &std::path::Path,
+    sources: &procflow::source::SourceMap,
+) -> Result<(), Error> {
+    let Ok(out) = std::fs::canonicalize(path) else {
+        // Not there yet: not a source.
+        return Ok(());
+    };
+    let read = sources
+        .iter()
+        .filter_map(|(_, f)| f.path.as_deref())
+        .find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == out));
+    match read {
+        Some(source) => Err(usage(
+            format!(
+                "`{}` is an input of this build: writing the output there would replace it",
+                source.display()
+            ),
+            Some("write the output elsewhere (`-o FILE` or `--out-dir DIR`)".to_owned()),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `f` applied to each target, on all cores for the workflows of one
