@@ -396,8 +396,32 @@ fn custom_templates_replace_the_built_in_ones() {
     assert!(stderr.contains("tool.html"), "{stderr}");
     assert!(!site2.exists());
 
-    // A file that is no template: named, with the list of those that are.
+    // A template that would run for hours: stopped, named; nothing written.
     std::fs::remove_file(templates.join("tool.html")).unwrap();
+    std::fs::write(
+        templates.join("index.html"),
+        "{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let out = procflow()
+        .arg("build")
+        .arg(crate_dir().join("examples"))
+        .args(["--emit", "handbook", "--out-dir"])
+        .arg(&site2)
+        .arg("--templates")
+        .arg(&templates)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("index.html:1") && stderr.contains("100000000"),
+        "{stderr}"
+    );
+    assert!(!site2.exists());
+    std::fs::remove_file(templates.join("index.html")).unwrap();
+
+    // A file that is no template: named, with the list of those that are.
     std::fs::write(templates.join("workflows.html"), "").unwrap();
     let out = procflow()
         .arg("build")

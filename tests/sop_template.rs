@@ -123,6 +123,11 @@ fn a_template_error_names_the_file_and_line_and_writes_nothing() {
             ":2: unexpected end of input",
         ),
         ("{{ sop.title | shout }}\n", ":1: filter shout is unknown"),
+        // A template that would run for hours runs out of fuel.
+        (
+            "{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}\n",
+            ":1: the template ran 100000000 instructions without finishing",
+        ),
     ] {
         let template = dir.path().join("bad.md.j2");
         std::fs::write(&template, text).unwrap();

@@ -213,6 +213,10 @@ pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, St
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
+    if !options.templates.are_builtin() {
+        // A user's template that loops for ever stops with an error.
+        env.set_fuel(Some(crate::backend::sop::template::USER_TEMPLATE_FUEL));
+    }
     env.set_formatter(|out, state, value| {
         // HTML escaping of the five characters that matter, and not of `/`
         // (minijinja's default writes `&#x2f;` in every address).
@@ -253,6 +257,13 @@ pub(super) fn render(site: &Site, options: &Options) -> Result<Vec<SiteFile>, St
 }
 
 fn template_error(name: &str, e: &minijinja::Error) -> String {
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
+        return format!(
+            "template `{name}{line}`: {}",
+            crate::backend::sop::template::out_of_fuel()
+        );
+    }
     let mut message = format!("template `{name}`: {e}");
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {

@@ -52,6 +52,14 @@ impl Default for Templates {
 }
 
 impl Templates {
+    /// Whether every template is the built-in one.
+    #[must_use]
+    pub fn are_builtin(&self) -> bool {
+        self.files
+            .iter()
+            .all(|(name, text)| BUILTIN.iter().any(|(n, t)| n == name && t == text))
+    }
+
     /// Every file name a folder of templates may hold.
     pub fn names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(name, _)| *name)

@@ -22,6 +22,22 @@ use super::{document, words};
 /// The built-in template's name in messages.
 const BUILTIN: &str = "templates/sop.md.j2";
 
+/// How many instructions a user's template (an SOP's `--template`, the
+/// handbook's `--templates`) may run for one document: a copy of the built-in
+/// SOP template needs under a million for a 1,000-step workflow, so this is
+/// room for about 100,000 steps, and a template that loops for ever stops
+/// with an error within seconds.
+pub const USER_TEMPLATE_FUEL: u64 = 100_000_000;
+
+/// What a user's template that ran out of fuel is told.
+#[must_use]
+pub fn out_of_fuel() -> String {
+    format!(
+        "the template ran {USER_TEMPLATE_FUEL} instructions without finishing (a loop too long \
+         or endless?)"
+    )
+}
+
 /// A template ready to render SOPs.
 #[derive(Debug)]
 pub struct Template {
@@ -76,7 +92,9 @@ impl Template {
             line: None,
             message: format!("cannot read the template: {e}"),
         })?;
-        Template::parse(&name, &source)
+        let mut template = Template::parse(&name, &source)?;
+        template.env.set_fuel(Some(USER_TEMPLATE_FUEL));
+        Ok(template)
     }
 
     /// A template from its text; `name` is its file in messages.
@@ -114,6 +132,9 @@ fn error(file: &str, source: &str, e: &Error) -> TemplateError {
     let mut message = e
         .detail()
         .map_or_else(|| e.kind().to_string(), str::to_owned);
+    if e.kind() == ErrorKind::OutOfFuel {
+        message = out_of_fuel();
+    }
     let quoted = e
         .range()
         .and_then(|r| source.get(r))
