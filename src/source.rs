@@ -98,16 +98,21 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl SourceFile {
-    /// Offsets of the first byte of every line.
+    /// Offsets of the first byte of every line. A line ends at `\n`, `\r\n`
+    /// or a lone `\r` (the language reads all three as a line break, and so
+    /// do LSP clients).
     #[must_use]
     pub fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
             let mut starts = vec![0];
             starts.extend(
-                self.text
-                    .bytes()
+                bytes
+                    .iter()
                     .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
+                    .filter(|&(i, &b)| {
+                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    })
                     .map(|(i, _)| to_u32(i + 1)),
             );
             starts
@@ -249,6 +254,17 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::SourceMap;
+
+    /// A line ends at `\n`, `\r\n` or a lone `\r`.
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let mut map = SourceMap::new();
+        let id = map.add("t", None, "a\rb\r\nc\nd".to_owned());
+        let file = map.get(id);
+        assert_eq!(file.line_starts(), &[0, 2, 5, 7]);
+        let at = file.line_col(6);
+        assert_eq!((at.line, at.column), (3, 2));
+    }
 
     /// Columns agree with counting characters from the line's start, across
     /// the checkpoints of the character index, in ASCII and non-ASCII files.

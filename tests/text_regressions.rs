@@ -306,3 +306,35 @@ fn markdown_blocks_keep_crlf_and_end_where_commonmark_ends_them() {
             .replace("role   b", "role b")
     );
 }
+
+/// A file with old-Mac line endings (a lone `\r`, a line break in Flow): the
+/// same positions, messages and fixes as with `\n`, in `.flow` files and in
+/// `flow` blocks of Markdown.
+#[test]
+fn lone_carriage_returns_give_the_positions_of_newlines() {
+    let lf = "role r \"R\"\ntool t \"T\"\nprocess p \"P\" {\n  outcome \"o\"\n  owner r\n  step a \"A\"\n}\nworkflow w \"W\" implements p {\n  owner r\n  step s \"S\" {\n    owner r\n    tols t\n    implements a\n  }\n}\n";
+    let (expected, code) = check_short("x.flow", lf.as_bytes());
+    assert_eq!(code, 1);
+    assert!(
+        expected.contains("x.flow:12:5: error[syntax]: unknown attribute `tols`"),
+        "{expected}"
+    );
+    let cr = lf.replace('\n', "\r");
+    assert_eq!(check_short("x.flow", cr.as_bytes()), (expected, 1));
+    // In Markdown, the block's lines start two lines down.
+    let md = format!("# T\r\r```flow\r{cr}```\r");
+    let (out, code) = check_short("x.md", md.as_bytes());
+    assert_eq!(code, 1);
+    assert!(out.contains("x.md:15:5: error[syntax]"), "{out}");
+    // The fix applies.
+    let (dir, path) = file("x.flow", cr.as_bytes());
+    procflow()
+        .current_dir(dir.path())
+        .args(["check", "--fix", "x.flow"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        cr.replace("tols t", "tool t")
+    );
+}

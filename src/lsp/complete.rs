@@ -273,7 +273,7 @@ pub fn complete(text: &str, offset: usize, model: &Model) -> Vec<CompletionItem>
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line = &text[line_start..offset];
     if line.contains('#') || line.matches('"').count() % 2 == 1 {
         return Vec::new(); // in a comment or a string

@@ -125,9 +125,10 @@ impl<'a> Excerpt<'a> {
         // the file's final `\n`).
         if text[start..end].ends_with('\n') {
             end -= 1;
-            if text[start..end].ends_with('\r') {
-                end -= 1;
-            }
+        }
+        // `\r\n`, or a lone `\r` (a line break too).
+        if text[start..end].ends_with('\r') {
+            end -= 1;
         }
         let segments = if end - start <= LONG_LINE {
             std::iter::once(start..end).collect()

@@ -351,8 +351,7 @@ impl Place<'_> {
 
     /// The 1-based line of `offset` (at or after the item's start).
     fn line(&self, offset: usize) -> usize {
-        self.base_line
-            + memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.base..offset]).count()
+        self.base_line + line_breaks(&self.text.as_bytes()[self.base..offset])
     }
 
     /// A word where an entry of a block goes (`tools`, `owner`, `step`),
@@ -363,7 +362,7 @@ impl Place<'_> {
         if word.is_empty() {
             return None;
         }
-        let at_line_start = start == 0 || text.as_bytes()[start - 1] == b'\n';
+        let at_line_start = start == 0 || matches!(text.as_bytes()[start - 1], b'\n' | b'\r');
         if expected.close && at_line_start && words::TOP_LEVEL.contains(&word) {
             // A new item at column 1: the block above is not closed.
             return self.not_closed(start, false);
@@ -471,7 +470,7 @@ impl Place<'_> {
             (m, true)
         } else {
             let &k = scan.open.last()?;
-            let line_start = text[..pos].rfind('\n').map_or(0, |n| n + 1);
+            let line_start = text[..pos].rfind(['\n', '\r']).map_or(0, |n| n + 1);
             let before = (!at_end).then_some(line_start);
             (scan.close_before(k, before), false)
         };
@@ -589,11 +588,19 @@ fn a_block(kind: DeclKind) -> String {
     format!("a {}", kind.describe())
 }
 
+/// How many lines end in `bytes`: at `\n`, `\r\n` or a lone `\r` (the
+/// language's line breaks).
+fn line_breaks(bytes: &[u8]) -> usize {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .count()
+}
+
 /// Whether `pos` starts a statement: nothing but blanks before it on its
 /// line, or a brace.
 fn statement_start(text: &str, pos: usize) -> bool {
     let before = text[..pos].trim_end_matches([' ', '\t']);
-    before.is_empty() || before.ends_with(['\n', '{', '}'])
+    before.is_empty() || before.ends_with(['\n', '\r', '{', '}'])
 }
 
 /// The error at a token that none of the cases above explain.
@@ -703,8 +710,15 @@ fn describe_token(at: Place<'_>, pos: usize, expected: &Expected) -> SyntaxError
         )
         .with_help("remove it; if a block above ends too early, check that each `{` has one `}`");
         // Its whole line, when the brace is alone on it.
-        let line_start = text[..pos].rfind('\n').map_or(0, |n| n + 1);
-        let line_end = text[pos..].find('\n').map_or(text.len(), |n| pos + n + 1);
+        let line_start = text[..pos].rfind(['\n', '\r']).map_or(0, |n| n + 1);
+        let line_end = text[pos..].find(['\n', '\r']).map_or(text.len(), |n| {
+            pos + n
+                + if text[pos + n..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                }
+        });
         let alone = text[line_start..line_end].trim() == "}";
         let removed = if alone {
             Span::new(file, line_start, line_end)
