@@ -72,6 +72,14 @@ fn checked_outputs() -> Vec<(String, (String, String, String, String))> {
     for o in outputs(&compile_text(&text)) {
         all.push(("v2-everything".to_owned(), o));
     }
+    // A step with its workflow's id: the process takes `w.process`, so that
+    // ids stay unique (bpmn-moddle rejects a duplicate).
+    let same = "role r \"R\"\ntool t \"T\"\nprocess p \"P\" {\n  outcome \"o\"\n  owner r\n  step a \"A\"\n}\nworkflow w \"W\" implements p {\n  owner r\n  step w \"Same id\" {\n    implements a\n    owner r\n    tool t\n  }\n  step x \"Next\" {\n    implements a\n    owner r\n    tool t\n    after w\n  }\n}\n";
+    for o in outputs(&compile_text(same)) {
+        assert!(o.1.contains("<bpmn:process id=\"w.process\""), "{}", o.1);
+        assert!(o.1.contains("<bpmn:userTask id=\"w\""), "{}", o.1);
+        all.push(("step-named-like-workflow".to_owned(), o));
+    }
     all
 }
 

@@ -250,7 +250,12 @@ def main(args):
             xml = zero_timers(f.read())
         parser = SpiffBpmnParser(validator=VALIDATOR)
         parser.add_bpmn_str(xml.encode("utf-8"), filename=bpmn_path)
-        spec = parser.get_spec(plan["workflow"]["id"])
+        # The process's id is the workflow's, or WORKFLOW.process when a step
+        # has the workflow's id (docs/outputs/bpmn.md).
+        process_id = plan["workflow"]["id"]
+        if process_id not in parser.get_process_ids():
+            process_id += ".process"
+        spec = parser.get_spec(process_id)
         loops = drawn_loops(plan, xml)
         runs = combinations(plan, loops)
         problems = []

@@ -229,8 +229,16 @@ pub(super) fn document(
         ),
     };
     x.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-    let id = workflow.name.text.as_str();
-    let target_ns = format!("https://procflow.dev/bpmn/{id}");
+    let workflow_id = workflow.name.text.as_str();
+    let target_ns = format!("https://procflow.dev/bpmn/{workflow_id}");
+    // The process's id is the workflow's, unless a step has it too (a task's
+    // id is its step's): then `WORKFLOW.process`, which no Flow name is.
+    let process_id = if workflow.steps.iter().any(|s| s.name.text == workflow_id) {
+        format!("{workflow_id}.process")
+    } else {
+        workflow_id.to_owned()
+    };
+    let id = process_id.as_str();
     let platform_version = format!("{camunda_version}.0");
     let mut attrs: Vec<(&str, &str)> = vec![
         ("xmlns:bpmn", BPMN),
