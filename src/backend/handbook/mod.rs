@@ -99,20 +99,32 @@ fn collect<T>(
 
 /// Page names for `names`, in order: the name itself, or `name-2`, `name-3`…
 /// when an earlier one took it (names compared without case, for file
-/// systems that ignore it).
+/// systems that ignore it). Every name keeps its own page first: a suffixed
+/// name never takes the page of a name that is really so (`w-2`).
 fn page_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let names: Vec<&str> = names.collect();
     let mut taken = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for name in names {
-        let mut page = name.to_owned();
-        let mut n = 1;
-        while !taken.insert(page.to_ascii_lowercase()) {
-            n += 1;
-            page = format!("{name}-{n}");
+    let mut out: Vec<Option<String>> = names
+        .iter()
+        .map(|name| {
+            taken
+                .insert(name.to_ascii_lowercase())
+                .then(|| (*name).to_owned())
+        })
+        .collect();
+    for (page, name) in out.iter_mut().zip(&names) {
+        if page.is_none() {
+            let mut n = 1;
+            *page = loop {
+                n += 1;
+                let candidate = format!("{name}-{n}");
+                if taken.insert(candidate.to_ascii_lowercase()) {
+                    break Some(candidate);
+                }
+            };
         }
-        out.push(page);
     }
-    out
+    out.into_iter().flatten().collect()
 }
 
 impl<'m> Site<'m> {
@@ -188,4 +200,18 @@ pub(crate) fn hours_per_week(site: &Site, role: usize) -> Option<f64> {
         let local = site.role_of[m].iter().position(|&g| g == role)?;
         Some((&site.models[m].workflows[w.0], RoleId(local)))
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_names;
+
+    #[test]
+    fn a_suffixed_page_never_takes_a_real_names_page() {
+        assert_eq!(
+            page_names(["w", "w", "w-2", "W"].into_iter()),
+            ["w", "w-3", "w-2", "W-4"]
+        );
+        assert_eq!(page_names(["a", "b"].into_iter()), ["a", "b"]);
+    }
 }
