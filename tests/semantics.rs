@@ -586,3 +586,35 @@ fn every_flow_block_of_the_docs_checks_clean_and_is_formatted() {
         "docs/language.md has an example per construct"
     );
 }
+
+/// Two decisions whose names differ only by `-` and `_` would share one
+/// variable in plans and BPMN (one answer overwriting the other):
+/// `duplicate-definition` at the second.
+#[test]
+fn decisions_that_share_a_variable_are_duplicates() {
+    let text = workflow(&steps(&[
+        ("a", &["decides ok-x \"First?\""]),
+        ("b", &["after a", "decides ok_x \"Second?\""]),
+    ]));
+    let d = diagnostics(&text);
+    let dup: Vec<_> = d
+        .iter()
+        .filter(|d| d.code == procflow::check::codes::Code::DuplicateDefinition)
+        .collect();
+    assert_eq!(dup.len(), 1, "{d:?}");
+    assert!(
+        dup[0].message.contains("share the variable `ok_x`"),
+        "{}",
+        dup[0].message
+    );
+    assert_eq!(
+        &text[dup[0].span.start as usize..dup[0].span.end as usize],
+        "ok_x"
+    );
+    // Names that differ otherwise are fine.
+    let text = workflow(&steps(&[
+        ("a", &["decides ok-x \"First?\""]),
+        ("b", &["after a", "decides ok_y \"Second?\""]),
+    ]));
+    assert!(diagnostics(&text).is_empty(), "{:?}", diagnostics(&text));
+}

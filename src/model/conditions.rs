@@ -9,7 +9,8 @@ use crate::diagnostic::Diagnostic;
 
 /// The decisions the steps of a workflow take, in the order written. A name
 /// decided twice is `duplicate-definition` at the second (decisions have a
-/// namespace of their own per workflow).
+/// namespace of their own per workflow), and so is a name whose variable
+/// (`-` as `_`) an earlier decision has.
 pub(super) fn decisions(
     steps: &[&Decl],
     workflow: &Decl,
@@ -36,11 +37,29 @@ pub(super) fn decisions(
                 diags.push(d);
                 continue;
             }
-            out.push(Decision {
+            let decision = Decision {
                 name: name.clone(),
                 question: question.clone(),
                 step: i,
-            });
+            };
+            if let Some(first) = out.iter().find(|d| d.variable() == decision.variable()) {
+                let d = Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    name.span,
+                    format!(
+                        "decisions `{}` and `{}` share the variable `{}` in workflow `{}`: plans and BPMN write `-` as `_`",
+                        first.name.text,
+                        name.text,
+                        decision.variable(),
+                        workflow.name.text
+                    ),
+                    "its answer would overwrite the other's",
+                )
+                .with_label(first.name.span, "decided here first")
+                .with_help("rename one of the decisions so that they differ by more than `-` and `_`");
+                diags.push(d);
+            }
+            out.push(decision);
         }
     }
     out
