@@ -618,3 +618,31 @@ fn decisions_that_share_a_variable_are_duplicates() {
     ]));
     assert!(diagnostics(&text).is_empty(), "{:?}", diagnostics(&text));
 }
+
+/// When the deciding step comes after the step that needs the answer, the
+/// help does not suggest `after` (a loop): it says to move the condition or
+/// decide earlier. Otherwise it suggests `after`.
+#[test]
+fn condition_before_decision_never_suggests_a_loop() {
+    let help = |text: &str| -> String {
+        diagnostics(text)
+            .into_iter()
+            .find(|d| d.code.name() == "condition-before-decision")
+            .and_then(|d| d.help)
+            .unwrap()
+    };
+    let late = workflow(&steps(&[
+        ("send", &["when paid"]),
+        ("pay", &["after send", "decides paid \"Paid?\""]),
+    ]));
+    let h = help(&late);
+    assert!(h.contains("`after pay` would make a loop"), "{h}");
+    assert!(!h.starts_with("add `after"), "{h}");
+    let parallel = workflow(&steps(&[
+        ("start", &[]),
+        ("pay", &["decides paid \"Paid?\""]),
+        ("send", &["after start", "when paid"]),
+    ]));
+    let h = help(&parallel);
+    assert!(h.contains("add `after pay` to step `send`"), "{h}");
+}

@@ -125,10 +125,18 @@ pub(super) fn check_order(steps: &mut [Step], decisions: &[Decision], diags: &mu
                     "nobody knows this answer yet",
                 )
                 .with_label(decider.span, format!("`{name}` is decided here"))
-                .with_help(format!(
-                    "add `after {}` to step `{}` (or to a step before it)",
-                    decider.text, steps[i].name.text
-                ))
+                .with_help(if ancestors(steps, d.step)[i] {
+                    // `after` would close a loop: the decider comes after.
+                    format!(
+                        "step `{0}` comes after step `{1}`, so `after {0}` would make a loop: move `when {name}` to a step after `{0}`, or decide `{name}` in a step before `{1}`",
+                        decider.text, steps[i].name.text
+                    )
+                } else {
+                    format!(
+                        "add `after {}` to step `{}` (or to a step before it)",
+                        decider.text, steps[i].name.text
+                    )
+                })
             };
             diags.push(diag);
         }
