@@ -351,6 +351,11 @@ pub enum DurationUnit {
 }
 
 impl Duration {
+    /// The longest duration the language takes: 52,000 weeks (about 1,000
+    /// years). Far beyond any business's timescale, and small enough that
+    /// sums over any number of steps stay exact.
+    pub const MAX_SECONDS: u64 = 52_000 * 604_800;
+
     /// The duration in seconds (saturating at `u64::MAX`).
     #[must_use]
     pub fn seconds(&self) -> u64 {

@@ -646,3 +646,23 @@ fn condition_before_decision_never_suggests_a_loop() {
     let h = help(&parallel);
     assert!(h.contains("add `after pay` to step `send`"), "{h}");
 }
+
+/// A duration longer than 52000w is `invalid-value` (it used to saturate at
+/// `u64::MAX` seconds and hide `target-exceeded`); 52000w itself is fine.
+#[test]
+fn durations_longer_than_52000_weeks_are_invalid() {
+    let text = workflow(&steps(&[(
+        "a",
+        &[
+            "takes 52000w",
+            "within 52001w",
+            "wait 99999999999999999999999w",
+        ],
+    )]));
+    let found: Vec<String> = diagnostics(&text)
+        .iter()
+        .filter(|d| d.code.name() == "invalid-value")
+        .map(|d| text[d.span.start as usize..d.span.end as usize].to_owned())
+        .collect();
+    assert_eq!(found, ["52001w", "99999999999999999999999w"]);
+}

@@ -425,6 +425,22 @@ impl<'r> Ctx<'r> {
                     self.push(diag);
                     continue;
                 }
+                Value::Duration(d) if d.seconds() > crate::ast::Duration::MAX_SECONDS => {
+                    let diag = Diagnostic::new(
+                        Code::InvalidValue,
+                        d.span,
+                        format!(
+                            "`{}` must be at most 52000w (about 1,000 years)",
+                            attr.kind.keyword()
+                        ),
+                        "too long a duration",
+                    )
+                    .with_help(
+                        "give the duration the work or the wait really has, such as `2d` or `6w`",
+                    );
+                    self.push(diag);
+                    continue;
+                }
                 Value::Idents(codes) if attr.kind == AttrKind::Allow => self.allow(decl, codes),
                 Value::Decision(_, question) => {
                     self.string(question, "a decision's question", false);
