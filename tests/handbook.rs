@@ -382,17 +382,23 @@ fn custom_templates_replace_the_built_in_ones() {
     // A template with a mistake: exit 2, naming it; nothing written.
     std::fs::write(templates.join("tool.html"), "{{ page.no_such_field }}").unwrap();
     let site2 = tmp.path().join("site2");
-    let out = procflow()
-        .arg("build")
-        .arg(crate_dir().join("examples"))
-        .args(["--emit", "handbook", "--out-dir"])
-        .arg(&site2)
-        .arg("--templates")
-        .arg(&templates)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The examples' handbook with these templates into `site2`: it fails
+    // (exit 2, nothing written); its standard error.
+    let failed_build = || {
+        let out = procflow()
+            .arg("build")
+            .arg(crate_dir().join("examples"))
+            .args(["--emit", "handbook", "--out-dir"])
+            .arg(&site2)
+            .arg("--templates")
+            .arg(&templates)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!site2.exists());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = failed_build();
     assert!(stderr.contains("tool.html"), "{stderr}");
     assert!(!site2.exists());
 
@@ -403,17 +409,7 @@ fn custom_templates_replace_the_built_in_ones() {
         "{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}x{% endfor %}{% endfor %}{% endfor %}",
     )
     .unwrap();
-    let out = procflow()
-        .arg("build")
-        .arg(crate_dir().join("examples"))
-        .args(["--emit", "handbook", "--out-dir"])
-        .arg(&site2)
-        .arg("--templates")
-        .arg(&templates)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = failed_build();
     assert!(
         stderr.contains("index.html:1") && stderr.contains("100000000"),
         "{stderr}"
@@ -423,17 +419,7 @@ fn custom_templates_replace_the_built_in_ones() {
 
     // A file that is no template: named, with the list of those that are.
     std::fs::write(templates.join("workflows.html"), "").unwrap();
-    let out = procflow()
-        .arg("build")
-        .arg(crate_dir().join("examples"))
-        .args(["--emit", "handbook", "--out-dir"])
-        .arg(&site2)
-        .arg("--templates")
-        .arg(&templates)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = failed_build();
     assert!(
         stderr.contains("workflows.html") && stderr.contains("workflow.html"),
         "{stderr}"
