@@ -42,8 +42,9 @@ enum Command {
     /// falls through the cracks, references resolve, the order has no cycle.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
-    /// Build documents from a checked file: a Graphviz diagram, a Markdown SOP
-    /// per workflow, a runnable JSON plan per workflow, or a Mermaid flowchart.
+    /// Build documents from checked files: a Graphviz diagram, or per workflow a
+    /// Markdown SOP, a runnable JSON plan, a Mermaid flowchart or BPMN (Camunda
+    /// 8, SpiffWorkflow); or a handbook website of them all.
     #[command(after_help = BUILD_HELP)]
     Build(BuildArgs),
     /// Format .flow files in the canonical style, in place (or check that they
