@@ -45,6 +45,7 @@ enum Command {
     /// Build documents from checked files: a Graphviz diagram, or per workflow a
     /// Markdown SOP, a runnable JSON plan, a Mermaid flowchart or BPMN (Camunda
     /// 8, SpiffWorkflow); or a handbook website of them all.
+    #[allow(clippy::doc_markdown)] // SpiffWorkflow is a name, not code
     #[command(after_help = BUILD_HELP)]
     Build(BuildArgs),
     /// Format .flow files in the canonical style, in place (or check that they
