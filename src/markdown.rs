@@ -48,7 +48,9 @@ pub fn flow_blocks(text: &str) -> Vec<Block> {
         // end position is not used: comrak 0.55 gives a block that a list
         // item's end closes, after blank lines, the opening fence's line).
         let first = data.sourcepos.start.line + 1;
-        let held = LineStarts::new(&code.literal).lines();
+        let literal = code.literal.as_str();
+        let held = crate::source::line_ends(literal).count()
+            + usize::from(!literal.is_empty() && !literal.ends_with(['\n', '\r']));
         blocks.push(Block {
             start: lines.start(first),
             end: lines.start(first + held),
@@ -57,29 +59,16 @@ pub fn flow_blocks(text: &str) -> Vec<Block> {
     blocks
 }
 
-/// Where each line of a text starts, lines ended as `CommonMark` ends them
-/// (`\n`, `\r\n` or a lone `\r`).
+/// Where each line of a text starts (lines end as
+/// [`crate::source::line_ends`] says, as in `CommonMark`).
 struct LineStarts(Vec<usize>);
 
 impl LineStarts {
     fn new(text: &str) -> LineStarts {
-        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
+        starts.extend(crate::source::line_ends(text));
         starts.push(text.len());
         LineStarts(starts)
-    }
-
-    /// How many lines the text has (a last line without a line break
-    /// counts).
-    fn lines(&self) -> usize {
-        let ends = self.0.len() - 2;
-        let text_len = self.0[self.0.len() - 1];
-        ends + usize::from(self.0[ends] < text_len)
     }
 
     /// The offset where 1-based line `line` starts; the text's end past its

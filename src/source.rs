@@ -48,6 +48,16 @@ impl Span {
 
 /// Offsets are stored as `u32`; files are refused long before 4 GiB (see
 /// [`MAX_FILE_BYTES`]), so saturating is only a guard.
+/// The offset just after each line break of `text`: `\n`, `\r\n` or a lone
+/// `\r` (the language reads all three as a line break; so do `CommonMark` and
+/// LSP clients).
+pub fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .map(|i| i + 1)
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -98,24 +108,14 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl SourceFile {
-    /// Offsets of the first byte of every line. A line ends at `\n`, `\r\n`
-    /// or a lone `\r` (the language reads all three as a line break, and so
-    /// do LSP clients).
+    /// Offsets of the first byte of every line (lines end as [`line_ends`]
+    /// says).
     #[must_use]
     pub fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let mut starts = vec![0];
-            starts.extend(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &b)| {
-                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-                    })
-                    .map(|(i, _)| to_u32(i + 1)),
-            );
-            starts
+            std::iter::once(0)
+                .chain(line_ends(&self.text).map(to_u32))
+                .collect()
         })
     }
 

@@ -351,7 +351,7 @@ impl Place<'_> {
 
     /// The 1-based line of `offset` (at or after the item's start).
     fn line(&self, offset: usize) -> usize {
-        self.base_line + line_breaks(&self.text.as_bytes()[self.base..offset])
+        self.base_line + crate::source::line_ends(&self.text[self.base..offset]).count()
     }
 
     /// A word where an entry of a block goes (`tools`, `owner`, `step`),
@@ -586,14 +586,6 @@ fn fits(keyword: &str, value: &str) -> bool {
 /// How a block is named in a message: "a workflow step".
 fn a_block(kind: DeclKind) -> String {
     format!("a {}", kind.describe())
-}
-
-/// How many lines end in `bytes`: at `\n`, `\r\n` or a lone `\r` (the
-/// language's line breaks).
-fn line_breaks(bytes: &[u8]) -> usize {
-    memchr::memchr2_iter(b'\n', b'\r', bytes)
-        .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
-        .count()
 }
 
 /// Whether `pos` starts a statement: nothing but blanks before it on its
