@@ -17,12 +17,16 @@ pub(super) fn decisions(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Decision> {
     let mut out: Vec<Decision> = Vec::new();
+    // The first decision of each name and of each variable (indices into
+    // `out`): a workflow may take thousands.
+    let mut by_name: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut by_variable: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     for (i, step) in steps.iter().enumerate() {
         for attr in step.attrs().filter(|a| a.kind == AttrKind::Decides) {
             let Value::Decision(name, question) = &attr.value else {
                 continue;
             };
-            if let Some(first) = out.iter().find(|d| d.name.text == name.text) {
+            if let Some(first) = by_name.get(name.text.as_str()).map(|&k| &out[k]) {
                 let d = Diagnostic::new(
                     Code::DuplicateDefinition,
                     name.span,
@@ -42,16 +46,14 @@ pub(super) fn decisions(
                 question: question.clone(),
                 step: i,
             };
-            if let Some(first) = out.iter().find(|d| d.variable() == decision.variable()) {
+            let variable = decision.variable();
+            if let Some(first) = by_variable.get(&variable).map(|&k| &out[k]) {
                 let d = Diagnostic::new(
                     Code::DuplicateDefinition,
                     name.span,
                     format!(
-                        "decisions `{}` and `{}` share the variable `{}` in workflow `{}`: plans and BPMN write `-` as `_`",
-                        first.name.text,
-                        name.text,
-                        decision.variable(),
-                        workflow.name.text
+                        "decisions `{}` and `{}` share the variable `{variable}` in workflow `{}`: plans and BPMN write `-` as `_`",
+                        first.name.text, name.text, workflow.name.text
                     ),
                     "its answer would overwrite the other's",
                 )
@@ -59,6 +61,8 @@ pub(super) fn decisions(
                 .with_help("rename one of the decisions so that they differ by more than `-` and `_`");
                 diags.push(d);
             }
+            by_name.entry(name.text.as_str()).or_insert(out.len());
+            by_variable.entry(variable).or_insert(out.len());
             out.push(decision);
         }
     }
