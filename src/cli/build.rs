@@ -50,6 +50,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     };
     let built = procflow::compile(&input, &options)?;
     let sources = &built.workspace.sources;
+    let read = Read::new(sources);
     // One compilation for a .flow file; one per `flow` block of Markdown.
     let compilations = &built.compilations;
     let color = auto_color(std::io::stderr().is_terminal());
@@ -208,7 +209,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
                 .zip(texts)
                 .map(|(target, text)| {
                     let path = dir.join(name(target));
-                    not_a_source(&path, sources)?;
+                    read.not_a_source(&path)?;
                     output::stage(&path, &text).map(|s| (s, path))
                 })
                 .collect();
@@ -223,7 +224,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
             output::create_folder(dir)?;
             let staged = per_compilation(compilations.len(), &targets, |i, w| {
                 let path = dir.join(name(&(i, w)));
-                not_a_source(&path, sources)?;
+                read.not_a_source(&path)?;
                 render(i, w).and_then(|text| output::stage(&path, &text).map(|s| (s, path)))
             });
             commit_into_dir(staged)?;
@@ -240,7 +241,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     match (&args.output, &args.out_dir) {
         (Some(path), _) if path.as_os_str() == "-" => write_stdout(&outputs.swap_remove(0).1),
         (Some(path), _) => {
-            not_a_source(path, sources)?;
+            read.not_a_source(path)?;
             output::write_all(&[(path.clone(), outputs.swap_remove(0).1)])?;
         }
         (None, Some(dir)) => {
@@ -250,7 +251,7 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
                 .iter()
                 .map(|(name, text)| {
                     let path = dir.join(name);
-                    not_a_source(&path, sources)?;
+                    read.not_a_source(&path)?;
                     output::stage(&path, text).map(|s| (s, path))
                 })
                 .collect();
@@ -263,29 +264,38 @@ pub(super) fn build(args: &BuildArgs, settings: Vec<LevelSetting>) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-/// An error when `path` is one of the files the build read (`-o x.flow` for
-/// `-o x.md`, say): an output never replaces its own source.
-fn not_a_source(
-    path: &std::path::Path,
-    sources: &procflow::source::SourceMap,
-) -> Result<(), Error> {
-    let Ok(out) = std::fs::canonicalize(path) else {
-        // Not there yet: not a source.
-        return Ok(());
-    };
-    let read = sources
-        .iter()
-        .filter_map(|(_, f)| f.path.as_deref())
-        .find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == out));
-    match read {
-        Some(source) => Err(usage(
-            format!(
-                "`{}` is an input of this build: writing the output there would replace it",
-                source.display()
-            ),
-            Some("write the output elsewhere (`-o FILE` or `--out-dir DIR`)".to_owned()),
-        )),
-        None => Ok(()),
+/// The files a build read, resolved (links followed), with their names as
+/// given: an output must not replace one.
+struct Read(Vec<(PathBuf, PathBuf)>);
+
+impl Read {
+    fn new(sources: &procflow::source::SourceMap) -> Read {
+        Read(
+            sources
+                .iter()
+                .filter_map(|(_, f)| f.path.as_deref())
+                .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, p.to_path_buf())))
+                .collect(),
+        )
+    }
+
+    /// An error when `path` is one of the files read (`-o x.flow` for
+    /// `-o x.md`, say): an output never replaces its own source.
+    fn not_a_source(&self, path: &std::path::Path) -> Result<(), Error> {
+        let Ok(out) = std::fs::canonicalize(path) else {
+            // Not there yet: not a source.
+            return Ok(());
+        };
+        match self.0.iter().find(|(resolved, _)| *resolved == out) {
+            Some((_, source)) => Err(usage(
+                format!(
+                    "`{}` is an input of this build: writing the output there would replace it",
+                    source.display()
+                ),
+                Some("write the output elsewhere (`-o FILE` or `--out-dir DIR`)".to_owned()),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
