@@ -53,16 +53,16 @@ pub(crate) const WIDTH: usize = 80;
 /// no cycle).
 #[must_use]
 pub fn render(model: &Model, w: WorkflowId, options: SopOptions) -> String {
-    // The built-in template is tested on every example and on random and
-    // hostile workflows; should it still fail, the document says why rather
-    // than the program stopping.
-    render_with(Template::builtin(), model, w, options)
-        .unwrap_or_else(|e| document::finish(&not_written(&e)))
+    document::finish(&builtin_markdown(model, w, options))
 }
 
-/// What the SOP says when the built-in template failed.
-fn not_written(e: &TemplateError) -> String {
-    format!("# SOP not written\n\nThe built-in template failed: {e}\n")
+/// What the built-in template writes for workflow `w`. It is tested on every
+/// example and on random and hostile workflows; should it still fail, the
+/// document says why rather than the program stopping.
+fn builtin_markdown(model: &Model, w: WorkflowId, options: SopOptions) -> String {
+    Template::builtin()
+        .render(&context::context(model, w, options))
+        .unwrap_or_else(|e| format!("# SOP not written\n\nThe built-in template failed: {e}\n"))
 }
 
 /// The SOP of workflow `w` through the built-in template as comrak's tree:
@@ -76,12 +76,8 @@ pub fn render_tree<R>(
     options: SopOptions,
     f: impl for<'a> FnOnce(&'a comrak::nodes::AstNode<'a>) -> R,
 ) -> R {
-    let context = context::context(model, w, options);
-    let markdown = Template::builtin()
-        .render(&context)
-        .unwrap_or_else(|e| not_written(&e));
     let arena = comrak::Arena::new();
-    f(document::tree(&arena, &markdown))
+    f(document::tree(&arena, &builtin_markdown(model, w, options)))
 }
 
 /// The SOP of workflow `w` through `template` (see [`Template`]).
